@@ -1,0 +1,401 @@
+//! The curl command line: split with shell word rules (never a shell), read against a table of
+//! the flags opsbook supports. Anything else is an error with its offset in the line.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// A parsed curl command. Placeholders are still in it as `{{name}}`; `$VAR`s are untouched.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CurlCommand {
+    pub url: String,
+    pub method: Option<String>,
+    pub headers: Vec<(String, String)>,
+    pub data: Option<String>,
+    /// `--json`: sets the JSON content type and accept headers.
+    pub json: bool,
+    pub user: Option<String>,
+    pub user_agent: Option<String>,
+    /// `-f`: a status of 400 or more is a failure.
+    pub fail: bool,
+    pub follow_redirects: bool,
+    pub insecure: bool,
+    pub max_time_secs: Option<f64>,
+    pub connect_timeout_secs: Option<f64>,
+}
+
+impl CurlCommand {
+    pub fn method(&self) -> &str {
+        match &self.method {
+            Some(m) => m,
+            None if self.data.is_some() => "POST",
+            None => "GET",
+        }
+    }
+}
+
+/// Why a curl line cannot be run, and where (a byte offset into the line as written).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CurlError {
+    pub offset: usize,
+    pub message: String,
+    pub help: String,
+}
+
+fn err(offset: usize, message: impl Into<String>, help: impl Into<String>) -> CurlError {
+    CurlError { offset, message: message.into(), help: help.into() }
+}
+
+static PLACEHOLDER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\{\{\s*([A-Za-z0-9_.-]*)\s*\}\}").expect("static regex"));
+
+/// `{{ name }}` placeholders in a text, with their byte offsets.
+pub fn placeholders(text: &str) -> Vec<(usize, String)> {
+    PLACEHOLDER.captures_iter(text).map(|c| (c.get(0).map_or(0, |m| m.start()), c[1].to_owned())).collect()
+}
+
+/// Replaces each `{{ name }}` with `lookup(name)`, or leaves it when the lookup has nothing.
+pub fn substitute(text: &str, lookup: impl Fn(&str) -> Option<String>) -> String {
+    PLACEHOLDER
+        .replace_all(text, |c: &regex::Captures| lookup(&c[1]).unwrap_or_else(|| c[0].to_owned()))
+        .into_owned()
+}
+
+/// Parses a curl line as written in a runbook.
+pub fn parse(line: &str) -> Result<CurlCommand, CurlError> {
+    check_shell_operators(line)?;
+    // Placeholders are written `{{ target }}` with spaces; make them single words first.
+    let normalized = substitute(line, |name| Some(format!("{{{{{name}}}}}")));
+    let words = shell_words::split(&normalized).map_err(|_| {
+        err(line.len(), "unterminated quote", "close the quote, or quote the whole header as 'Name: value'")
+    })?;
+    let mut words = words.into_iter();
+    match words.next() {
+        Some(first) if first == "curl" => {}
+        _ => return Err(err(0, "the command must start with `curl`", "write the command as you would run it: `curl -i {{ target }}/healthz`")),
+    }
+    let mut cursor = Cursor { line, searched: 4 };
+    let mut command = CurlCommand::default();
+    let mut urls = Vec::new();
+    let words: Vec<String> = words.collect();
+    let mut i = 0;
+    while i < words.len() {
+        let word = &words[i];
+        let offset = cursor.find(word);
+        i += 1;
+        if word.starts_with("--") && word.len() > 2 {
+            let (name, inline) = match word.split_once('=') {
+                Some((n, v)) => (n, Some(v.to_owned())),
+                None => (word.as_str(), None),
+            };
+            let flag = long_flag(name).ok_or_else(|| unsupported(offset, name))?;
+            let value = take_value(flag, inline, &words, &mut i, offset, name)?;
+            apply(&mut command, flag, value, offset)?;
+        } else if word.starts_with('-') && word.len() > 1 {
+            parse_cluster(&mut command, word, &words, &mut i, offset)?;
+        } else {
+            urls.push((offset, word.clone()));
+        }
+    }
+    command.url = pick_url(line, urls)?;
+    Ok(command)
+}
+
+struct Cursor<'a> {
+    line: &'a str,
+    searched: usize,
+}
+
+impl Cursor<'_> {
+    /// Best-effort offset of a word in the original line, for pointing diagnostics at it.
+    fn find(&mut self, word: &str) -> usize {
+        let probe: String = word.chars().take(12).collect();
+        match self.line.get(self.searched..).and_then(|rest| rest.find(probe.as_str())) {
+            Some(found) => {
+                let at = self.searched + found;
+                self.searched = at + probe.len();
+                at
+            }
+            None => self.searched.min(self.line.len()),
+        }
+    }
+}
+
+fn check_shell_operators(line: &str) -> Result<(), CurlError> {
+    let mut quote: Option<char> = None;
+    let mut chars = line.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match (quote, c) {
+            (Some('\''), '\'') => quote = None,
+            (Some('\''), _) => {}
+            (_, '\\') => {
+                chars.next();
+            }
+            (Some('"'), '"') => quote = None,
+            (None, '\'' | '"') => quote = Some(c),
+            (_, '`') => return Err(operator(i, "`")),
+            (_, '$') if chars.peek().map(|(_, n)| *n) == Some('(') => return Err(operator(i, "$(")),
+            (None, ';' | '|' | '&' | '>' | '<') => return Err(operator(i, &c.to_string())),
+            (None, '\n') => return Err(operator(i, "newline")),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn operator(offset: usize, what: &str) -> CurlError {
+    err(
+        offset,
+        format!("shell operator `{what}` is not allowed in a check"),
+        "opsbook runs the command itself, never through a shell; keep one plain curl command and verify the response with `expect`",
+    )
+}
+
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Flag {
+    Include,
+    Silent,
+    ShowError,
+    Fail,
+    Verbose,
+    Location,
+    Insecure,
+    Request,
+    Header,
+    Data,
+    DataRaw,
+    Json,
+    User,
+    MaxTime,
+    ConnectTimeout,
+    UserAgent,
+    Output,
+    WriteOut,
+}
+
+impl Flag {
+    fn takes_value(self) -> bool {
+        !matches!(
+            self,
+            Flag::Include | Flag::Silent | Flag::ShowError | Flag::Fail | Flag::Verbose | Flag::Location | Flag::Insecure
+        )
+    }
+}
+
+fn short_flag(c: char) -> Option<Flag> {
+    Some(match c {
+        'i' => Flag::Include,
+        's' => Flag::Silent,
+        'S' => Flag::ShowError,
+        'f' => Flag::Fail,
+        'v' => Flag::Verbose,
+        'L' => Flag::Location,
+        'k' => Flag::Insecure,
+        'X' => Flag::Request,
+        'H' => Flag::Header,
+        'd' => Flag::Data,
+        'u' => Flag::User,
+        'm' => Flag::MaxTime,
+        'A' => Flag::UserAgent,
+        'o' => Flag::Output,
+        'w' => Flag::WriteOut,
+        _ => return None,
+    })
+}
+
+fn long_flag(name: &str) -> Option<Flag> {
+    Some(match name {
+        "--include" => Flag::Include,
+        "--silent" => Flag::Silent,
+        "--show-error" => Flag::ShowError,
+        "--fail" => Flag::Fail,
+        "--verbose" => Flag::Verbose,
+        "--location" => Flag::Location,
+        "--insecure" => Flag::Insecure,
+        "--request" => Flag::Request,
+        "--header" => Flag::Header,
+        "--data" | "--data-binary" | "--data-ascii" => Flag::Data,
+        "--data-raw" => Flag::DataRaw,
+        "--json" => Flag::Json,
+        "--user" => Flag::User,
+        "--max-time" => Flag::MaxTime,
+        "--connect-timeout" => Flag::ConnectTimeout,
+        "--user-agent" => Flag::UserAgent,
+        "--output" => Flag::Output,
+        "--write-out" => Flag::WriteOut,
+        _ => return None,
+    })
+}
+
+fn unsupported(offset: usize, flag: &str) -> CurlError {
+    let why = match flag {
+        "-K" | "--config" => "it reads more options from a file",
+        "-T" | "--upload-file" => "it uploads a local file",
+        "--unix-socket" | "--abstract-unix-socket" => "it talks to a local socket instead of a target",
+        "-F" | "--form" => "forms can read local files",
+        "-b" | "--cookie" | "-c" | "--cookie-jar" => "cookie files are local state",
+        _ => "opsbook runs only the flags it knows",
+    };
+    err(
+        offset,
+        format!("unsupported curl flag `{flag}`: {why}"),
+        "supported: -i -s -S -f -v -L -k -X -H -d --data-raw --json -u -m --connect-timeout -A -o /dev/null -w",
+    )
+}
+
+fn parse_cluster(cmd: &mut CurlCommand, word: &str, words: &[String], i: &mut usize, offset: usize) -> Result<(), CurlError> {
+    let body = &word[1..];
+    for (at, c) in body.char_indices() {
+        let name = format!("-{c}");
+        let flag = short_flag(c).ok_or_else(|| unsupported(offset, &name))?;
+        if flag.takes_value() {
+            let rest = &body[at + c.len_utf8()..];
+            let inline = (!rest.is_empty()).then(|| rest.to_owned());
+            let value = take_value(flag, inline, words, i, offset, &name)?;
+            return apply(cmd, flag, value, offset);
+        }
+        apply(cmd, flag, None, offset)?;
+    }
+    Ok(())
+}
+
+fn take_value(flag: Flag, inline: Option<String>, words: &[String], i: &mut usize, offset: usize, name: &str) -> Result<Option<String>, CurlError> {
+    if !flag.takes_value() {
+        return match inline {
+            Some(_) => Err(err(offset, format!("`{name}` takes no value"), "remove the `=value`")),
+            None => Ok(None),
+        };
+    }
+    if inline.is_some() {
+        return Ok(inline);
+    }
+    match words.get(*i) {
+        Some(value) => {
+            *i += 1;
+            Ok(Some(value.clone()))
+        }
+        None => Err(err(offset, format!("`{name}` needs a value"), "give the value after the flag")),
+    }
+}
+
+fn apply(cmd: &mut CurlCommand, flag: Flag, value: Option<String>, offset: usize) -> Result<(), CurlError> {
+    let value = value.unwrap_or_default();
+    match flag {
+        Flag::Include | Flag::Silent | Flag::ShowError | Flag::Verbose | Flag::WriteOut => {}
+        Flag::Fail => cmd.fail = true,
+        Flag::Location => cmd.follow_redirects = true,
+        Flag::Insecure => cmd.insecure = true,
+        Flag::Request => cmd.method = Some(value.to_ascii_uppercase()),
+        Flag::Header => cmd.headers.push(parse_header(&value, offset)?),
+        Flag::Data => {
+            if value.starts_with('@') {
+                return Err(err(offset, "`-d @file` reads a local file", "write the body inline, or use `--data-raw` for a literal `@`"));
+            }
+            cmd.data = Some(value);
+        }
+        Flag::DataRaw => cmd.data = Some(value),
+        Flag::Json => {
+            if value.starts_with('@') {
+                return Err(err(offset, "`--json @file` reads a local file", "write the JSON inline"));
+            }
+            cmd.json = true;
+            cmd.data = Some(value);
+        }
+        Flag::User => cmd.user = Some(value),
+        Flag::UserAgent => cmd.user_agent = Some(value),
+        Flag::MaxTime => cmd.max_time_secs = Some(seconds(&value, offset)?),
+        Flag::ConnectTimeout => cmd.connect_timeout_secs = Some(seconds(&value, offset)?),
+        Flag::Output if value == "/dev/null" => {}
+        Flag::Output => {
+            return Err(err(offset, format!("`-o {value}` writes a local file"), "only `-o /dev/null` is allowed; opsbook reads the body itself"));
+        }
+    }
+    Ok(())
+}
+
+fn parse_header(value: &str, offset: usize) -> Result<(String, String), CurlError> {
+    match value.split_once(':') {
+        Some((name, v)) if !name.trim().is_empty() && !name.contains(' ') => Ok((name.trim().to_owned(), v.trim().to_owned())),
+        _ => Err(err(offset, format!("header `{value}` is not `Name: value`"), "quote the whole header: -H 'Name: value'")),
+    }
+}
+
+fn seconds(value: &str, offset: usize) -> Result<f64, CurlError> {
+    match value.parse::<f64>() {
+        Ok(s) if s.is_finite() && s > 0.0 && s <= 600.0 => Ok(s),
+        _ => Err(err(offset, format!("`{value}` is not a number of seconds between 0 and 600"), "write seconds, for example `-m 5`")),
+    }
+}
+
+fn pick_url(line: &str, urls: Vec<(usize, String)>) -> Result<String, CurlError> {
+    let mut urls = urls.into_iter();
+    let Some((offset, url)) = urls.next() else {
+        return Err(err(line.len(), "the command has no URL", "add the URL, for example `{{ target }}/healthz`"));
+    };
+    if let Some((second, _)) = urls.next() {
+        return Err(err(second, "the command has more than one URL", "one check runs one request; split it into two checks"));
+    }
+    let lower = url.to_ascii_lowercase();
+    let scheme_ok = url.starts_with("{{") || lower.starts_with("http://") || lower.starts_with("https://");
+    if !scheme_ok {
+        let shown = lower.split("://").next().filter(|_| lower.contains("://")).unwrap_or("");
+        let message = if shown.is_empty() {
+            format!("URL `{url}` has no http:// or https:// scheme")
+        } else {
+            format!("URL scheme `{shown}://` is not allowed")
+        };
+        return Err(err(offset, message, "checks may only fetch http:// and https:// URLs, usually `{{ target }}/path`"));
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_commands_people_write() {
+        let c = parse(r#"curl -i -H "x-request-id: {{ request_id }}" {{ target }}/hello"#).unwrap();
+        assert_eq!(c.url, "{{target}}/hello");
+        assert_eq!(c.headers, vec![("x-request-id".into(), "{{request_id}}".into())]);
+        let c = parse("curl -fsSL -XPOST --json '{\"a\":1}' -m 5 https://x.test/a").unwrap();
+        assert!(c.fail && c.follow_redirects);
+        assert_eq!(c.method(), "POST");
+        assert_eq!(c.max_time_secs, Some(5.0));
+        assert!(c.json);
+        let c = parse("curl -s -o /dev/null -w '%{http_code}' --max-time=2 {{ target }}/").unwrap();
+        assert_eq!(c.max_time_secs, Some(2.0));
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_plain_request() {
+        let cases = [
+            ("curl {{ target }}/a; rm -rf /", "shell operator `;`"),
+            ("curl {{ target }}/a | jq .", "shell operator `|`"),
+            ("curl {{ target }}/a && echo", "shell operator `&`"),
+            ("curl $(cat url)", "shell operator `$(`"),
+            ("curl `cat url`", "shell operator"),
+            ("curl {{ target }} > out", "shell operator `>`"),
+            ("curl -o out.txt {{ target }}/", "writes a local file"),
+            ("curl -K cfg {{ target }}/", "unsupported curl flag `-K`"),
+            ("curl -d @secrets.json {{ target }}/", "reads a local file"),
+            ("curl -T x {{ target }}/", "unsupported curl flag `-T`"),
+            ("curl --unix-socket /s {{ target }}/", "`--unix-socket`"),
+            ("curl file:///etc/passwd", "scheme `file://`"),
+            ("curl 'unterminated {{ target }}", "unterminated quote"),
+            ("curl -i", "no URL"),
+            ("curl {{ target }}/a {{ target }}/b", "more than one URL"),
+            ("wget {{ target }}", "must start with `curl`"),
+        ];
+        for (line, want) in cases {
+            let e = parse(line).unwrap_err();
+            assert!(e.message.contains(want), "{line}: {}", e.message);
+        }
+    }
+
+    #[test]
+    fn points_at_the_flag() {
+        let e = parse("curl -i -K cfg {{ target }}/").unwrap_err();
+        assert_eq!(e.offset, 8);
+    }
+}

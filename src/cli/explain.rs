@@ -1,0 +1,23 @@
+//! `opsbook explain RULE`: a rule's documentation.
+
+use opsbook::lint::registry;
+
+use super::{CliResult, Outcome};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// A rule name (`unknown-check`) or code (`OB012`). `all` lists every rule.
+    pub rule: String,
+}
+
+pub fn run(args: Args) -> CliResult {
+    if args.rule == "all" {
+        for r in registry::RULES {
+            println!("{} {:<24} {:<7} {}", r.code, r.name, r.default.as_str(), r.doc.lines().next().unwrap_or(""));
+        }
+        return Ok(Outcome::Ok);
+    }
+    let rule = registry::find(&args.rule).ok_or_else(|| format!("no rule named `{}`; `opsbook explain all` lists them", args.rule))?;
+    println!("{} ({}), default level: {}\n\n{}", rule.name, rule.code, rule.default.as_str(), rule.doc);
+    Ok(Outcome::Ok)
+}

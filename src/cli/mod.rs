@@ -1,0 +1,72 @@
+//! The command line: clap types, turned into plain options for the library, and exit codes.
+
+mod completions;
+mod explain;
+mod init;
+mod lint;
+mod output;
+mod schema;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// What a command's result means for the process: 0 ok, 1 findings or failed checks, 2 usage or
+/// input errors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Ok = 0,
+    Findings = 1,
+    InputError = 2,
+}
+
+/// A tool's own failure (a file it cannot write, a folder it cannot read), as a message.
+pub type CliResult = Result<Outcome, String>;
+
+#[derive(Parser, Debug)]
+#[command(name = "opsbook", version, about = "Runbooks an on-call engineer can trust: lint, site, incident records, executable checks")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// Colour: auto (a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+    /// Print only findings and failures.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// The project folder (holding opsbook.yaml). Default: the current folder.
+    #[arg(long, short = 'C', global = true, value_name = "DIR")]
+    pub project: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Scaffold opsbook.yaml and runbooks/example.yaml.
+    Init(init::Args),
+    /// Validate runbooks, for CI.
+    Lint(lint::Args),
+    /// Explain what a lint rule checks and how to fix it.
+    Explain(explain::Args),
+    /// Print the JSON Schema (draft-07) of a runbook file.
+    Schema,
+    /// Print shell completions.
+    Completions(completions::Args),
+}
+
+pub fn run(cli: Cli) -> CliResult {
+    let global = output::Global::new(&cli);
+    match cli.command {
+        Command::Init(args) => init::run(&global, args),
+        Command::Lint(args) => lint::run(&global, args),
+        Command::Explain(args) => explain::run(args),
+        Command::Schema => schema::run(),
+        Command::Completions(args) => completions::run(args),
+    }
+}

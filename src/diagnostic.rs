@@ -1,0 +1,63 @@
+//! Findings about the user's content: plain data that presenters render in many formats.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::source::Pos;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// One finding: a rule, a place, a message and, where we know one, what to do about it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub file: PathBuf,
+    pub pos: Pos,
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic at the rule's default severity; the lint pass applies configured levels.
+    pub fn new(rule: &'static str, file: impl Into<PathBuf>, pos: Pos, message: String) -> Self {
+        let severity = crate::lint::registry::default_severity(rule);
+        Diagnostic {
+            file: file.into(),
+            pos,
+            rule,
+            severity,
+            message,
+            help: None,
+        }
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Sort key: file, then position, then rule, so output is deterministic.
+    pub fn sort_key(&self) -> (PathBuf, Pos, &'static str) {
+        (self.file.clone(), self.pos, self.rule)
+    }
+}

@@ -1,0 +1,18 @@
+//! opsbook: runbooks an on-call engineer can trust.
+//!
+//! The pipeline is a chain of plain values:
+//! files → [`load`] (parsed runbooks with positions) → [`lint`] (diagnostics) →
+//! pages ([`render`]), incident records ([`incident`]) or check reports ([`check`]) →
+//! [`report`] presenters. The library never prints and never exits; the binary does.
+
+pub mod check;
+pub mod diagnostic;
+pub mod lint;
+pub mod load;
+mod load_error;
+mod load_limits;
+pub mod model;
+pub mod report;
+pub mod schema;
+pub mod source;
+pub mod workspace;

@@ -1,0 +1,125 @@
+//! Checks: a curl command a person would paste, and what its response must look like.
+
+use std::fmt;
+
+use schemars::JsonSchema;
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor, value::MapAccessDeserializer};
+
+use super::spanned::{OrderedMap, Sp};
+
+/// A check: the exact `curl` line shown on the site and run by `opsbook check`.
+#[derive(Debug, serde::Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Check {
+    /// Required for checks under `checks:`; optional for inline ones.
+    pub id: Option<Sp<String>>,
+    pub title: Option<Sp<String>>,
+    /// A curl command line. Supports `{{ target }}`, `{{ request_id }}`, target vars and `$ENV`.
+    pub curl: Sp<String>,
+    pub expect: Option<Sp<Expect>>,
+}
+
+/// Where an id of a check is expected: the id, or the check written inline.
+#[derive(Debug, JsonSchema)]
+#[serde(untagged)]
+pub enum CheckRef {
+    Id(String),
+    Inline(Box<Check>),
+}
+
+impl<'de> Deserialize<'de> for CheckRef {
+    // Hand-written instead of `untagged` so that an inline check keeps the positions of its
+    // fields (serde's untagged buffering would lose them) and errors stay precise.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct RefVisitor;
+        impl<'de> Visitor<'de> for RefVisitor {
+            type Value = CheckRef;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a check id or an inline check with `curl` and `expect`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<CheckRef, E> {
+                Ok(CheckRef::Id(v.to_owned()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<CheckRef, A::Error> {
+                let check = Check::deserialize(MapAccessDeserializer::new(map))?;
+                Ok(CheckRef::Inline(Box::new(check)))
+            }
+        }
+        deserializer.deserialize_any(RefVisitor)
+    }
+}
+
+/// What the response must look like. At least one part is given.
+#[derive(Debug, serde::Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    pub status: Option<Sp<StatusExpect>>,
+    #[serde(default)]
+    pub headers: OrderedMap<Sp<HeaderExpect>>,
+    pub body: Option<BodyExpect>,
+    /// Total time budget in milliseconds.
+    pub max_time_ms: Option<Sp<u64>>,
+}
+
+impl Expect {
+    pub fn is_empty(&self) -> bool {
+        self.status.is_none()
+            && self.headers.is_empty()
+            && self.body.is_none()
+            && self.max_time_ms.is_none()
+    }
+}
+
+/// `200`, `[200, 204]` or `"2xx"`.
+#[derive(Clone, Debug, serde::Deserialize, JsonSchema, PartialEq)]
+#[serde(untagged)]
+pub enum StatusExpect {
+    Code(u16),
+    AnyOf(Vec<u16>),
+    Class(String),
+}
+
+/// An exact value, or a rule.
+#[derive(Clone, Debug, serde::Deserialize, JsonSchema, PartialEq)]
+#[serde(untagged)]
+pub enum HeaderExpect {
+    Exact(String),
+    Rule(HeaderRule),
+}
+
+#[derive(Clone, Debug, serde::Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct HeaderRule {
+    pub contains: Option<String>,
+    pub matches: Option<String>,
+    pub absent: Option<bool>,
+}
+
+#[derive(Debug, serde::Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BodyExpect {
+    pub contains: Option<Sp<String>>,
+    pub matches: Option<Sp<String>>,
+    /// JSON pointer → a value, or a numeric comparison.
+    #[serde(default)]
+    pub json: OrderedMap<Sp<JsonExpect>>,
+}
+
+/// A JSON value to equal, or numeric comparisons. Numbers held in JSON strings compare as numbers.
+#[derive(Clone, Debug, serde::Deserialize, JsonSchema, PartialEq)]
+#[serde(untagged)]
+pub enum JsonExpect {
+    Compare(NumCompare),
+    Equals(serde_json::Value),
+}
+
+#[derive(Clone, Debug, Default, serde::Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct NumCompare {
+    pub lt: Option<f64>,
+    pub lte: Option<f64>,
+    pub gt: Option<f64>,
+    pub gte: Option<f64>,
+    pub eq: Option<f64>,
+    pub ne: Option<f64>,
+}

@@ -1,0 +1,11 @@
+//! The runbook and config types (serde), nothing else.
+
+pub mod check;
+pub mod config;
+pub mod runbook;
+pub mod spanned;
+
+pub use check::{BodyExpect, Check, CheckRef, Expect, HeaderExpect, JsonExpect, NumCompare, StatusExpect};
+pub use config::{Config, Level, LintConfig};
+pub use runbook::{Action, FailureMode, Hypothesis, Link, Risk, Runbook, Severity, Signals, Target};
+pub use spanned::{OrderedMap, Sp};

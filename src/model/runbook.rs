@@ -1,0 +1,204 @@
+//! The runbook file, schema version 1, exactly as DESIGN.md describes it. Unknown fields are
+//! rejected so that a misspelled key is a diagnostic, not a silently ignored line.
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use super::check::{Check, CheckRef};
+use super::spanned::{OrderedMap, Sp};
+
+/// A runbook: one service, its checks and its failure modes.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "opsbook runbook (schema version 1)")]
+pub struct Runbook {
+    /// Human title of the runbook.
+    pub title: Sp<String>,
+    /// The service this runbook covers; the site groups runbooks by it.
+    pub service: Sp<String>,
+    /// The owning team.
+    pub owner: Sp<String>,
+    /// Date of the last review, `YYYY-MM-DD`.
+    #[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
+    pub last_reviewed: Sp<String>,
+    /// Days after `last_reviewed` before the runbook is stale; overrides `opsbook.yaml`.
+    pub review_every_days: Option<Sp<u32>>,
+    #[serde(default)]
+    pub tags: Vec<Sp<String>>,
+    /// Markdown.
+    pub summary: Option<Sp<String>>,
+    #[serde(default)]
+    pub links: Vec<Link>,
+    /// Where checks run; the first one is the default.
+    #[serde(default)]
+    pub targets: OrderedMap<Sp<Target>>,
+    /// Named checks, referenced by id from failure modes and actions.
+    #[serde(default)]
+    pub checks: Vec<Sp<Check>>,
+    #[serde(default)]
+    pub failure_modes: Vec<FailureMode>,
+    pub postmortem: Option<Postmortem>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    pub title: Sp<String>,
+    pub url: Sp<String>,
+}
+
+/// A target: a base URL, or a base URL with extra named URLs of the same environment.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Target {
+    Url(String),
+    Full {
+        url: String,
+        #[serde(default)]
+        vars: std::collections::BTreeMap<String, String>,
+    },
+}
+
+impl Target {
+    pub fn url(&self) -> &str {
+        match self {
+            Target::Url(url) | Target::Full { url, .. } => url,
+        }
+    }
+    pub fn vars(&self) -> impl Iterator<Item = (&str, &str)> {
+        let vars = match self {
+            Target::Url(_) => None,
+            Target::Full { vars, .. } => Some(vars),
+        };
+        vars.into_iter()
+            .flatten()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Sev1,
+    Sev2,
+    Sev3,
+    Sev4,
+}
+
+impl Severity {
+    pub const ALL: [&'static str; 4] = ["sev1", "sev2", "sev3", "sev4"];
+    pub fn as_str(self) -> &'static str {
+        Self::ALL[self as usize]
+    }
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Risk {
+    Low,
+    High,
+}
+
+impl Risk {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Risk::Low => "low",
+            Risk::High => "high",
+        }
+    }
+}
+
+/// One way the service fails, written along the debugging loop.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FailureMode {
+    pub id: Sp<String>,
+    pub title: Sp<String>,
+    pub severity: Sp<Severity>,
+    #[serde(default)]
+    pub symptoms: Vec<Sp<String>>,
+    pub signals: Option<Signals>,
+    /// Two to three likely causes, not twenty.
+    #[serde(default)]
+    pub hypotheses: Vec<Sp<Hypothesis>>,
+    /// The quick checks for this failure mode.
+    #[serde(default)]
+    pub checks: Vec<Sp<CheckRef>>,
+    #[serde(default)]
+    pub actions: Vec<Sp<Action>>,
+}
+
+/// Triangulation: metrics detect, tracing localizes, logs explain.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Signals {
+    pub metrics: Option<Sp<String>>,
+    pub tracing: Option<Sp<String>>,
+    pub logs: Option<Sp<String>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Hypothesis {
+    pub cause: Sp<String>,
+    /// Markdown: how to verify or rule out this cause.
+    pub verify: Option<Sp<String>>,
+    #[serde(default)]
+    pub checks: Vec<Sp<CheckRef>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Action {
+    pub id: Sp<String>,
+    pub title: Sp<String>,
+    pub risk: Sp<Risk>,
+    pub when: Option<Sp<String>>,
+    /// Required when `risk: high`.
+    pub hypothesis: Option<Sp<String>>,
+    /// Required when `risk: high`.
+    pub verification: Option<Sp<String>>,
+    /// Markdown.
+    pub steps: Option<Sp<String>>,
+    /// Checks that confirm recovery. Required.
+    #[serde(default)]
+    pub confirm: Vec<Sp<CheckRef>>,
+}
+
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Postmortem {
+    /// Added to the default questions of `opsbook.yaml`.
+    #[serde(default)]
+    pub questions: Vec<Sp<String>>,
+}
+
+impl Runbook {
+    /// Every check reference in the runbook, with the failure mode it belongs to.
+    pub fn check_refs(&self) -> impl Iterator<Item = (&FailureMode, &Sp<CheckRef>)> {
+        self.failure_modes.iter().flat_map(|fm| {
+            let from_hypotheses = fm.hypotheses.iter().flat_map(|h| h.checks.iter());
+            let from_actions = fm.actions.iter().flat_map(|a| a.confirm.iter());
+            fm.checks
+                .iter()
+                .chain(from_hypotheses)
+                .chain(from_actions)
+                .map(move |r| (fm, r))
+        })
+    }
+
+    /// Every check written in the file: the named ones and the inline ones.
+    pub fn all_checks(&self) -> impl Iterator<Item = &Check> {
+        let inline = self.check_refs().filter_map(|(_, r)| match &r.value {
+            CheckRef::Inline(check) => Some(check.as_ref()),
+            CheckRef::Id(_) => None,
+        });
+        self.checks.iter().map(|c| &c.value).chain(inline)
+    }
+
+    pub fn check(&self, id: &str) -> Option<&Sp<Check>> {
+        self.checks
+            .iter()
+            .find(|c| c.id.as_ref().is_some_and(|i| i.value == id))
+    }
+}

@@ -1,0 +1,70 @@
+//! `--format sarif`: a SARIF 2.1.0 log with one run, the rules that fired and their results.
+
+use std::io::{self, Write};
+
+use serde_json::json;
+
+use super::{LintReport, line_col};
+use crate::diagnostic::Severity;
+use crate::lint::registry;
+use crate::source::display_path;
+
+pub fn write(report: &LintReport, out: &mut dyn Write) -> io::Result<()> {
+    let rules: Vec<_> = registry::RULES
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.name,
+                "name": r.name,
+                "shortDescription": { "text": r.doc.lines().next().unwrap_or(r.name) },
+                "fullDescription": { "text": r.doc },
+                "defaultConfiguration": { "level": sarif_level(r.default) },
+                "properties": { "code": r.code },
+            })
+        })
+        .collect();
+    let results: Vec<_> = report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let (line, column) = line_col(d.pos);
+            let index = registry::RULES.iter().position(|r| r.name == d.rule).unwrap_or(0);
+            let text = match &d.help {
+                Some(help) => format!("{} (help: {help})", d.message),
+                None => d.message.clone(),
+            };
+            json!({
+                "ruleId": d.rule,
+                "ruleIndex": index,
+                "level": sarif_level(d.severity),
+                "message": { "text": text },
+                "locations": [{ "physicalLocation": {
+                    "artifactLocation": { "uri": display_path(&d.file) },
+                    "region": { "startLine": line, "startColumn": column },
+                }}],
+            })
+        })
+        .collect();
+    let log = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "opsbook",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/opsbook/opsbook",
+                "rules": rules,
+            }},
+            "results": results,
+        }],
+    });
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    writeln!(out)
+}
+
+fn sarif_level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}

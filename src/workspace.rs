@@ -1,0 +1,109 @@
+//! The project: `opsbook.yaml` (optional), its runbooks folder, and everything loaded from them.
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::Diagnostic;
+use crate::lint::LintOptions;
+use crate::load::{self, LoadedRunbook};
+use crate::model::{Config, Level};
+use crate::source::SourceFile;
+
+pub const CONFIG_FILE: &str = "opsbook.yaml";
+
+/// A loaded project: config, runbooks, and the diagnostics found while loading.
+#[derive(Debug)]
+pub struct Workspace {
+    /// The folder holding `opsbook.yaml` (or the current folder).
+    pub root: PathBuf,
+    pub config: Config,
+    pub config_source: Option<SourceFile>,
+    /// The runbooks folder ids are relative to.
+    pub runbooks_dir: PathBuf,
+    pub runbooks: Vec<LoadedRunbook>,
+    /// Files that were read but are not runbooks (kept to show their lines in diagnostics).
+    pub unparsed: Vec<SourceFile>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Workspace {
+    /// Loads the project rooted at `root`. `paths`, when given, replaces the runbooks folder:
+    /// each is a file or a folder to scan.
+    pub fn load(root: &Path, paths: &[PathBuf]) -> Workspace {
+        let mut diagnostics = Vec::new();
+        let mut unparsed = Vec::new();
+        let (config, config_source) = match load::load_config(&root.join(CONFIG_FILE)) {
+            Ok(Some((source, config))) => (config, Some(source)),
+            Ok(None) => (Config::default(), None),
+            Err((e, source)) => {
+                unparsed.extend(source);
+                diagnostics.push(e);
+                (Config::default(), None)
+            }
+        };
+        let runbooks_dir = root.join(config.runbooks.as_deref().unwrap_or("runbooks"));
+        let mut ws = Workspace { root: root.to_path_buf(), config, config_source, runbooks_dir, runbooks: Vec::new(), unparsed, diagnostics };
+        ws.check_rule_names();
+        let scan = if paths.is_empty() { vec![ws.runbooks_dir.clone()] } else { paths.to_vec() };
+        for path in scan {
+            ws.load_path(&path);
+        }
+        ws
+    }
+
+    fn load_path(&mut self, path: &Path) {
+        let files = if path.is_dir() {
+            let (files, problems) = load::find_runbooks(path);
+            self.diagnostics.extend(problems);
+            files
+        } else {
+            vec![path.to_path_buf()]
+        };
+        let root = if path.is_dir() && !path.starts_with(&self.runbooks_dir) { path.to_path_buf() } else { self.runbooks_dir.clone() };
+        for file in files {
+            match load::load_runbook(&root, &file) {
+                Ok(loaded) => self.runbooks.push(loaded),
+                Err((d, source)) => {
+                    self.diagnostics.push(d);
+                    self.unparsed.extend(source);
+                }
+            }
+        }
+    }
+
+    fn check_rule_names(&mut self) {
+        let Some(source) = &self.config_source else { return };
+        for (name, level) in &self.config.lint.rules {
+            if crate::lint::registry::find(name).is_none() {
+                let message = format!("`lint.rules` names unknown rule `{name}`");
+                let help = "`opsbook explain RULE` documents each rule; see the README for the list";
+                self.diagnostics.push(Diagnostic::new("invalid-config", &source.path, level.pos, message).help(help));
+            }
+        }
+    }
+
+    pub fn lint_options(&self, today: chrono::NaiveDate) -> LintOptions {
+        let levels = self.config.lint.rules.iter().filter_map(|(name, level)| {
+            let rule = crate::lint::registry::find(name)?;
+            Some((rule.name.to_owned(), level.value))
+        });
+        LintOptions {
+            today,
+            review_every_days: self.config.review_every_days(),
+            levels: levels.collect::<std::collections::BTreeMap<String, Level>>(),
+            deny_warnings: self.config.lint.deny_warnings,
+        }
+    }
+
+    /// Load problems plus every rule's findings, with the configured levels applied.
+    pub fn lint(&self, today: chrono::NaiveDate) -> Vec<Diagnostic> {
+        let options = self.lint_options(today);
+        let mut all = self.diagnostics.clone();
+        all.extend(crate::lint::lint(&self.runbooks, &options));
+        crate::lint::apply_levels(all, &options)
+    }
+
+    pub fn source(&self, path: &Path) -> Option<&SourceFile> {
+        self.runbooks.iter().map(|r| &r.source).chain(self.config_source.iter()).chain(self.unparsed.iter()).find(|s| s.path == path)
+    }
+}
+

@@ -32,7 +32,12 @@ pub struct LoadedRunbook {
 
 /// Parses a YAML document into `T` with opsbook's limits. Positions are 1-based.
 pub fn parse<T: DeserializeOwned>(file: &SourceFile) -> Result<T, Diagnostic> {
-    if file.text.trim().lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
+    if file
+        .text
+        .trim()
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
         return Err(Diagnostic::new(
             "invalid-yaml",
             &file.path,
@@ -66,24 +71,42 @@ pub fn read_source(path: &Path) -> Result<SourceFile, Diagnostic> {
     };
     let meta = match fs::metadata(path) {
         Ok(meta) => meta,
-        Err(e) => return fail(format!("cannot read the file: {e}"), "check the path and its permissions"),
+        Err(e) => {
+            return fail(
+                format!("cannot read the file: {e}"),
+                "check the path and its permissions",
+            );
+        }
     };
     if !meta.is_file() {
-        return fail("is not a regular file".into(), "runbooks must be regular files");
+        return fail(
+            "is not a regular file".into(),
+            "runbooks must be regular files",
+        );
     }
     if meta.len() > MAX_FILE_BYTES {
         return fail(
-            format!("the file is {} bytes, over the {MAX_FILE_BYTES}-byte limit", meta.len()),
+            format!(
+                "the file is {} bytes, over the {MAX_FILE_BYTES}-byte limit",
+                meta.len()
+            ),
             "a runbook is a few kilobytes; split it, or check that this is the right file",
         );
     }
     let mut bytes = Vec::new();
-    let read = fs::File::open(path).and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes));
+    let read =
+        fs::File::open(path).and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes));
     if let Err(e) = read {
-        return fail(format!("cannot read the file: {e}"), "check its permissions");
+        return fail(
+            format!("cannot read the file: {e}"),
+            "check its permissions",
+        );
     }
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return fail("the file grew over the size limit while being read".into(), "try again");
+        return fail(
+            "the file grew over the size limit while being read".into(),
+            "try again",
+        );
     }
     decode(path, bytes)
 }
@@ -98,8 +121,13 @@ fn decode(path: &Path, bytes: Vec<u8>) -> Result<SourceFile, Diagnostic> {
         }
         Err(e) => {
             let pos = invalid_utf8_pos(e.as_bytes(), &e.utf8_error());
-            Err(Diagnostic::new("invalid-utf8", path, pos, "the file is not valid UTF-8".into())
-                .help("save the file as UTF-8"))
+            Err(Diagnostic::new(
+                "invalid-utf8",
+                path,
+                pos,
+                "the file is not valid UTF-8".into(),
+            )
+            .help("save the file as UTF-8"))
         }
     }
 }
@@ -116,7 +144,12 @@ pub fn find_runbooks(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
             Ok(entry) => entry,
             Err(e) => {
                 let path = e.path().unwrap_or(root).to_path_buf();
-                diagnostics.push(Diagnostic::new("unreadable-file", path, Pos::UNKNOWN, format!("cannot read: {e}")));
+                diagnostics.push(Diagnostic::new(
+                    "unreadable-file",
+                    path,
+                    Pos::UNKNOWN,
+                    format!("cannot read: {e}"),
+                ));
                 continue;
             }
         };
@@ -132,7 +165,10 @@ pub fn find_runbooks(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
 }
 
 fn looks_like_yaml(path: &Path) -> bool {
-    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
     name.ends_with(".yaml") || name.ends_with(".yml")
 }
 
@@ -140,13 +176,22 @@ fn classify(entry: &walkdir::DirEntry) -> Option<Diagnostic> {
     let path = entry.path();
     let kind = entry.file_type();
     let (message, help) = if kind.is_symlink() {
-        ("is a symbolic link, and opsbook does not follow links", "copy the runbook into the folder instead of linking it")
+        (
+            "is a symbolic link, and opsbook does not follow links",
+            "copy the runbook into the folder instead of linking it",
+        )
     } else if kind.is_dir() {
         return None;
     } else if !kind.is_file() {
-        ("is not a regular file (a pipe, socket or device)", "runbooks must be regular files; remove it from the runbooks folder")
+        (
+            "is not a regular file (a pipe, socket or device)",
+            "runbooks must be regular files; remove it from the runbooks folder",
+        )
     } else if path.to_str().is_none() {
-        ("has a name that is not valid UTF-8, so it cannot become a runbook id", "rename the file using lowercase letters, digits and `-`")
+        (
+            "has a name that is not valid UTF-8, so it cannot become a runbook id",
+            "rename the file using lowercase letters, digits and `-`",
+        )
     } else {
         return None;
     };
@@ -156,7 +201,9 @@ fn classify(entry: &walkdir::DirEntry) -> Option<Diagnostic> {
 /// The id of a runbook: its path below `root` without the extension, `/`-separated.
 /// Files outside `root` (named on the command line) use their file stem.
 pub fn runbook_id(root: &Path, path: &Path) -> String {
-    let relative = path.strip_prefix(root).unwrap_or_else(|_| Path::new(path.file_name().unwrap_or_default()));
+    let relative = path
+        .strip_prefix(root)
+        .unwrap_or_else(|_| Path::new(path.file_name().unwrap_or_default()));
     let relative = relative.with_extension("");
     let parts: Vec<String> = relative
         .components()
@@ -165,27 +212,42 @@ pub fn runbook_id(root: &Path, path: &Path) -> String {
     parts.join("/")
 }
 
+/// A file that could not be loaded: why, and its text when it was read (to show the line).
+#[derive(Debug)]
+pub struct Unloaded {
+    pub diagnostic: Diagnostic,
+    pub source: Option<SourceFile>,
+}
+
+fn unloaded(diagnostic: Diagnostic, source: Option<SourceFile>) -> Box<Unloaded> {
+    Box::new(Unloaded { diagnostic, source })
+}
+
 /// Loads one runbook file. A file that was read but not parsed comes back with its text, so
 /// that the diagnostic can show the line.
-pub fn load_runbook(root: &Path, path: &Path) -> Result<LoadedRunbook, (Diagnostic, Option<SourceFile>)> {
-    let source = read_source(path).map_err(|d| (d, None))?;
+pub fn load_runbook(root: &Path, path: &Path) -> Result<LoadedRunbook, Box<Unloaded>> {
+    let source = read_source(path).map_err(|d| unloaded(d, None))?;
     match parse::<Runbook>(&source) {
-        Ok(runbook) => Ok(LoadedRunbook { id: runbook_id(root, path), source, runbook }),
-        Err(d) => Err((d, Some(source))),
+        Ok(runbook) => Ok(LoadedRunbook {
+            id: runbook_id(root, path),
+            source,
+            runbook,
+        }),
+        Err(d) => Err(unloaded(d, Some(source))),
     }
 }
 
 /// Loads `opsbook.yaml` if it exists.
-pub fn load_config(path: &Path) -> Result<Option<(SourceFile, Config)>, (Diagnostic, Option<SourceFile>)> {
+pub fn load_config(path: &Path) -> Result<Option<(SourceFile, Config)>, Box<Unloaded>> {
     if !path.exists() {
         return Ok(None);
     }
-    let source = read_source(path).map_err(|d| (d, None))?;
+    let source = read_source(path).map_err(|d| unloaded(d, None))?;
     match parse::<Config>(&source) {
         Ok(config) => Ok(Some((source, config))),
         Err(mut d) => {
             d.rule = "invalid-config";
-            Err((d, Some(source)))
+            Err(unloaded(d, Some(source)))
         }
     }
 }

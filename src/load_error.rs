@@ -8,7 +8,12 @@ use crate::source::{Pos, SourceFile};
 pub fn diagnose(file: &SourceFile, error: &serde_saphyr::Error) -> Diagnostic {
     let pos = error
         .location()
-        .map(|l| Pos::new(l.line().min(u32::MAX as u64) as u32, l.column().min(u32::MAX as u64) as u32))
+        .map(|l| {
+            Pos::new(
+                l.line().min(u32::MAX as u64) as u32,
+                l.column().min(u32::MAX as u64) as u32,
+            )
+        })
         .filter(|p| p.is_known())
         .unwrap_or(Pos::new(1, 1));
     let raw = error.to_string();
@@ -34,15 +39,44 @@ fn clean_message(raw: &str) -> String {
 fn classify(message: &str) -> (&'static str, &'static str) {
     let m = message.to_lowercase();
     if m.contains("unknown field") {
-        ("unknown-field", "remove the field or fix its spelling; `opsbook schema` lists every field")
+        (
+            "unknown-field",
+            "remove the field or fix its spelling; `opsbook schema` lists every field",
+        )
     } else if m.contains("duplicate") {
-        ("duplicate-key", "a key may appear once per mapping; keep one of them")
+        (
+            "duplicate-key",
+            "a key may appear once per mapping; keep one of them",
+        )
     } else if m.contains("missing field") {
-        ("missing-field", "add the field; `opsbook schema` shows which fields are required")
-    } else if m.contains("budget") || m.contains("limit") || m.contains("alias") || m.contains("depth") || m.contains("nesting") {
-        ("yaml-limit", "runbooks do not need deep nesting or many aliases; write the values out")
-    } else if m.contains("invalid type") || m.starts_with("invalid u") || m.starts_with("invalid i") || m.starts_with("invalid f") || m.starts_with("invalid bool") || m.contains("invalid value") || m.contains("unknown variant") || m.contains("did not match") || m.contains("expected") {
-        ("wrong-type", "check the value against the schema (`opsbook schema`); quote text that YAML reads as a number or boolean")
+        (
+            "missing-field",
+            "add the field; `opsbook schema` shows which fields are required",
+        )
+    } else if m.contains("budget")
+        || m.contains("limit")
+        || m.contains("alias")
+        || m.contains("depth")
+        || m.contains("nesting")
+    {
+        (
+            "yaml-limit",
+            "runbooks do not need deep nesting or many aliases; write the values out",
+        )
+    } else if m.contains("invalid type")
+        || m.starts_with("invalid u")
+        || m.starts_with("invalid i")
+        || m.starts_with("invalid f")
+        || m.starts_with("invalid bool")
+        || m.contains("invalid value")
+        || m.contains("unknown variant")
+        || m.contains("did not match")
+        || m.contains("expected")
+    {
+        (
+            "wrong-type",
+            "check the value against the schema (`opsbook schema`); quote text that YAML reads as a number or boolean",
+        )
     } else {
         ("invalid-yaml", "fix the YAML syntax at this place")
     }

@@ -34,11 +34,11 @@ impl Expansion {
     }
 
     fn close(&mut self, depth: usize) {
-        if let Some(&(anchor, at, start)) = self.open.last() {
-            if at == depth {
-                self.open.pop();
-                self.sizes.insert(anchor, self.total - start);
-            }
+        if let Some(&(anchor, at, start)) = self.open.last()
+            && at == depth
+        {
+            self.open.pop();
+            self.sizes.insert(anchor, self.total - start);
         }
     }
 
@@ -67,7 +67,11 @@ pub fn check(file: &SourceFile) -> Result<(), Diagnostic> {
             Event::SequenceStart(_, anchor, _) | Event::MappingStart(_, anchor, _) => {
                 depth += 1;
                 if depth > MAX_DEPTH {
-                    return Err(limit(file, pos, format!("nesting deeper than {MAX_DEPTH} levels")));
+                    return Err(limit(
+                        file,
+                        pos,
+                        format!("nesting deeper than {MAX_DEPTH} levels"),
+                    ));
                 }
                 expansion.node(anchor, depth, true);
             }
@@ -79,14 +83,21 @@ pub fn check(file: &SourceFile) -> Result<(), Diagnostic> {
             Event::Alias(anchor) => {
                 expansion.alias(anchor);
                 if expansion.total > MAX_EXPANDED_NODES {
-                    let what = format!("aliases expand it past {MAX_EXPANDED_NODES} nodes (an alias bomb)");
+                    let what = format!(
+                        "aliases expand it past {MAX_EXPANDED_NODES} nodes (an alias bomb)"
+                    );
                     return Err(limit(file, pos, what));
                 }
             }
             Event::DocumentStart(..) => {
                 documents += 1;
                 if documents > 1 {
-                    let d = Diagnostic::new("invalid-yaml", &file.path, pos, "the file holds more than one YAML document".into());
+                    let d = Diagnostic::new(
+                        "invalid-yaml",
+                        &file.path,
+                        pos,
+                        "the file holds more than one YAML document".into(),
+                    );
                     return Err(d.help("a runbook file holds one document: remove the `---` and what follows, or move it to its own file"));
                 }
             }
@@ -97,6 +108,13 @@ pub fn check(file: &SourceFile) -> Result<(), Diagnostic> {
 }
 
 fn limit(file: &SourceFile, pos: Pos, what: String) -> Diagnostic {
-    Diagnostic::new("yaml-limit", &file.path, pos, format!("the document exceeds the loader's limits: {what}"))
-        .help("runbooks never need this; write the values out (this limit stops alias and nesting bombs)")
+    Diagnostic::new(
+        "yaml-limit",
+        &file.path,
+        pos,
+        format!("the document exceeds the loader's limits: {what}"),
+    )
+    .help(
+        "runbooks never need this; write the values out (this limit stops alias and nesting bombs)",
+    )
 }

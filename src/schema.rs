@@ -6,7 +6,9 @@ use schemars::generate::SchemaSettings;
 use crate::model::Runbook;
 
 pub fn runbook_schema() -> schemars::Schema {
-    SchemaSettings::draft07().into_generator().into_root_schema_for::<Runbook>()
+    SchemaSettings::draft07()
+        .into_generator()
+        .into_root_schema_for::<Runbook>()
 }
 
 pub fn runbook_schema_json() -> String {

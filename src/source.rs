@@ -59,7 +59,9 @@ impl SourceFile {
         let mut offset = 0;
         for (i, line) in self.text.split_inclusive('\n').enumerate() {
             if i + 1 == pos.line as usize {
-                let chars = line.char_indices().nth(pos.column.saturating_sub(1) as usize);
+                let chars = line
+                    .char_indices()
+                    .nth(pos.column.saturating_sub(1) as usize);
                 return offset + chars.map_or(line.trim_end().len(), |(b, _)| b);
             }
             offset += line.len();
@@ -114,8 +116,8 @@ mod tests {
 
     #[test]
     fn invalid_utf8_points_at_the_byte() {
-        let bytes = b"a: 1\nb: \xff\n";
-        let err = std::str::from_utf8(bytes).unwrap_err();
-        assert_eq!(invalid_utf8_pos(bytes, &err), Pos::new(2, 4));
+        let bytes: Vec<u8> = b"a: 1\nb: \xff\n".to_vec();
+        let err = String::from_utf8(bytes.clone()).unwrap_err().utf8_error();
+        assert_eq!(invalid_utf8_pos(&bytes, &err), Pos::new(2, 4));
     }
 }

@@ -34,16 +34,28 @@ impl Workspace {
         let (config, config_source) = match load::load_config(&root.join(CONFIG_FILE)) {
             Ok(Some((source, config))) => (config, Some(source)),
             Ok(None) => (Config::default(), None),
-            Err((e, source)) => {
-                unparsed.extend(source);
-                diagnostics.push(e);
+            Err(failed) => {
+                unparsed.extend(failed.source);
+                diagnostics.push(failed.diagnostic);
                 (Config::default(), None)
             }
         };
         let runbooks_dir = root.join(config.runbooks.as_deref().unwrap_or("runbooks"));
-        let mut ws = Workspace { root: root.to_path_buf(), config, config_source, runbooks_dir, runbooks: Vec::new(), unparsed, diagnostics };
+        let mut ws = Workspace {
+            root: root.to_path_buf(),
+            config,
+            config_source,
+            runbooks_dir,
+            runbooks: Vec::new(),
+            unparsed,
+            diagnostics,
+        };
         ws.check_rule_names();
-        let scan = if paths.is_empty() { vec![ws.runbooks_dir.clone()] } else { paths.to_vec() };
+        let scan = if paths.is_empty() {
+            vec![ws.runbooks_dir.clone()]
+        } else {
+            paths.to_vec()
+        };
         for path in scan {
             ws.load_path(&path);
         }
@@ -58,25 +70,34 @@ impl Workspace {
         } else {
             vec![path.to_path_buf()]
         };
-        let root = if path.is_dir() && !path.starts_with(&self.runbooks_dir) { path.to_path_buf() } else { self.runbooks_dir.clone() };
+        let root = if path.is_dir() && !path.starts_with(&self.runbooks_dir) {
+            path.to_path_buf()
+        } else {
+            self.runbooks_dir.clone()
+        };
         for file in files {
             match load::load_runbook(&root, &file) {
                 Ok(loaded) => self.runbooks.push(loaded),
-                Err((d, source)) => {
-                    self.diagnostics.push(d);
-                    self.unparsed.extend(source);
+                Err(failed) => {
+                    self.diagnostics.push(failed.diagnostic);
+                    self.unparsed.extend(failed.source);
                 }
             }
         }
     }
 
     fn check_rule_names(&mut self) {
-        let Some(source) = &self.config_source else { return };
+        let Some(source) = &self.config_source else {
+            return;
+        };
         for (name, level) in &self.config.lint.rules {
             if crate::lint::registry::find(name).is_none() {
                 let message = format!("`lint.rules` names unknown rule `{name}`");
-                let help = "`opsbook explain RULE` documents each rule; see the README for the list";
-                self.diagnostics.push(Diagnostic::new("invalid-config", &source.path, level.pos, message).help(help));
+                let help =
+                    "`opsbook explain RULE` documents each rule; see the README for the list";
+                self.diagnostics.push(
+                    Diagnostic::new("invalid-config", &source.path, level.pos, message).help(help),
+                );
             }
         }
     }
@@ -103,7 +124,11 @@ impl Workspace {
     }
 
     pub fn source(&self, path: &Path) -> Option<&SourceFile> {
-        self.runbooks.iter().map(|r| &r.source).chain(self.config_source.iter()).chain(self.unparsed.iter()).find(|s| s.path == path)
+        self.runbooks
+            .iter()
+            .map(|r| &r.source)
+            .chain(self.config_source.iter())
+            .chain(self.unparsed.iter())
+            .find(|s| s.path == path)
     }
 }
-

@@ -43,7 +43,11 @@ pub struct CurlError {
 }
 
 fn err(offset: usize, message: impl Into<String>, help: impl Into<String>) -> CurlError {
-    CurlError { offset, message: message.into(), help: help.into() }
+    CurlError {
+        offset,
+        message: message.into(),
+        help: help.into(),
+    }
 }
 
 static PLACEHOLDER: LazyLock<Regex> =
@@ -51,13 +55,18 @@ static PLACEHOLDER: LazyLock<Regex> =
 
 /// `{{ name }}` placeholders in a text, with their byte offsets.
 pub fn placeholders(text: &str) -> Vec<(usize, String)> {
-    PLACEHOLDER.captures_iter(text).map(|c| (c.get(0).map_or(0, |m| m.start()), c[1].to_owned())).collect()
+    PLACEHOLDER
+        .captures_iter(text)
+        .map(|c| (c.get(0).map_or(0, |m| m.start()), c[1].to_owned()))
+        .collect()
 }
 
 /// Replaces each `{{ name }}` with `lookup(name)`, or leaves it when the lookup has nothing.
 pub fn substitute(text: &str, lookup: impl Fn(&str) -> Option<String>) -> String {
     PLACEHOLDER
-        .replace_all(text, |c: &regex::Captures| lookup(&c[1]).unwrap_or_else(|| c[0].to_owned()))
+        .replace_all(text, |c: &regex::Captures| {
+            lookup(&c[1]).unwrap_or_else(|| c[0].to_owned())
+        })
         .into_owned()
 }
 
@@ -67,12 +76,22 @@ pub fn parse(line: &str) -> Result<CurlCommand, CurlError> {
     // Placeholders are written `{{ target }}` with spaces; make them single words first.
     let normalized = substitute(line, |name| Some(format!("{{{{{name}}}}}")));
     let words = shell_words::split(&normalized).map_err(|_| {
-        err(line.len(), "unterminated quote", "close the quote, or quote the whole header as 'Name: value'")
+        err(
+            line.len(),
+            "unterminated quote",
+            "close the quote, or quote the whole header as 'Name: value'",
+        )
     })?;
     let mut words = words.into_iter();
     match words.next() {
         Some(first) if first == "curl" => {}
-        _ => return Err(err(0, "the command must start with `curl`", "write the command as you would run it: `curl -i {{ target }}/healthz`")),
+        _ => {
+            return Err(err(
+                0,
+                "the command must start with `curl`",
+                "write the command as you would run it: `curl -i {{ target }}/healthz`",
+            ));
+        }
     }
     let mut cursor = Cursor { line, searched: 4 };
     let mut command = CurlCommand::default();
@@ -110,7 +129,11 @@ impl Cursor<'_> {
     /// Best-effort offset of a word in the original line, for pointing diagnostics at it.
     fn find(&mut self, word: &str) -> usize {
         let probe: String = word.chars().take(12).collect();
-        match self.line.get(self.searched..).and_then(|rest| rest.find(probe.as_str())) {
+        match self
+            .line
+            .get(self.searched..)
+            .and_then(|rest| rest.find(probe.as_str()))
+        {
             Some(found) => {
                 let at = self.searched + found;
                 self.searched = at + probe.len();
@@ -134,7 +157,9 @@ fn check_shell_operators(line: &str) -> Result<(), CurlError> {
             (Some('"'), '"') => quote = None,
             (None, '\'' | '"') => quote = Some(c),
             (_, '`') => return Err(operator(i, "`")),
-            (_, '$') if chars.peek().map(|(_, n)| *n) == Some('(') => return Err(operator(i, "$(")),
+            (_, '$') if chars.peek().map(|(_, n)| *n) == Some('(') => {
+                return Err(operator(i, "$("));
+            }
             (None, ';' | '|' | '&' | '>' | '<') => return Err(operator(i, &c.to_string())),
             (None, '\n') => return Err(operator(i, "newline")),
             _ => {}
@@ -177,7 +202,13 @@ impl Flag {
     fn takes_value(self) -> bool {
         !matches!(
             self,
-            Flag::Include | Flag::Silent | Flag::ShowError | Flag::Fail | Flag::Verbose | Flag::Location | Flag::Insecure
+            Flag::Include
+                | Flag::Silent
+                | Flag::ShowError
+                | Flag::Fail
+                | Flag::Verbose
+                | Flag::Location
+                | Flag::Insecure
         )
     }
 }
@@ -231,7 +262,9 @@ fn unsupported(offset: usize, flag: &str) -> CurlError {
     let why = match flag {
         "-K" | "--config" => "it reads more options from a file",
         "-T" | "--upload-file" => "it uploads a local file",
-        "--unix-socket" | "--abstract-unix-socket" => "it talks to a local socket instead of a target",
+        "--unix-socket" | "--abstract-unix-socket" => {
+            "it talks to a local socket instead of a target"
+        }
         "-F" | "--form" => "forms can read local files",
         "-b" | "--cookie" | "-c" | "--cookie-jar" => "cookie files are local state",
         _ => "opsbook runs only the flags it knows",
@@ -243,7 +276,13 @@ fn unsupported(offset: usize, flag: &str) -> CurlError {
     )
 }
 
-fn parse_cluster(cmd: &mut CurlCommand, word: &str, words: &[String], i: &mut usize, offset: usize) -> Result<(), CurlError> {
+fn parse_cluster(
+    cmd: &mut CurlCommand,
+    word: &str,
+    words: &[String],
+    i: &mut usize,
+    offset: usize,
+) -> Result<(), CurlError> {
     let body = &word[1..];
     for (at, c) in body.char_indices() {
         let name = format!("-{c}");
@@ -259,10 +298,21 @@ fn parse_cluster(cmd: &mut CurlCommand, word: &str, words: &[String], i: &mut us
     Ok(())
 }
 
-fn take_value(flag: Flag, inline: Option<String>, words: &[String], i: &mut usize, offset: usize, name: &str) -> Result<Option<String>, CurlError> {
+fn take_value(
+    flag: Flag,
+    inline: Option<String>,
+    words: &[String],
+    i: &mut usize,
+    offset: usize,
+    name: &str,
+) -> Result<Option<String>, CurlError> {
     if !flag.takes_value() {
         return match inline {
-            Some(_) => Err(err(offset, format!("`{name}` takes no value"), "remove the `=value`")),
+            Some(_) => Err(err(
+                offset,
+                format!("`{name}` takes no value"),
+                "remove the `=value`",
+            )),
             None => Ok(None),
         };
     }
@@ -274,11 +324,20 @@ fn take_value(flag: Flag, inline: Option<String>, words: &[String], i: &mut usiz
             *i += 1;
             Ok(Some(value.clone()))
         }
-        None => Err(err(offset, format!("`{name}` needs a value"), "give the value after the flag")),
+        None => Err(err(
+            offset,
+            format!("`{name}` needs a value"),
+            "give the value after the flag",
+        )),
     }
 }
 
-fn apply(cmd: &mut CurlCommand, flag: Flag, value: Option<String>, offset: usize) -> Result<(), CurlError> {
+fn apply(
+    cmd: &mut CurlCommand,
+    flag: Flag,
+    value: Option<String>,
+    offset: usize,
+) -> Result<(), CurlError> {
     let value = value.unwrap_or_default();
     match flag {
         Flag::Include | Flag::Silent | Flag::ShowError | Flag::Verbose | Flag::WriteOut => {}
@@ -289,14 +348,22 @@ fn apply(cmd: &mut CurlCommand, flag: Flag, value: Option<String>, offset: usize
         Flag::Header => cmd.headers.push(parse_header(&value, offset)?),
         Flag::Data => {
             if value.starts_with('@') {
-                return Err(err(offset, "`-d @file` reads a local file", "write the body inline, or use `--data-raw` for a literal `@`"));
+                return Err(err(
+                    offset,
+                    "`-d @file` reads a local file",
+                    "write the body inline, or use `--data-raw` for a literal `@`",
+                ));
             }
             cmd.data = Some(value);
         }
         Flag::DataRaw => cmd.data = Some(value),
         Flag::Json => {
             if value.starts_with('@') {
-                return Err(err(offset, "`--json @file` reads a local file", "write the JSON inline"));
+                return Err(err(
+                    offset,
+                    "`--json @file` reads a local file",
+                    "write the JSON inline",
+                ));
             }
             cmd.json = true;
             cmd.data = Some(value);
@@ -307,7 +374,11 @@ fn apply(cmd: &mut CurlCommand, flag: Flag, value: Option<String>, offset: usize
         Flag::ConnectTimeout => cmd.connect_timeout_secs = Some(seconds(&value, offset)?),
         Flag::Output if value == "/dev/null" => {}
         Flag::Output => {
-            return Err(err(offset, format!("`-o {value}` writes a local file"), "only `-o /dev/null` is allowed; opsbook reads the body itself"));
+            return Err(err(
+                offset,
+                format!("`-o {value}` writes a local file"),
+                "only `-o /dev/null` is allowed; opsbook reads the body itself",
+            ));
         }
     }
     Ok(())
@@ -315,36 +386,63 @@ fn apply(cmd: &mut CurlCommand, flag: Flag, value: Option<String>, offset: usize
 
 fn parse_header(value: &str, offset: usize) -> Result<(String, String), CurlError> {
     match value.split_once(':') {
-        Some((name, v)) if !name.trim().is_empty() && !name.contains(' ') => Ok((name.trim().to_owned(), v.trim().to_owned())),
-        _ => Err(err(offset, format!("header `{value}` is not `Name: value`"), "quote the whole header: -H 'Name: value'")),
+        Some((name, v)) if !name.trim().is_empty() && !name.contains(' ') => {
+            Ok((name.trim().to_owned(), v.trim().to_owned()))
+        }
+        _ => Err(err(
+            offset,
+            format!("header `{value}` is not `Name: value`"),
+            "quote the whole header: -H 'Name: value'",
+        )),
     }
 }
 
 fn seconds(value: &str, offset: usize) -> Result<f64, CurlError> {
     match value.parse::<f64>() {
         Ok(s) if s.is_finite() && s > 0.0 && s <= 600.0 => Ok(s),
-        _ => Err(err(offset, format!("`{value}` is not a number of seconds between 0 and 600"), "write seconds, for example `-m 5`")),
+        _ => Err(err(
+            offset,
+            format!("`{value}` is not a number of seconds between 0 and 600"),
+            "write seconds, for example `-m 5`",
+        )),
     }
 }
 
 fn pick_url(line: &str, urls: Vec<(usize, String)>) -> Result<String, CurlError> {
     let mut urls = urls.into_iter();
     let Some((offset, url)) = urls.next() else {
-        return Err(err(line.len(), "the command has no URL", "add the URL, for example `{{ target }}/healthz`"));
+        return Err(err(
+            line.len(),
+            "the command has no URL",
+            "add the URL, for example `{{ target }}/healthz`",
+        ));
     };
     if let Some((second, _)) = urls.next() {
-        return Err(err(second, "the command has more than one URL", "one check runs one request; split it into two checks"));
+        return Err(err(
+            second,
+            "the command has more than one URL",
+            "one check runs one request; split it into two checks",
+        ));
     }
     let lower = url.to_ascii_lowercase();
-    let scheme_ok = url.starts_with("{{") || lower.starts_with("http://") || lower.starts_with("https://");
+    let scheme_ok =
+        url.starts_with("{{") || lower.starts_with("http://") || lower.starts_with("https://");
     if !scheme_ok {
-        let shown = lower.split("://").next().filter(|_| lower.contains("://")).unwrap_or("");
+        let shown = lower
+            .split("://")
+            .next()
+            .filter(|_| lower.contains("://"))
+            .unwrap_or("");
         let message = if shown.is_empty() {
             format!("URL `{url}` has no http:// or https:// scheme")
         } else {
             format!("URL scheme `{shown}://` is not allowed")
         };
-        return Err(err(offset, message, "checks may only fetch http:// and https:// URLs, usually `{{ target }}/path`"));
+        return Err(err(
+            offset,
+            message,
+            "checks may only fetch http:// and https:// URLs, usually `{{ target }}/path`",
+        ));
     }
     Ok(url)
 }
@@ -357,7 +455,10 @@ mod tests {
     fn parses_the_commands_people_write() {
         let c = parse(r#"curl -i -H "x-request-id: {{ request_id }}" {{ target }}/hello"#).unwrap();
         assert_eq!(c.url, "{{target}}/hello");
-        assert_eq!(c.headers, vec![("x-request-id".into(), "{{request_id}}".into())]);
+        assert_eq!(
+            c.headers,
+            vec![("x-request-id".into(), "{{request_id}}".into())]
+        );
         let c = parse("curl -fsSL -XPOST --json '{\"a\":1}' -m 5 https://x.test/a").unwrap();
         assert!(c.fail && c.follow_redirects);
         assert_eq!(c.method(), "POST");

@@ -10,6 +10,11 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> CliResult {
-    clap_complete::generate(args.shell, &mut Cli::command(), "opsbook", &mut std::io::stdout());
+    clap_complete::generate(
+        args.shell,
+        &mut Cli::command(),
+        "opsbook",
+        &mut std::io::stdout(),
+    );
     Ok(Outcome::Ok)
 }

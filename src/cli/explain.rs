@@ -13,11 +13,28 @@ pub struct Args {
 pub fn run(args: Args) -> CliResult {
     if args.rule == "all" {
         for r in registry::RULES {
-            println!("{} {:<24} {:<7} {}", r.code, r.name, r.default.as_str(), r.doc.lines().next().unwrap_or(""));
+            println!(
+                "{} {:<24} {:<7} {}",
+                r.code,
+                r.name,
+                r.default.as_str(),
+                r.doc.lines().next().unwrap_or("")
+            );
         }
         return Ok(Outcome::Ok);
     }
-    let rule = registry::find(&args.rule).ok_or_else(|| format!("no rule named `{}`; `opsbook explain all` lists them", args.rule))?;
-    println!("{} ({}), default level: {}\n\n{}", rule.name, rule.code, rule.default.as_str(), rule.doc);
+    let rule = registry::find(&args.rule).ok_or_else(|| {
+        format!(
+            "no rule named `{}`; `opsbook explain all` lists them",
+            args.rule
+        )
+    })?;
+    println!(
+        "{} ({}), default level: {}\n\n{}",
+        rule.name,
+        rule.code,
+        rule.default.as_str(),
+        rule.doc
+    );
     Ok(Outcome::Ok)
 }

@@ -21,14 +21,21 @@ pub fn run(global: &Global, args: Args) -> CliResult {
     let example = dir.join("runbooks").join("example.yaml");
     for path in [&config, &example] {
         if fs::symlink_metadata(path).is_ok() {
-            return Err(format!("{} already exists; opsbook init never overwrites a file", path.display()));
+            return Err(format!(
+                "{} already exists; opsbook init never overwrites a file",
+                path.display()
+            ));
         }
     }
     let today = global.today().format("%Y-%m-%d").to_string();
     write_new(&config, CONFIG)?;
     write_new(&example, &EXAMPLE.replace("LAST_REVIEWED", &today))?;
     if !global.quiet {
-        println!("created {}\ncreated {}\nnext: opsbook lint, then opsbook build", config.display(), example.display());
+        println!(
+            "created {}\ncreated {}\nnext: opsbook lint, then opsbook build",
+            config.display(),
+            example.display()
+        );
     }
     Ok(Outcome::Ok)
 }
@@ -36,12 +43,14 @@ pub fn run(global: &Global, args: Args) -> CliResult {
 /// Creates a file that must not exist yet (`create_new`), so a race never clobbers one.
 fn write_new(path: &Path, text: &str) -> Result<(), String> {
     if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).map_err(|e| format!("{}: cannot create the folder: {e}", parent.display()))?;
+        fs::create_dir_all(parent)
+            .map_err(|e| format!("{}: cannot create the folder: {e}", parent.display()))?;
     }
     let mut file = fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(path)
         .map_err(|e| format!("{}: cannot create the file: {e}", path.display()))?;
-    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(|e| format!("{}: cannot write: {e}", path.display()))
+    std::io::Write::write_all(&mut file, text.as_bytes())
+        .map_err(|e| format!("{}: cannot write: {e}", path.display()))
 }

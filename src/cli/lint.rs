@@ -49,17 +49,37 @@ pub fn run(global: &Global, args: Args) -> CliResult {
     }
     let workspace = Workspace::load(&global.project, &args.paths);
     let diagnostics = workspace.lint(global.today());
-    let files = workspace.runbooks.len() + workspace.diagnostics.iter().filter(|d| registry::is_input(d.rule)).count();
+    let files = workspace.runbooks.len()
+        + workspace
+            .diagnostics
+            .iter()
+            .filter(|d| registry::is_input(d.rule))
+            .count();
     print(global, &workspace, &diagnostics, files, args.format.into())?;
     Ok(outcome(&diagnostics))
 }
 
-pub fn print(global: &Global, workspace: &Workspace, diagnostics: &[Diagnostic], files: usize, format: Format) -> Result<(), String> {
+pub fn print(
+    global: &Global,
+    workspace: &Workspace,
+    diagnostics: &[Diagnostic],
+    files: usize,
+    format: Format,
+) -> Result<(), String> {
     let sources = |path: &std::path::Path| workspace.source(path);
-    let shown: Vec<Diagnostic> = diagnostics.iter().filter(|d| !global.quiet || d.is_error()).cloned().collect();
-    let report = LintReport { diagnostics: &shown, sources: &sources, files };
+    let shown: Vec<Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| !global.quiet || d.is_error())
+        .cloned()
+        .collect();
+    let report = LintReport {
+        diagnostics: &shown,
+        sources: &sources,
+        files,
+    };
     let mut out = global.stdout();
-    report::write(format, &report, global.styled(), &mut out).map_err(|e| format!("cannot write the report: {e}"))
+    report::write(format, &report, global.styled(), &mut out)
+        .map_err(|e| format!("cannot write the report: {e}"))
 }
 
 /// 2 when a file could not be read as a runbook, 1 for other errors, 0 otherwise.

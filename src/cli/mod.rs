@@ -24,7 +24,11 @@ pub enum Outcome {
 pub type CliResult = Result<Outcome, String>;
 
 #[derive(Parser, Debug)]
-#[command(name = "opsbook", version, about = "Runbooks an on-call engineer can trust: lint, site, incident records, executable checks")]
+#[command(
+    name = "opsbook",
+    version,
+    about = "Runbooks an on-call engineer can trust: lint, site, incident records, executable checks"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -25,7 +25,11 @@ impl Global {
                 }
             }
         };
-        Global { color, quiet: cli.quiet, project: cli.project.clone().unwrap_or_else(|| PathBuf::from(".")) }
+        Global {
+            color,
+            quiet: cli.quiet,
+            project: cli.project.clone().unwrap_or_else(|| PathBuf::from(".")),
+        }
     }
 
     pub fn styled(&self) -> bool {

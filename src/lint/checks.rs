@@ -9,7 +9,12 @@ use crate::source::Pos;
 type Finding = (&'static str, Pos, String, String);
 
 pub fn checks(ctx: &mut Ctx) {
-    let found: Vec<Finding> = ctx.loaded.runbook.all_checks().flat_map(|c| check_findings(ctx, c)).collect();
+    let found: Vec<Finding> = ctx
+        .loaded
+        .runbook
+        .all_checks()
+        .flat_map(|c| check_findings(ctx, c))
+        .collect();
     for (rule, pos, message, help) in found {
         ctx.report(rule, pos, message, help);
     }
@@ -17,10 +22,18 @@ pub fn checks(ctx: &mut Ctx) {
 
 fn check_findings(ctx: &Ctx, check: &Check) -> Vec<Finding> {
     let mut out = Vec::new();
-    let name = check.id.as_ref().map_or_else(|| "inline check".to_owned(), |i| format!("check `{}`", i.value));
+    let name = check.id.as_ref().map_or_else(
+        || "inline check".to_owned(),
+        |i| format!("check `{}`", i.value),
+    );
     if check.expect.as_ref().is_none_or(|e| e.is_empty()) {
         let pos = check.id.as_ref().map_or(check.curl.pos, |i| i.pos);
-        out.push(("check-without-expect", pos, format!("{name} has no `expect`"), "say what a healthy answer looks like: `expect: { status: 200 }`".to_owned()));
+        out.push((
+            "check-without-expect",
+            pos,
+            format!("{name} has no `expect`"),
+            "say what a healthy answer looks like: `expect: { status: 200 }`".to_owned(),
+        ));
     }
     match curl::parse(&check.curl) {
         Err(e) => {
@@ -36,21 +49,51 @@ fn command_findings(ctx: &Ctx, line: &Sp<String>, command: &CurlCommand) -> Vec<
     let at = |needle: &str| pos_in_scalar(ctx.source(), line, line.find(needle).unwrap_or(0));
     let mut out = Vec::new();
     if !command.url.starts_with("{{") {
-        let host = command.url.split("://").nth(1).unwrap_or("").split(['/', '?']).next().unwrap_or("");
-        out.push(("hardcoded-target", at(host), format!("the URL names host `{host}` literally"), "write `{{ target }}/path` so the check runs against every target".to_owned()));
+        let host = command
+            .url
+            .split("://")
+            .nth(1)
+            .unwrap_or("")
+            .split(['/', '?'])
+            .next()
+            .unwrap_or("");
+        out.push((
+            "hardcoded-target",
+            at(host),
+            format!("the URL names host `{host}` literally"),
+            "write `{{ target }}/path` so the check runs against every target".to_owned(),
+        ));
     }
     for (header, value) in &command.headers {
         if is_secret_header(header) && is_literal(value) {
-            out.push(("literal-secret", at(value), format!("header `{header}` holds a literal secret"), format!("read it from the environment: `{header}: $TOKEN`")));
+            out.push((
+                "literal-secret",
+                at(value),
+                format!("header `{header}` holds a literal secret"),
+                format!("read it from the environment: `{header}: $TOKEN`"),
+            ));
         }
     }
-    if let Some(user) = &command.user {
-        if user.contains(':') && is_literal(user.split_once(':').map_or("", |(_, p)| p)) {
-            out.push(("literal-secret", at(user), "`-u` holds a literal password".into(), "write `-u user:$PASSWORD`".into()));
-        }
+    let password = command
+        .user
+        .as_deref()
+        .and_then(|u| u.split_once(':'))
+        .map(|(_, p)| p);
+    if let Some(password) = password.filter(|p| is_literal(p)) {
+        out.push((
+            "literal-secret",
+            at(password),
+            "`-u` holds a literal password".into(),
+            "write `-u user:$PASSWORD`".into(),
+        ));
     }
     if command.insecure {
-        out.push(("insecure-tls", at("-k"), "the check turns off TLS verification (`-k`)".into(), "fix the certificate; `-k` only takes effect with `opsbook check --insecure`".into()));
+        out.push((
+            "insecure-tls",
+            at("-k"),
+            "the check turns off TLS verification (`-k`)".into(),
+            "fix the certificate; `-k` only takes effect with `opsbook check --insecure`".into(),
+        ));
     }
     out
 }
@@ -58,8 +101,14 @@ fn command_findings(ctx: &Ctx, line: &Sp<String>, command: &CurlCommand) -> Vec<
 /// Headers whose values are credentials.
 pub fn is_secret_header(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
-    matches!(n.as_str(), "authorization" | "proxy-authorization" | "cookie")
-        || ["token", "secret", "api-key", "apikey", "password", "session"].iter().any(|w| n.contains(w))
+    matches!(
+        n.as_str(),
+        "authorization" | "proxy-authorization" | "cookie"
+    ) || [
+        "token", "secret", "api-key", "apikey", "password", "session",
+    ]
+    .iter()
+    .any(|w| n.contains(w))
 }
 
 /// A value with no `$VAR` and no placeholder in it is written literally.

@@ -11,7 +11,9 @@ use crate::source::Pos;
 /// `^[a-z0-9][a-z0-9-]*$`
 pub fn is_valid_id(id: &str) -> bool {
     let mut chars = id.chars();
-    chars.next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
@@ -21,12 +23,25 @@ pub fn invalid_ids(ctx: &mut Ctx) {
     let runbook_id = ctx.loaded.id.clone();
     if runbook_id.is_empty() || !runbook_id.split('/').all(is_valid_id) {
         let message = format!("runbook id `{runbook_id}` (from the file's path) is not a valid id");
-        ctx.report("invalid-id", Pos::UNKNOWN, message, "rename the file and its folders: lowercase letters, digits and `-`");
+        ctx.report(
+            "invalid-id",
+            Pos::UNKNOWN,
+            message,
+            "rename the file and its folders: lowercase letters, digits and `-`",
+        );
     }
-    let ids: Vec<Sp<String>> = file_ids(ctx.loaded).into_iter().map(|(_, id)| id.clone()).collect();
+    let ids: Vec<Sp<String>> = file_ids(ctx.loaded)
+        .into_iter()
+        .map(|(_, id)| id.clone())
+        .collect();
     for id in ids {
         if !is_valid_id(&id) {
-            ctx.report("invalid-id", id.pos, format!("id `{}` is not a valid id", id.value), ID_HELP);
+            ctx.report(
+                "invalid-id",
+                id.pos,
+                format!("id `{}` is not a valid id", id.value),
+                ID_HELP,
+            );
         }
     }
 }
@@ -34,11 +49,19 @@ pub fn invalid_ids(ctx: &mut Ctx) {
 /// Every id written in the file, with the scope it must be unique in.
 fn file_ids(loaded: &LoadedRunbook) -> Vec<(String, &Sp<String>)> {
     let rb = &loaded.runbook;
-    let mut ids: Vec<(String, &Sp<String>)> = rb.checks.iter().filter_map(|c| c.id.as_ref()).map(|id| ("check".to_owned(), id)).collect();
+    let mut ids: Vec<(String, &Sp<String>)> = rb
+        .checks
+        .iter()
+        .filter_map(|c| c.id.as_ref())
+        .map(|id| ("check".to_owned(), id))
+        .collect();
     for fm in &rb.failure_modes {
         ids.push(("failure mode".to_owned(), &fm.id));
         for action in &fm.actions {
-            ids.push((format!("action of failure mode `{}`", fm.id.value), &action.id));
+            ids.push((
+                format!("action of failure mode `{}`", fm.id.value),
+                &action.id,
+            ));
         }
     }
     ids
@@ -57,8 +80,16 @@ pub fn duplicate_ids_in_file(ctx: &mut Ctx) {
         }
     }
     for (scope, id, first) in found {
-        let message = format!("{scope} id `{}` is already used at line {}", id.value, first.line);
-        ctx.report("duplicate-id", id.pos, message, "ids become URLs; rename one of them");
+        let message = format!(
+            "{scope} id `{}` is already used at line {}",
+            id.value, first.line
+        );
+        ctx.report(
+            "duplicate-id",
+            id.pos,
+            message,
+            "ids become URLs; rename one of them",
+        );
     }
 }
 
@@ -75,7 +106,10 @@ pub fn colliding_runbook_ids(runbooks: &[LoadedRunbook]) -> Vec<Diagnostic> {
                 first.id,
                 first.source.display()
             );
-            out.push(Diagnostic::new("duplicate-id", &loaded.source.path, Pos::UNKNOWN, message).help("two files would become the same page; rename or merge one"));
+            out.push(
+                Diagnostic::new("duplicate-id", &loaded.source.path, Pos::UNKNOWN, message)
+                    .help("two files would become the same page; rename or merge one"),
+            );
         } else {
             seen.insert(key, loaded);
         }

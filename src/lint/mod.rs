@@ -34,7 +34,13 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    pub fn report(&mut self, rule: &'static str, pos: Pos, message: String, help: impl Into<String>) {
+    pub fn report(
+        &mut self,
+        rule: &'static str,
+        pos: Pos,
+        message: String,
+        help: impl Into<String>,
+    ) {
         let diagnostic = Diagnostic::new(rule, &self.loaded.source.path, pos, message).help(help);
         self.out.push(diagnostic);
     }
@@ -64,7 +70,11 @@ const RUNBOOK_RULES: &[RuleFn] = &[
 pub fn lint(runbooks: &[LoadedRunbook], options: &LintOptions) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for loaded in runbooks {
-        let mut ctx = Ctx { options, loaded, out: Vec::new() };
+        let mut ctx = Ctx {
+            options,
+            loaded,
+            out: Vec::new(),
+        };
         for rule in RUNBOOK_RULES {
             rule(&mut ctx);
         }
@@ -104,7 +114,8 @@ pub(crate) fn pos_in_scalar(source: &SourceFile, scalar: &Sp<String>, offset: us
     // their start, which still names the right line of the check.
     let skip = usize::from(rest.starts_with('"') || rest.starts_with('\''));
     let prefix = scalar.value.get(..offset).unwrap_or("");
-    let same_line = !scalar.value.contains('\n') && rest.get(skip..).is_some_and(|r| r.starts_with(prefix));
+    let same_line =
+        !scalar.value.contains('\n') && rest.get(skip..).is_some_and(|r| r.starts_with(prefix));
     if same_line {
         source.pos_of(start + skip + offset)
     } else {
@@ -113,7 +124,10 @@ pub(crate) fn pos_in_scalar(source: &SourceFile, scalar: &Sp<String>, offset: us
 }
 
 /// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
-pub(crate) fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .map(|c| (edit_distance(word, c), c))
         .filter(|(d, c)| *d <= 2.max(c.len() / 3))

@@ -7,25 +7,48 @@ use crate::source::Pos;
 
 pub fn unknown_checks(ctx: &mut Ctx) {
     let rb = &ctx.loaded.runbook;
-    let defined: Vec<&str> = rb.checks.iter().filter_map(|c| c.id.as_ref()).map(|i| i.value.as_str()).collect();
+    let defined: Vec<&str> = rb
+        .checks
+        .iter()
+        .filter_map(|c| c.id.as_ref())
+        .map(|i| i.value.as_str())
+        .collect();
     let mut found = Vec::new();
     for (fm, r) in rb.check_refs() {
         let CheckRef::Id(id) = &r.value else { continue };
         if defined.contains(&id.as_str()) {
             continue;
         }
-        let mut message = format!("check `{id}` is not defined (in failure mode `{}`)", fm.id.value);
+        let mut message = format!(
+            "check `{id}` is not defined (in failure mode `{}`)",
+            fm.id.value
+        );
         if let Some(close) = did_you_mean(id, defined.iter().copied()) {
             message = format!("check `{id}` is not defined (did you mean `{close}`?)");
         }
         found.push((r.pos, message));
     }
-    let missing_ids: Vec<Pos> = rb.checks.iter().filter(|c| c.id.is_none()).map(|c| c.curl.pos).collect();
+    let missing_ids: Vec<Pos> = rb
+        .checks
+        .iter()
+        .filter(|c| c.id.is_none())
+        .map(|c| c.curl.pos)
+        .collect();
     for (pos, message) in found {
-        ctx.report("unknown-check", pos, message, "define it under `checks:` or fix the id");
+        ctx.report(
+            "unknown-check",
+            pos,
+            message,
+            "define it under `checks:` or fix the id",
+        );
     }
     for pos in missing_ids {
-        ctx.report("missing-field", pos, "a check under `checks:` has no `id`".into(), "give it an id so failure modes can refer to it");
+        ctx.report(
+            "missing-field",
+            pos,
+            "a check under `checks:` has no `id`".into(),
+            "give it an id so failure modes can refer to it",
+        );
     }
 }
 
@@ -35,7 +58,10 @@ fn defined_placeholders(ctx: &Ctx) -> Vec<String> {
     let mut names = vec!["target".to_owned(), "request_id".to_owned()];
     if let Some((_, first)) = targets.0.first() {
         for (name, _) in first.vars() {
-            if targets.iter().all(|(_, t)| t.vars().any(|(n, _)| n == name)) {
+            if targets
+                .iter()
+                .all(|(_, t)| t.vars().any(|(n, _)| n == name))
+            {
                 names.push(name.to_owned());
             }
         }
@@ -43,15 +69,28 @@ fn defined_placeholders(ctx: &Ctx) -> Vec<String> {
     names
 }
 
-pub fn placeholders_in_check(ctx: &Ctx, check: &Check, defined: &[String]) -> Vec<(Pos, String, String)> {
+pub fn placeholders_in_check(
+    ctx: &Ctx,
+    check: &Check,
+    defined: &[String],
+) -> Vec<(Pos, String, String)> {
     let mut uses: Vec<(Pos, String)> = placeholders(&check.curl)
         .into_iter()
-        .map(|(offset, name)| (super::pos_in_scalar(ctx.source(), &check.curl, offset), name))
+        .map(|(offset, name)| {
+            (
+                super::pos_in_scalar(ctx.source(), &check.curl, offset),
+                name,
+            )
+        })
         .collect();
     if let Some(expect) = &check.expect {
         for (_, value) in expect.headers.iter() {
             if let HeaderExpect::Exact(text) = &value.value {
-                uses.extend(placeholders(text).into_iter().map(|(_, name)| (value.pos, name)));
+                uses.extend(
+                    placeholders(text)
+                        .into_iter()
+                        .map(|(_, name)| (value.pos, name)),
+                );
             }
         }
     }
@@ -59,7 +98,9 @@ pub fn placeholders_in_check(ctx: &Ctx, check: &Check, defined: &[String]) -> Ve
     uses.into_iter()
         .filter(|(_, name)| !defined.contains(name))
         .map(|(pos, name)| {
-            let partly = targets.iter().any(|(_, t)| t.vars().any(|(n, _)| n == name));
+            let partly = targets
+                .iter()
+                .any(|(_, t)| t.vars().any(|(n, _)| n == name));
             let message = if partly {
                 format!("placeholder `{{{{ {name} }}}}` is not defined by every target")
             } else {
@@ -73,7 +114,10 @@ pub fn placeholders_in_check(ctx: &Ctx, check: &Check, defined: &[String]) -> Ve
 fn help_for(name: &str, defined: &[String]) -> String {
     match did_you_mean(name, defined.iter().map(String::as_str)) {
         Some(close) => format!("did you mean `{{{{ {close} }}}}`?"),
-        None => format!("add `{name}` to the `vars` of every target, or use one of: {}", defined.join(", ")),
+        None => format!(
+            "add `{name}` to the `vars` of every target, or use one of: {}",
+            defined.join(", ")
+        ),
     }
 }
 
@@ -82,11 +126,19 @@ pub fn undefined_placeholders(ctx: &mut Ctx) {
     let has_checks = rb.all_checks().next().is_some();
     if has_checks && rb.targets.is_empty() {
         let pos = rb.checks.first().map_or(Pos::new(1, 1), |c| c.curl.pos);
-        ctx.report("no-targets", pos, "the runbook has checks but no `targets`".into(), "add one: `targets: { local: http://127.0.0.1:3000 }`");
+        ctx.report(
+            "no-targets",
+            pos,
+            "the runbook has checks but no `targets`".into(),
+            "add one: `targets: { local: http://127.0.0.1:3000 }`",
+        );
         return;
     }
     let defined = defined_placeholders(ctx);
-    let found: Vec<_> = rb.all_checks().flat_map(|c| placeholders_in_check(ctx, c, &defined)).collect();
+    let found: Vec<_> = rb
+        .all_checks()
+        .flat_map(|c| placeholders_in_check(ctx, c, &defined))
+        .collect();
     for (pos, message, help) in found {
         ctx.report("undefined-placeholder", pos, message, help);
     }

@@ -53,9 +53,9 @@ rules! {
 
 /// Finds a rule by name (`unknown-check`) or code (`OB012`), case-insensitively.
 pub fn find(name_or_code: &str) -> Option<&'static Rule> {
-    RULES
-        .iter()
-        .find(|r| r.name.eq_ignore_ascii_case(name_or_code) || r.code.eq_ignore_ascii_case(name_or_code))
+    RULES.iter().find(|r| {
+        r.name.eq_ignore_ascii_case(name_or_code) || r.code.eq_ignore_ascii_case(name_or_code)
+    })
 }
 
 pub fn default_severity(name: &str) -> Severity {
@@ -77,7 +77,11 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), RULES.len());
         for r in RULES {
-            assert!(r.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}", r.name);
+            assert!(
+                r.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{}",
+                r.name
+            );
         }
     }
 }

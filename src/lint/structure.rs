@@ -16,20 +16,38 @@ pub fn reviewed_on(text: &str) -> Option<NaiveDate> {
 pub fn invalid_date(ctx: &mut Ctx) {
     let date = &ctx.loaded.runbook.last_reviewed;
     if reviewed_on(date).is_none() {
-        let message = format!("`last_reviewed: {}` is not a date written YYYY-MM-DD", date.value);
-        ctx.report("invalid-date", date.pos, message, "write the date of the last review, for example `2026-10-01`");
+        let message = format!(
+            "`last_reviewed: {}` is not a date written YYYY-MM-DD",
+            date.value
+        );
+        ctx.report(
+            "invalid-date",
+            date.pos,
+            message,
+            "write the date of the last review, for example `2026-10-01`",
+        );
     }
 }
 
 pub fn stale_review(ctx: &mut Ctx) {
     let rb = &ctx.loaded.runbook;
-    let Some(date) = reviewed_on(&rb.last_reviewed) else { return };
-    let limit = rb.review_every_days.as_ref().map_or(ctx.options.review_every_days, |d| d.value);
+    let Some(date) = reviewed_on(&rb.last_reviewed) else {
+        return;
+    };
+    let limit = rb
+        .review_every_days
+        .as_ref()
+        .map_or(ctx.options.review_every_days, |d| d.value);
     let age = (ctx.options.today - date).num_days();
     if age > i64::from(limit) {
         let pos = rb.last_reviewed.pos;
         let message = format!("last reviewed {age} days ago, over the {limit}-day review period");
-        ctx.report("stale-review", pos, message, "review the runbook against the service as it is today, then update `last_reviewed`");
+        ctx.report(
+            "stale-review",
+            pos,
+            message,
+            "review the runbook against the service as it is today, then update `last_reviewed`",
+        );
     }
 }
 
@@ -38,12 +56,27 @@ pub fn failure_mode_shape(ctx: &mut Ctx) {
     for fm in &ctx.loaded.runbook.failure_modes {
         let id = &fm.id.value;
         match fm.hypotheses.len() {
-            0 => found.push(("no-hypotheses", fm.id.pos, format!("failure mode `{id}` has no hypotheses"), "write the 2 to 3 likeliest causes, each with how to verify it")),
-            n if n > 3 => found.push(("too-many-hypotheses", fm.hypotheses[3].pos, format!("failure mode `{id}` has {n} hypotheses"), "pick 2 to 3 likely causes, not 20: keep the likeliest")),
+            0 => found.push((
+                "no-hypotheses",
+                fm.id.pos,
+                format!("failure mode `{id}` has no hypotheses"),
+                "write the 2 to 3 likeliest causes, each with how to verify it",
+            )),
+            n if n > 3 => found.push((
+                "too-many-hypotheses",
+                fm.hypotheses[3].pos,
+                format!("failure mode `{id}` has {n} hypotheses"),
+                "pick 2 to 3 likely causes, not 20: keep the likeliest",
+            )),
             _ => {}
         }
         if fm.checks.is_empty() {
-            found.push(("no-checks", fm.id.pos, format!("failure mode `{id}` has no checks"), "list the quick checks for it: `checks: [healthz, readyz]`"));
+            found.push((
+                "no-checks",
+                fm.id.pos,
+                format!("failure mode `{id}` has no checks"),
+                "list the quick checks for it: `checks: [healthz, readyz]`",
+            ));
         }
     }
     for (rule, pos, message, help) in found {
@@ -57,17 +90,28 @@ pub fn actions(ctx: &mut Ctx) {
         for action in &fm.actions {
             let id = &action.id.value;
             if action.risk.value == Risk::High {
-                let missing: Vec<&str> = [("hypothesis", action.hypothesis.is_none()), ("verification", action.verification.is_none())]
-                    .into_iter()
-                    .filter_map(|(name, missing)| missing.then_some(name))
-                    .collect();
+                let missing: Vec<&str> = [
+                    ("hypothesis", action.hypothesis.is_none()),
+                    ("verification", action.verification.is_none()),
+                ]
+                .into_iter()
+                .filter_map(|(name, missing)| missing.then_some(name))
+                .collect();
                 if !missing.is_empty() {
-                    let message = format!("high-risk action `{id}` has no {}", missing.join(" and no "));
+                    let message = format!(
+                        "high-risk action `{id}` has no {}",
+                        missing.join(" and no ")
+                    );
                     found.push(("high-risk-without-plan", action.risk.pos, message, "say what you believe (`hypothesis`) and how you will know it worked (`verification`)"));
                 }
             }
             if action.confirm.is_empty() {
-                found.push(("action-without-confirm", action.id.pos, format!("action `{id}` has no `confirm` checks"), "list the checks that show recovery: `confirm: [healthz]`"));
+                found.push((
+                    "action-without-confirm",
+                    action.id.pos,
+                    format!("action `{id}` has no `confirm` checks"),
+                    "list the checks that show recovery: `confirm: [healthz]`",
+                ));
             }
         }
     }
@@ -78,7 +122,11 @@ pub fn actions(ctx: &mut Ctx) {
 
 /// A link URL is allowed when it is http, https, mailto, or relative.
 pub fn is_safe_url(url: &str) -> bool {
-    let trimmed: String = url.trim().chars().filter(|c| !c.is_control() && !c.is_whitespace()).collect();
+    let trimmed: String = url
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control() && !c.is_whitespace())
+        .collect();
     let lower = trimmed.to_ascii_lowercase();
     match lower.find(':') {
         None => true,
@@ -94,10 +142,25 @@ pub fn is_safe_url(url: &str) -> bool {
 }
 
 pub fn links(ctx: &mut Ctx) {
-    let bad: Vec<_> = ctx.loaded.runbook.links.iter().filter(|l| !is_safe_url(&l.url)).map(|l| l.url.clone()).collect();
+    let bad: Vec<_> = ctx
+        .loaded
+        .runbook
+        .links
+        .iter()
+        .filter(|l| !is_safe_url(&l.url))
+        .map(|l| l.url.clone())
+        .collect();
     for url in bad {
-        let message = format!("link URL `{}` is not http, https, mailto or relative", url.value);
-        ctx.report("unsafe-link", url.pos, message, "link to a web page: `https://…`");
+        let message = format!(
+            "link URL `{}` is not http, https, mailto or relative",
+            url.value
+        );
+        ctx.report(
+            "unsafe-link",
+            url.pos,
+            message,
+            "link to a web page: `https://…`",
+        );
     }
 }
 
@@ -107,10 +170,24 @@ mod tests {
 
     #[test]
     fn safe_urls() {
-        for ok in ["https://a", "HTTP://a", "mailto:x@y", "../a.html", "a/b:c", "#top"] {
+        for ok in [
+            "https://a",
+            "HTTP://a",
+            "mailto:x@y",
+            "../a.html",
+            "a/b:c",
+            "#top",
+        ] {
             assert!(is_safe_url(ok), "{ok}");
         }
-        for bad in ["javascript:alert(1)", "JaVaScRiPt:x", " java\tscript:x", "file:///etc", "data:text/html,x", "vbscript:x"] {
+        for bad in [
+            "javascript:alert(1)",
+            "JaVaScRiPt:x",
+            " java\tscript:x",
+            "file:///etc",
+            "data:text/html,x",
+            "vbscript:x",
+        ] {
             assert!(!is_safe_url(bad), "{bad}");
         }
     }

@@ -5,7 +5,11 @@ pub mod config;
 pub mod runbook;
 pub mod spanned;
 
-pub use check::{BodyExpect, Check, CheckRef, Expect, HeaderExpect, JsonExpect, NumCompare, StatusExpect};
+pub use check::{
+    BodyExpect, Check, CheckRef, Expect, HeaderExpect, JsonExpect, NumCompare, StatusExpect,
+};
 pub use config::{Config, Level, LintConfig};
-pub use runbook::{Action, FailureMode, Hypothesis, Link, Risk, Runbook, Severity, Signals, Target};
+pub use runbook::{
+    Action, FailureMode, Hypothesis, Link, Risk, Runbook, Severity, Signals, Target,
+};
 pub use spanned::{OrderedMap, Sp};

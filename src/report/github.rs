@@ -30,7 +30,9 @@ pub fn write(report: &LintReport, out: &mut dyn Write) -> io::Result<()> {
 
 // GitHub's escaping rules for workflow command data and properties.
 fn data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn property(s: &str) -> String {

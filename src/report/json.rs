@@ -12,7 +12,11 @@ pub fn write(report: &LintReport, out: &mut dyn Write) -> io::Result<()> {
         .diagnostics
         .iter()
         .map(|d| {
-            let (line, column) = if d.pos.is_known() { line_col(d.pos) } else { (0, 0) };
+            let (line, column) = if d.pos.is_known() {
+                line_col(d.pos)
+            } else {
+                (0, 0)
+            };
             json!({
                 "file": display_path(&d.file),
                 "line": line,

@@ -12,20 +12,54 @@ pub fn write(report: &LintReport, out: &mut dyn Write) -> io::Result<()> {
     for d in report.diagnostics {
         by_file.entry(display_path(&d.file)).or_default().push(d);
     }
-    let failures = by_file.values().filter(|ds| ds.iter().any(|d| d.severity == Severity::Error)).count();
+    let failures = by_file
+        .values()
+        .filter(|ds| ds.iter().any(|d| d.severity == Severity::Error))
+        .count();
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
-    writeln!(out, r#"<testsuites name="opsbook lint" tests="{}" failures="{failures}">"#, by_file.len().max(1))?;
-    writeln!(out, r#"  <testsuite name="opsbook lint" tests="{}" failures="{failures}">"#, by_file.len().max(1))?;
+    writeln!(
+        out,
+        r#"<testsuites name="opsbook lint" tests="{}" failures="{failures}">"#,
+        by_file.len().max(1)
+    )?;
+    writeln!(
+        out,
+        r#"  <testsuite name="opsbook lint" tests="{}" failures="{failures}">"#,
+        by_file.len().max(1)
+    )?;
     if by_file.is_empty() {
-        writeln!(out, r#"    <testcase classname="opsbook.lint" name="runbooks"/>"#)?;
+        writeln!(
+            out,
+            r#"    <testcase classname="opsbook.lint" name="runbooks"/>"#
+        )?;
     }
     for (file, diagnostics) in &by_file {
-        writeln!(out, r#"    <testcase classname="opsbook.lint" name="{}">"#, xml_escape(file))?;
+        writeln!(
+            out,
+            r#"    <testcase classname="opsbook.lint" name="{}">"#,
+            xml_escape(file)
+        )?;
         for d in diagnostics {
-            let tag = if d.severity == Severity::Error { "failure" } else { "system-out" };
-            let text = format!("{}: {}[{}]: {}", location(d), d.severity.as_str(), d.rule, d.message);
+            let tag = if d.severity == Severity::Error {
+                "failure"
+            } else {
+                "system-out"
+            };
+            let text = format!(
+                "{}: {}[{}]: {}",
+                location(d),
+                d.severity.as_str(),
+                d.rule,
+                d.message
+            );
             if tag == "failure" {
-                writeln!(out, r#"      <failure type="{}" message="{}">{}</failure>"#, d.rule, xml_escape(&d.message), xml_text(&text))?;
+                writeln!(
+                    out,
+                    r#"      <failure type="{}" message="{}">{}</failure>"#,
+                    d.rule,
+                    xml_escape(&d.message),
+                    xml_text(&text)
+                )?;
             } else {
                 writeln!(out, "      <system-out>{}</system-out>", xml_text(&text))?;
             }

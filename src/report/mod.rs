@@ -34,7 +34,10 @@ pub struct LintReport<'a> {
 
 impl LintReport<'_> {
     pub fn errors(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
     }
     pub fn warnings(&self) -> usize {
         self.diagnostics.len() - self.errors()
@@ -42,7 +45,12 @@ impl LintReport<'_> {
 }
 
 /// Writes the report in `format`. `styled` adds colour (text only).
-pub fn write(format: Format, report: &LintReport, styled: bool, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(
+    format: Format,
+    report: &LintReport,
+    styled: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
         Format::Text => text::write(report, styled, out),
         Format::Json => json::write(report, out),
@@ -55,9 +63,17 @@ pub fn write(format: Format, report: &LintReport, styled: bool, out: &mut dyn Wr
 /// `file:line:column`, or just `file` when the finding is about the whole file.
 pub fn location(d: &Diagnostic) -> String {
     let file = display_path(&d.file);
-    if d.pos.is_known() { format!("{file}:{}:{}", d.pos.line, d.pos.column) } else { file }
+    if d.pos.is_known() {
+        format!("{file}:{}:{}", d.pos.line, d.pos.column)
+    } else {
+        file
+    }
 }
 
 fn line_col(pos: Pos) -> (u32, u32) {
-    if pos.is_known() { (pos.line, pos.column.max(1)) } else { (1, 1) }
+    if pos.is_known() {
+        (pos.line, pos.column.max(1))
+    } else {
+        (1, 1)
+    }
 }

@@ -28,7 +28,10 @@ pub fn write(report: &LintReport, out: &mut dyn Write) -> io::Result<()> {
         .iter()
         .map(|d| {
             let (line, column) = line_col(d.pos);
-            let index = registry::RULES.iter().position(|r| r.name == d.rule).unwrap_or(0);
+            let index = registry::RULES
+                .iter()
+                .position(|r| r.name == d.rule)
+                .unwrap_or(0);
             let text = match &d.help {
                 Some(help) => format!("{} (help: {help})", d.message),
                 None => d.message.clone(),

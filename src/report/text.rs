@@ -9,7 +9,11 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::{SourceFile, display_path};
 
 pub fn write(report: &LintReport, styled: bool, out: &mut dyn Write) -> io::Result<()> {
-    let renderer = if styled { Renderer::styled() } else { Renderer::plain() };
+    let renderer = if styled {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
     for d in report.diagnostics {
         let source = (report.sources)(&d.file);
         writeln!(out, "{}\n", render(&renderer, d, source))?;
@@ -47,14 +51,24 @@ fn render(renderer: &Renderer, d: &Diagnostic, source: Option<&SourceFile>) -> S
 fn line_span(source: &SourceFile, d: &Diagnostic) -> (usize, usize) {
     let start = source.offset(d.pos);
     let rest = &source.text[start..];
-    let word = rest.find(|c: char| c == '\n' || c == '\r' || c == ',' || c == ']' || c == '}').unwrap_or(rest.len());
+    let word = rest.find(['\n', '\r', ',', ']', '}']).unwrap_or(rest.len());
     let word = rest[..word].trim_end().len();
-    let end = if word == 0 { start + rest.chars().next().map_or(0, char::len_utf8) } else { start + word };
+    let end = if word == 0 {
+        start + rest.chars().next().map_or(0, char::len_utf8)
+    } else {
+        start + word
+    };
     (start, end.max(start))
 }
 
 pub fn summary(report: &LintReport) -> String {
-    let plural = |n: usize, what: &str| if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") };
+    let plural = |n: usize, what: &str| {
+        if n == 1 {
+            format!("1 {what}")
+        } else {
+            format!("{n} {what}s")
+        }
+    };
     format!(
         "{}: {}, {}",
         plural(report.files, "file"),

@@ -47,18 +47,22 @@ fn render(renderer: &Renderer, d: &Diagnostic, source: Option<&SourceFile>) -> S
     renderer.render(&[group])
 }
 
-/// The span to underline: the word at the position, at least one character.
+/// The span to underline: the placeholder or word at the position, at least one character.
 fn line_span(source: &SourceFile, d: &Diagnostic) -> (usize, usize) {
     let start = source.offset(d.pos);
     let rest = &source.text[start..];
-    let word = rest.find(['\n', '\r', ',', ']', '}']).unwrap_or(rest.len());
-    let word = rest[..word].trim_end().len();
-    let end = if word == 0 {
-        start + rest.chars().next().map_or(0, char::len_utf8)
+    let len = if rest.starts_with("{{") {
+        rest.find("}}").map_or(2, |i| i + 2)
     } else {
-        start + word
+        rest.find(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}'))
+            .unwrap_or(rest.len())
     };
-    (start, end.max(start))
+    let len = if len == 0 {
+        rest.chars().next().map_or(0, char::len_utf8)
+    } else {
+        len
+    };
+    (start, start + len)
 }
 
 pub fn summary(report: &LintReport) -> String {

@@ -1,0 +1,95 @@
+//! Every lint rule has a fixture that triggers it, and its human output is snapshotted.
+
+mod common;
+
+use common::{code, fixtures, opsbook, stdout};
+
+/// Lints one fixture and returns (exit code, output), asserting the expected rule fired.
+fn lint_fixture(name: &str, rule: &str) -> (i32, String) {
+    let path = format!("lint/{name}.yaml");
+    let output = opsbook(&fixtures(), &["lint", "--color", "never", &path]);
+    let text = stdout(&output);
+    assert!(
+        text.contains(&format!("[{rule}]")),
+        "{name}: expected [{rule}] in:\n{text}"
+    );
+    assert!(text.contains(&path), "{name}: the file is named:\n{text}");
+    (code(&output), text)
+}
+
+macro_rules! rule_tests {
+    ($( $test:ident: $fixture:literal => $rule:literal, exit $exit:literal; )*) => {$(
+        #[test]
+        fn $test() {
+            let (exit, text) = lint_fixture($fixture, $rule);
+            assert_eq!(exit, $exit, "{text}");
+            insta::assert_snapshot!($fixture, text);
+        }
+    )*};
+}
+
+rule_tests! {
+    invalid_yaml_tab: "invalid-yaml-tab" => "invalid-yaml", exit 2;
+    invalid_yaml_quote: "invalid-yaml-quote" => "invalid-yaml", exit 2;
+    invalid_yaml_two_documents: "invalid-yaml-two-documents" => "invalid-yaml", exit 2;
+    invalid_yaml_empty: "invalid-yaml-empty" => "invalid-yaml", exit 2;
+    invalid_yaml_comments_only: "invalid-yaml-comments-only" => "invalid-yaml", exit 2;
+    unknown_field: "unknown-field" => "unknown-field", exit 2;
+    duplicate_key: "duplicate-key" => "duplicate-key", exit 2;
+    duplicate_key_headers: "duplicate-key-headers" => "duplicate-key", exit 2;
+    wrong_type: "wrong-type" => "wrong-type", exit 2;
+    wrong_type_number: "wrong-type-number" => "wrong-type", exit 2;
+    missing_field: "missing-field" => "missing-field", exit 2;
+    invalid_date: "invalid-date" => "invalid-date", exit 1;
+    yaml_limit_deep: "yaml-limit-deep" => "yaml-limit", exit 2;
+    yaml_limit_bomb: "yaml-limit-bomb" => "yaml-limit", exit 2;
+    invalid_utf8: "invalid-utf8" => "invalid-utf8", exit 2;
+    invalid_id: "invalid-id" => "invalid-id", exit 1;
+    invalid_id_path: "invalid-id-path" => "invalid-id", exit 1;
+    duplicate_id: "duplicate-id" => "duplicate-id", exit 1;
+    unknown_check: "unknown-check" => "unknown-check", exit 1;
+    check_without_expect: "check-without-expect" => "check-without-expect", exit 1;
+    invalid_curl: "invalid-curl" => "invalid-curl", exit 1;
+    invalid_curl_flag: "invalid-curl-flag" => "invalid-curl", exit 1;
+    undefined_placeholder: "undefined-placeholder" => "undefined-placeholder", exit 1;
+    hardcoded_target: "hardcoded-target" => "hardcoded-target", exit 0;
+    literal_secret: "literal-secret" => "literal-secret", exit 1;
+    high_risk_without_plan: "high-risk-without-plan" => "high-risk-without-plan", exit 1;
+    action_without_confirm: "action-without-confirm" => "action-without-confirm", exit 1;
+    no_hypotheses: "no-hypotheses" => "no-hypotheses", exit 1;
+    too_many_hypotheses: "too-many-hypotheses" => "too-many-hypotheses", exit 0;
+    no_checks: "no-checks" => "no-checks", exit 1;
+    unsafe_link: "unsafe-link" => "unsafe-link", exit 1;
+    stale_review: "stale-review" => "stale-review", exit 0;
+    insecure_tls: "insecure-tls" => "insecure-tls", exit 0;
+    no_targets: "no-targets" => "no-targets", exit 1;
+}
+
+#[test]
+fn clean_fixtures_load_fine() {
+    for name in ["clean", "clean-bom", "clean-crlf", "clean-type-surprises"] {
+        let output = opsbook(
+            &fixtures(),
+            &["lint", "--color", "never", &format!("lint/{name}.yaml")],
+        );
+        assert_eq!(code(&output), 0, "{name}:\n{}", stdout(&output));
+    }
+}
+
+#[test]
+fn every_rule_has_a_fixture_and_an_explanation() {
+    let tested = std::fs::read_to_string(file!()).unwrap_or_default();
+    for rule in opsbook::lint::registry::RULES {
+        if matches!(rule.name, "unreadable-file" | "invalid-config") {
+            continue; // covered by tests/bad_input.rs and tests/config.rs
+        }
+        assert!(
+            tested.contains(&format!("=> \"{}\"", rule.name)),
+            "no fixture for {}",
+            rule.name
+        );
+        let output = opsbook(&fixtures(), &["explain", rule.name]);
+        assert_eq!(code(&output), 0);
+        assert!(stdout(&output).contains(rule.doc.lines().next().unwrap_or("")));
+    }
+}

@@ -7,6 +7,7 @@
 
 pub mod check;
 pub mod diagnostic;
+pub mod incident;
 pub mod lint;
 pub mod load;
 mod load_error;

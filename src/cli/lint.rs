@@ -6,6 +6,7 @@ use clap::ValueEnum;
 use opsbook::diagnostic::Diagnostic;
 use opsbook::lint::registry;
 use opsbook::report::{self, Format, LintReport};
+use opsbook::source::SourceFile;
 use opsbook::workspace::Workspace;
 
 use super::output::Global;
@@ -55,18 +56,19 @@ pub fn run(global: &Global, args: Args) -> CliResult {
             .iter()
             .filter(|d| registry::is_input(d.rule))
             .count();
-    print(global, &workspace, &diagnostics, files, args.format.into())?;
+    let sources = |path: &std::path::Path| workspace.source(path);
+    print(global, &sources, &diagnostics, files, args.format.into())?;
     Ok(outcome(&diagnostics))
 }
 
-pub fn print(
+/// Prints diagnostics in `format`; `sources` finds the text of a file to show its lines.
+pub fn print<'a>(
     global: &Global,
-    workspace: &Workspace,
+    sources: &'a dyn Fn(&std::path::Path) -> Option<&'a SourceFile>,
     diagnostics: &[Diagnostic],
     files: usize,
     format: Format,
 ) -> Result<(), String> {
-    let sources = |path: &std::path::Path| workspace.source(path);
     let shown: Vec<Diagnostic> = diagnostics
         .iter()
         .filter(|d| !global.quiet || d.is_error())
@@ -74,7 +76,7 @@ pub fn print(
         .collect();
     let report = LintReport {
         diagnostics: &shown,
-        sources: &sources,
+        sources,
         files,
     };
     let mut out = global.stdout();

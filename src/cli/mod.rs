@@ -2,6 +2,7 @@
 
 mod completions;
 mod explain;
+mod incident;
 mod init;
 mod lint;
 mod output;
@@ -58,6 +59,9 @@ pub enum Command {
     Lint(lint::Args),
     /// Explain what a lint rule checks and how to fix it.
     Explain(explain::Args),
+    /// Start or check incident records.
+    #[command(subcommand)]
+    Incident(incident::Command),
     /// Print the JSON Schema (draft-07) of a runbook file.
     Schema,
     /// Print shell completions.
@@ -70,6 +74,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Init(args) => init::run(&global, args),
         Command::Lint(args) => lint::run(&global, args),
         Command::Explain(args) => explain::run(args),
+        Command::Incident(command) => incident::run(&global, command),
         Command::Schema => schema::run(),
         Command::Completions(args) => completions::run(args),
     }

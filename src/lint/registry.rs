@@ -49,6 +49,16 @@ rules! {
     "OB025" "insecure-tls" W false "A check uses `-k`/`--insecure`. opsbook always verifies TLS and honours `-k` only when `opsbook check --insecure` is given.\n\nFix the certificate, or drop `-k`.",
     "OB026" "no-targets" E false "The runbook has checks but no `targets`, so `{{ target }}` means nothing.\n\nAdd at least one target: `targets: { local: http://127.0.0.1:3000 }`.",
     "OB027" "invalid-config" E true "`opsbook.yaml` is not valid: an unknown field, an unknown rule name under `lint.rules`, or a value of the wrong type.\n\nFix it at the place shown.",
+    "OB028" "incident-front-matter" E true "An incident record without valid YAML front matter (`---` … `---` at the top), or with an unknown field in it.\n\n`opsbook incident new` writes a correct one; compare with it.",
+    "OB029" "unknown-severity" E false "An incident `severity` that is not `sev1`, `sev2`, `sev3` or `sev4`.",
+    "OB030" "unknown-runbook" E false "An incident names a `runbook` or `failure_mode` that does not exist.\n\nUse the ids from the site's URLs: `runbook: api`, `failure_mode: increased-latency`.",
+    "OB031" "invalid-timestamp" E false "An incident timestamp that is not RFC 3339 (`2026-11-26T08:15:00Z`).",
+    "OB032" "timestamps-out-of-order" E false "Incident timestamps out of order: it must hold that started ≤ detected ≤ mitigated ≤ resolved.",
+    "OB033" "resolved-without-time" E false "`status: resolved` without `resolved_at`.",
+    "OB034" "unanswered-question" W false "A postmortem question without an answer (the template's placeholder is not an answer). A warning while the incident is open, an error once it is resolved.",
+    "OB035" "incomplete-action-item" W false "An action item without an owner or a due date. A warning while the incident is open, an error once it is resolved.",
+    "OB036" "incomplete-timeline" W false "A resolved incident whose timeline lacks a start and an end entry (at least two rows). A warning before it is resolved.",
+    "OB037" "unknown-status" E false "An incident `status` that is not `open`, `mitigated` or `resolved`.",
 }
 
 /// Finds a rule by name (`unknown-check`) or code (`OB012`), case-insensitively.

@@ -25,14 +25,14 @@ pub enum Format {
 }
 
 /// Everything a presenter needs: the findings and a way to show the lines they point at.
-pub struct LintReport<'a> {
-    pub diagnostics: &'a [Diagnostic],
-    pub sources: &'a dyn Fn(&Path) -> Option<&'a SourceFile>,
+pub struct LintReport<'d, 's> {
+    pub diagnostics: &'d [Diagnostic],
+    pub sources: &'s dyn Fn(&Path) -> Option<&'s SourceFile>,
     /// How many files were checked, for the summary line.
     pub files: usize,
 }
 
-impl LintReport<'_> {
+impl LintReport<'_, '_> {
     pub fn errors(&self) -> usize {
         self.diagnostics
             .iter()

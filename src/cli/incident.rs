@@ -1,0 +1,152 @@
+//! `opsbook incident new` and `opsbook incident lint`.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use opsbook::diagnostic::Diagnostic;
+use opsbook::incident::{lint as incident_lint, parse, skeleton};
+use opsbook::load;
+use opsbook::workspace::Workspace;
+
+use super::lint::{LintFormat, outcome, print};
+use super::output::Global;
+use super::{CliResult, Outcome};
+
+#[derive(clap::Subcommand, Debug)]
+pub enum Command {
+    /// Start an incident record from a runbook's failure mode.
+    New(NewArgs),
+    /// Check incident records: valid, and complete for their status.
+    Lint(LintArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct NewArgs {
+    /// RUNBOOK#FAILURE_MODE, e.g. `api#increased-latency`.
+    pub target: String,
+    #[arg(long)]
+    pub title: String,
+    /// sev1 (worst) .. sev4. Default: the failure mode's severity.
+    #[arg(long)]
+    pub severity: Option<String>,
+    /// Where records live.
+    #[arg(long, default_value = "incidents")]
+    pub dir: PathBuf,
+    /// When it started (RFC 3339). Default: now, in UTC.
+    #[arg(long)]
+    pub started_at: Option<String>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct LintArgs {
+    /// Incident record files (Markdown).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = LintFormat::Text)]
+    pub format: LintFormat,
+}
+
+pub fn run(global: &Global, command: Command) -> CliResult {
+    match command {
+        Command::New(args) => new(global, args),
+        Command::Lint(args) => lint(global, args),
+    }
+}
+
+fn new(global: &Global, args: NewArgs) -> CliResult {
+    let (runbook_id, fm_id) = args.target.split_once('#').ok_or_else(|| {
+        format!(
+            "`{}` is not RUNBOOK#FAILURE_MODE (for example `api#increased-latency`)",
+            args.target
+        )
+    })?;
+    let ws = Workspace::load(&global.project, &[]);
+    let loaded = ws
+        .runbooks
+        .iter()
+        .find(|r| r.id == runbook_id)
+        .ok_or_else(|| format!("no runbook `{runbook_id}` in {}", ws.runbooks_dir.display()))?;
+    let fm = loaded
+        .runbook
+        .failure_modes
+        .iter()
+        .find(|f| f.id.value == fm_id)
+        .ok_or_else(|| {
+            let ids: Vec<&str> = loaded
+                .runbook
+                .failure_modes
+                .iter()
+                .map(|f| f.id.value.as_str())
+                .collect();
+            format!(
+                "runbook `{runbook_id}` has no failure mode `{fm_id}`; it has: {}",
+                ids.join(", ")
+            )
+        })?;
+    let severity = args
+        .severity
+        .unwrap_or_else(|| fm.severity.as_str().to_owned());
+    if !opsbook::model::Severity::ALL.contains(&severity.as_str()) {
+        return Err(format!(
+            "severity `{severity}` is not sev1, sev2, sev3 or sev4"
+        ));
+    }
+    let started_at = match &args.started_at {
+        Some(text) => DateTime::parse_from_rfc3339(text)
+            .map_err(|e| format!("--started-at `{text}` is not RFC 3339: {e}"))?
+            .with_timezone(&Utc),
+        None => Utc::now(),
+    };
+    let input = skeleton::NewIncident {
+        title: args.title,
+        severity,
+        started_at,
+        questions: ws.config.questions(),
+    };
+    let text = skeleton::render(loaded, fm, &input)?;
+    let dir = if args.dir.is_absolute() {
+        args.dir
+    } else {
+        global.project.join(args.dir)
+    };
+    let path = skeleton::write_new(&dir, &skeleton::file_name(&input), &text)?;
+    if !global.quiet {
+        println!("created {}", path.display());
+    }
+    Ok(Outcome::Ok)
+}
+
+fn lint(global: &Global, args: LintArgs) -> CliResult {
+    let ws = Workspace::load(&global.project, &[]);
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    let mut sources = Vec::new();
+    for path in &args.files {
+        let source = match load::read_source(path) {
+            Ok(source) => source,
+            Err(d) => {
+                diagnostics.push(d);
+                continue;
+            }
+        };
+        match parse::parse(&source) {
+            Ok(record) => diagnostics.extend(incident_lint::lint(&source, &record, &ws.runbooks)),
+            Err(d) => diagnostics.push(d),
+        }
+        sources.push(source);
+    }
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let files = args.files.len();
+    print_with(global, &sources, &diagnostics, files, args.format)?;
+    Ok(outcome(&diagnostics))
+}
+
+fn print_with(
+    global: &Global,
+    sources: &[opsbook::source::SourceFile],
+    diagnostics: &[Diagnostic],
+    files: usize,
+    format: LintFormat,
+) -> Result<(), String> {
+    let lookup = |path: &std::path::Path| sources.iter().find(|s| s.path == path);
+    print(global, &lookup, diagnostics, files, format.into())
+}

@@ -1,0 +1,260 @@
+//! `opsbook incident lint`: is this record valid, and complete for its status? Completeness
+//! findings are warnings while an incident is open and errors once it is resolved.
+
+use chrono::{DateTime, FixedOffset};
+
+/// A parsed timestamp and where it was written.
+type Stamp = Option<(DateTime<FixedOffset>, Pos)>;
+
+use super::parse::{Record, Row};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::load::LoadedRunbook;
+use crate::model::Sp;
+use crate::source::{Pos, SourceFile};
+
+struct Lint<'a> {
+    file: &'a SourceFile,
+    resolved: bool,
+    out: Vec<Diagnostic>,
+}
+
+impl Lint<'_> {
+    fn error(&mut self, rule: &'static str, pos: Pos, message: String, help: &str) {
+        self.out
+            .push(Diagnostic::new(rule, &self.file.path, pos, message).help(help));
+    }
+
+    /// A completeness finding: an error once resolved, a warning before.
+    fn gap(&mut self, rule: &'static str, pos: Pos, message: String, help: &str) {
+        let mut d = Diagnostic::new(rule, &self.file.path, pos, message).help(help);
+        d.severity = if self.resolved {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        self.out.push(d);
+    }
+}
+
+/// Lints a parsed record against the runbooks it refers to.
+pub fn lint(file: &SourceFile, record: &Record, runbooks: &[LoadedRunbook]) -> Vec<Diagnostic> {
+    let status = record.front.status.as_ref();
+    let resolved = status.is_some_and(|s| s.value == "resolved");
+    let mut l = Lint {
+        file,
+        resolved,
+        out: Vec::new(),
+    };
+    fields(&mut l, record, runbooks);
+    timestamps(&mut l, record);
+    answers(&mut l, record);
+    action_items(&mut l, record);
+    timeline(&mut l, record);
+    l.out
+}
+
+fn fields(l: &mut Lint, record: &Record, runbooks: &[LoadedRunbook]) {
+    let f = &record.front;
+    match &f.status {
+        Some(s) if !matches!(s.value.as_str(), "open" | "mitigated" | "resolved") => {
+            l.error(
+                "unknown-status",
+                s.pos,
+                format!("status `{}` is not open, mitigated or resolved", s.value),
+                "write `status: open`, `mitigated` or `resolved`",
+            );
+        }
+        None => l.error(
+            "incident-front-matter",
+            Pos::new(1, 1),
+            "the record has no `status`".into(),
+            "add `status: open`",
+        ),
+        _ => {}
+    }
+    match &f.severity {
+        Some(s) if !crate::model::Severity::ALL.contains(&s.value.as_str()) => {
+            l.error(
+                "unknown-severity",
+                s.pos,
+                format!("severity `{}` is not sev1, sev2, sev3 or sev4", s.value),
+                "sev1 is the worst",
+            );
+        }
+        None => l.error(
+            "unknown-severity",
+            Pos::new(1, 1),
+            "the record has no `severity`".into(),
+            "add `severity: sev2`",
+        ),
+        _ => {}
+    }
+    let Some(rb_id) = &f.runbook else {
+        return l.error(
+            "unknown-runbook",
+            Pos::new(1, 1),
+            "the record names no `runbook`".into(),
+            "add `runbook: <id>`",
+        );
+    };
+    let Some(rb) = runbooks.iter().find(|r| r.id == rb_id.value) else {
+        let message = format!("runbook `{}` does not exist", rb_id.value);
+        return l.error(
+            "unknown-runbook",
+            rb_id.pos,
+            message,
+            "use a runbook id: its path below the runbooks folder, without `.yaml`",
+        );
+    };
+    match &f.failure_mode {
+        Some(fm)
+            if !rb
+                .runbook
+                .failure_modes
+                .iter()
+                .any(|m| m.id.value == fm.value) =>
+        {
+            l.error(
+                "unknown-runbook",
+                fm.pos,
+                format!(
+                    "runbook `{}` has no failure mode `{}`",
+                    rb_id.value, fm.value
+                ),
+                "use one of the failure mode ids of that runbook",
+            );
+        }
+        None => l.error(
+            "unknown-runbook",
+            rb_id.pos,
+            "the record names no `failure_mode`".into(),
+            "add `failure_mode: <id>`",
+        ),
+        _ => {}
+    }
+}
+
+fn timestamp(
+    l: &mut Lint,
+    field: &Option<Sp<String>>,
+    name: &str,
+) -> Option<(DateTime<FixedOffset>, Pos)> {
+    let value = field.as_ref().filter(|v| !v.value.trim().is_empty())?;
+    match DateTime::parse_from_rfc3339(value.value.trim()) {
+        Ok(t) => Some((t, value.pos)),
+        Err(_) => {
+            l.error(
+                "invalid-timestamp",
+                value.pos,
+                format!("`{name}: {}` is not an RFC 3339 timestamp", value.value),
+                "write it like `2026-11-26T08:15:00Z`",
+            );
+            None
+        }
+    }
+}
+
+fn timestamps(l: &mut Lint, record: &Record) {
+    let f = &record.front;
+    let named = [
+        ("started_at", &f.started_at),
+        ("detected_at", &f.detected_at),
+        ("mitigated_at", &f.mitigated_at),
+        ("resolved_at", &f.resolved_at),
+    ];
+    let parsed: Vec<(&str, Stamp)> = named
+        .iter()
+        .map(|(n, v)| (*n, timestamp(l, v, n)))
+        .collect();
+    if parsed[0].1.is_none() && f.started_at.is_none() {
+        l.error(
+            "invalid-timestamp",
+            Pos::new(1, 1),
+            "the record has no `started_at`".into(),
+            "add `started_at: 2026-11-26T08:15:00Z`",
+        );
+    }
+    let mut last: Option<(&str, DateTime<FixedOffset>)> = None;
+    for (name, value) in &parsed {
+        let Some((time, pos)) = value else { continue };
+        if let Some((before, earlier)) = last
+            && *time < earlier
+        {
+            l.error(
+                "timestamps-out-of-order",
+                *pos,
+                format!("`{name}` is before `{before}`"),
+                "it must hold that started ≤ detected ≤ mitigated ≤ resolved",
+            );
+        }
+        last = Some((name, *time));
+    }
+    if l.resolved && parsed[3].1.is_none() {
+        let pos = f.status.as_ref().map_or(Pos::new(1, 1), |s| s.pos);
+        l.error(
+            "resolved-without-time",
+            pos,
+            "`status: resolved` without `resolved_at`".into(),
+            "add `resolved_at:` with the time service was restored",
+        );
+    }
+}
+
+fn answers(l: &mut Lint, record: &Record) {
+    for answer in record.answers.iter().filter(|a| !a.is_answered()) {
+        l.gap(
+            "unanswered-question",
+            Pos::new(answer.line, 1),
+            format!("postmortem question `{}` has no answer", answer.question),
+            "write the answer under the heading, in place of the placeholder",
+        );
+    }
+}
+
+fn action_items(l: &mut Lint, record: &Record) {
+    for row in &record.action_items {
+        let cell = |i: usize| row.cells.get(i).map_or("", String::as_str);
+        let missing: Vec<&str> = [("an owner", cell(1)), ("a due date", cell(2))]
+            .into_iter()
+            .filter(|(_, v)| v.is_empty())
+            .map(|(n, _)| n)
+            .collect();
+        if !missing.is_empty() {
+            let message = format!(
+                "action item `{}` has no {}",
+                cell(0),
+                missing
+                    .join(" and no ")
+                    .trim_start_matches("an ")
+                    .trim_start_matches("a ")
+            );
+            l.gap(
+                "incomplete-action-item",
+                Pos::new(row.line, 1),
+                message,
+                "every action item needs an owner and a due date (YYYY-MM-DD)",
+            );
+        }
+    }
+}
+
+fn timeline(l: &mut Lint, record: &Record) {
+    let rows: Vec<&Row> = record
+        .timeline
+        .iter()
+        .filter(|r| r.cells.iter().any(|c| !c.is_empty()))
+        .collect();
+    if l.resolved && rows.len() < 2 {
+        let line = record
+            .sections
+            .iter()
+            .find(|(s, _)| s == "Timeline")
+            .map_or(1, |(_, l)| *l);
+        l.gap(
+            "incomplete-timeline",
+            Pos::new(line, 1),
+            "the timeline needs at least a start and an end entry".into(),
+            "add a row for when service was restored",
+        );
+    }
+}

@@ -1,0 +1,9 @@
+//! Incident records: the skeleton generated from a runbook, parsing a filled-in record, and the
+//! completeness lint that CI runs over `incidents/`.
+
+pub mod lint;
+pub mod parse;
+pub mod skeleton;
+
+/// What an unanswered section holds. It never counts as an answer.
+pub const PLACEHOLDER: &str = "_Not answered yet._";

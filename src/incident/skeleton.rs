@@ -1,0 +1,210 @@
+//! `opsbook incident new`: the Markdown skeleton, pre-filled from the runbook, written without
+//! ever replacing a file.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+
+use crate::load::LoadedRunbook;
+use crate::model::{CheckRef, FailureMode, Runbook};
+
+pub const TEMPLATE: &str = include_str!("../../templates/incident.md");
+
+/// The inputs of a record; the same ones the site's incident form asks for.
+#[derive(Clone, Debug)]
+pub struct NewIncident {
+    pub title: String,
+    pub severity: String,
+    pub started_at: DateTime<Utc>,
+    /// Postmortem questions from `opsbook.yaml` (the runbook's own are added after them).
+    pub questions: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct View<'a> {
+    title: &'a str,
+    severity: &'a str,
+    runbook: &'a str,
+    failure_mode: &'a str,
+    failure_mode_title: &'a str,
+    started_at: String,
+    hypotheses: Vec<HypothesisView<'a>>,
+    checks: Vec<CheckView<'a>>,
+    actions: Vec<ActionView<'a>>,
+    questions: Vec<String>,
+    placeholder: &'static str,
+}
+
+#[derive(Serialize)]
+struct HypothesisView<'a> {
+    cause: &'a str,
+    verify: Option<String>,
+}
+
+#[derive(Serialize)]
+struct CheckView<'a> {
+    id: String,
+    title: Option<&'a str>,
+    curl: &'a str,
+}
+
+#[derive(Serialize)]
+struct ActionView<'a> {
+    id: &'a str,
+    title: &'a str,
+    risk: &'static str,
+}
+
+/// Renders the record. Runbook text is data for the template, never template source.
+pub fn render(
+    loaded: &LoadedRunbook,
+    fm: &FailureMode,
+    input: &NewIncident,
+) -> Result<String, String> {
+    let view = view(loaded, fm, input);
+    let mut env = minijinja::Environment::new();
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    // A double-quoted JSON string is a valid YAML scalar whatever the title holds.
+    env.add_filter("yaml_string", |s: String| {
+        serde_json::to_string(&s).unwrap_or_default()
+    });
+    env.add_template("incident.md", TEMPLATE)
+        .map_err(|e| format!("incident template: {e}"))?;
+    let template = env
+        .get_template("incident.md")
+        .map_err(|e| format!("incident template: {e}"))?;
+    let mut text = template
+        .render(minijinja::value::Serde(&view))
+        .map_err(|e| format!("incident template: {e}"))?;
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    Ok(text)
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim_end_matches('.')
+        .to_owned()
+}
+
+fn view<'a>(loaded: &'a LoadedRunbook, fm: &'a FailureMode, input: &'a NewIncident) -> View<'a> {
+    let rb = &loaded.runbook;
+    let mut questions = input.questions.clone();
+    questions.extend(
+        rb.postmortem
+            .iter()
+            .flat_map(|p| p.questions.iter().map(|q| q.value.clone())),
+    );
+    View {
+        title: &input.title,
+        severity: &input.severity,
+        runbook: &loaded.id,
+        failure_mode: &fm.id,
+        failure_mode_title: &fm.title,
+        started_at: input.started_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+        hypotheses: fm
+            .hypotheses
+            .iter()
+            .map(|h| HypothesisView {
+                cause: &h.cause,
+                verify: h.verify.as_ref().map(|v| one_line(v)),
+            })
+            .collect(),
+        checks: failure_mode_checks(rb, fm),
+        actions: fm
+            .actions
+            .iter()
+            .map(|a| ActionView {
+                id: &a.id,
+                title: &a.title,
+                risk: a.risk.as_str(),
+            })
+            .collect(),
+        questions,
+        placeholder: super::PLACEHOLDER,
+    }
+}
+
+/// The failure mode's checks, then its actions' confirm checks, each once.
+fn failure_mode_checks<'a>(rb: &'a Runbook, fm: &'a FailureMode) -> Vec<CheckView<'a>> {
+    let refs = fm
+        .checks
+        .iter()
+        .chain(fm.actions.iter().flat_map(|a| a.confirm.iter()));
+    let mut out: Vec<CheckView> = Vec::new();
+    for (n, r) in refs.enumerate() {
+        let view = match &r.value {
+            CheckRef::Id(id) => match rb.check(id) {
+                Some(c) => CheckView {
+                    id: id.clone(),
+                    title: c.title.as_deref().map(String::as_str),
+                    curl: &c.curl,
+                },
+                None => continue,
+            },
+            CheckRef::Inline(c) => CheckView {
+                id: format!("check-{}", n + 1),
+                title: c.title.as_deref().map(String::as_str),
+                curl: &c.curl,
+            },
+        };
+        if !out.iter().any(|c| c.id == view.id) {
+            out.push(view);
+        }
+    }
+    out
+}
+
+/// `YYYY-MM-DD-<slug>.md` for a title.
+pub fn file_name(input: &NewIncident) -> String {
+    let slug: String = input
+        .title
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let slug: Vec<&str> = slug.split('-').filter(|s| !s.is_empty()).collect();
+    let mut slug = slug.join("-");
+    slug.truncate(60);
+    let slug = slug.trim_end_matches('-');
+    let slug = if slug.is_empty() { "incident" } else { slug };
+    format!("{}-{slug}.md", input.started_at.format("%Y-%m-%d"))
+}
+
+/// Writes `text` to `dir/name` only if no such file exists. The text goes to a temporary file in
+/// the same folder first and is then linked into place with `persist_noclobber`, so a crash
+/// leaves either nothing or the whole record, and an existing record is never replaced.
+pub fn write_new(dir: &Path, name: &str, text: &str) -> Result<PathBuf, String> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| format!("{}: cannot create the folder: {e}", dir.display()))?;
+    let path = dir.join(name);
+    if std::fs::symlink_metadata(&path).is_ok() {
+        return Err(format!(
+            "{} already exists; opsbook never overwrites an incident record (pick another --title, or edit that file)",
+            path.display()
+        ));
+    }
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".incident-")
+        .tempfile_in(dir)
+        .map_err(|e| format!("{}: cannot write: {e}", dir.display()))?;
+    tmp.write_all(text.as_bytes())
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+    tmp.persist_noclobber(&path).map_err(|e| {
+        if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+            format!(
+                "{} already exists; opsbook never overwrites an incident record",
+                path.display()
+            )
+        } else {
+            format!("{}: cannot write: {}", path.display(), e.error)
+        }
+    })?;
+    Ok(path)
+}

@@ -3,6 +3,7 @@
 
 pub mod lint;
 pub mod parse;
+pub mod record;
 pub mod skeleton;
 
 /// What an unanswered section holds. It never counts as an answer.

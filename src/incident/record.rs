@@ -1,0 +1,167 @@
+//! `opsbook check --record FILE`: appends one timeline row per check result to an incident
+//! record, leaving every other byte as the person wrote it.
+//!
+//! The new text goes to a temporary file beside the record and is renamed over it. Just before
+//! the rename the record is read again; if someone saved an edit meanwhile, the rows are applied
+//! to the new text instead, so an edit is never lost.
+
+use std::io::Write;
+use std::path::Path;
+
+/// One row of the timeline: what a check run found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TimelineRow {
+    /// RFC 3339, UTC.
+    pub time: String,
+    pub check: String,
+    pub passed: bool,
+    pub status: Option<u16>,
+    pub time_ms: u64,
+    pub request_id: String,
+    /// The error, for a check that could not run.
+    pub note: Option<String>,
+}
+
+impl TimelineRow {
+    fn cell(text: &str) -> String {
+        text.replace('|', "\\|").replace(['\n', '\r'], " ")
+    }
+
+    fn markdown(&self) -> String {
+        let outcome = if self.passed { "PASS" } else { "FAIL" };
+        let status = self
+            .status
+            .map_or_else(|| "no response".to_owned(), |s| s.to_string());
+        let mut event = format!(
+            "check `{}` {outcome}: status {status}, {} ms, request id `{}`",
+            self.check, self.time_ms, self.request_id
+        );
+        if let Some(note) = &self.note {
+            event.push_str(&format!(" ({note})"));
+        }
+        format!("| {} | {} |", Self::cell(&self.time), Self::cell(&event))
+    }
+}
+
+/// Inserts the rows after the last row of the `## Timeline` table (or adds the section).
+pub fn with_rows(text: &str, rows: &[TimelineRow]) -> String {
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let added: String = rows
+        .iter()
+        .map(|r| format!("{}{newline}", r.markdown()))
+        .collect();
+    let Some(insert_at) = insertion_point(text) else {
+        let mut out = text.to_owned();
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push_str(newline);
+        }
+        out.push_str(&format!("{newline}## Timeline{newline}{newline}| time (UTC) | event |{newline}|---|---|{newline}{added}"));
+        return out;
+    };
+    let mut out = String::with_capacity(text.len() + added.len());
+    out.push_str(&text[..insert_at]);
+    if insert_at > 0 && !text[..insert_at].ends_with('\n') {
+        out.push_str(newline);
+    }
+    out.push_str(&added);
+    out.push_str(&text[insert_at..]);
+    out
+}
+
+/// The byte offset just after the last table line of the Timeline section.
+fn insertion_point(text: &str) -> Option<usize> {
+    let mut offset = 0;
+    let mut in_timeline = false;
+    let mut last_row_end = None;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if trimmed.starts_with("## ") {
+            if in_timeline {
+                break;
+            }
+            in_timeline = trimmed == "## Timeline";
+        } else if in_timeline && trimmed.starts_with('|') {
+            last_row_end = Some(offset + line.len());
+        }
+        offset += line.len();
+    }
+    last_row_end
+}
+
+/// Appends rows to the record at `path`, atomically, retrying when the file changes under us.
+pub fn append(path: &Path, rows: &[TimelineRow]) -> Result<(), String> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    for _ in 0..20 {
+        let before = read(path)?;
+        let updated = with_rows(&before, rows);
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".opsbook-record-")
+            .tempfile_in(dir)
+            .map_err(|e| format!("{}: cannot write beside the record: {e}", dir.display()))?;
+        tmp.write_all(updated.as_bytes())
+            .and_then(|()| tmp.as_file().sync_all())
+            .map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+        if let Ok(permissions) = std::fs::metadata(path).map(|m| m.permissions()) {
+            let _ = std::fs::set_permissions(tmp.path(), permissions);
+        }
+        if read(path)? != before {
+            continue; // edited meanwhile: apply the rows to the new text
+        }
+        tmp.persist(path)
+            .map_err(|e| format!("{}: cannot replace the record: {}", path.display(), e.error))?;
+        return Ok(());
+    }
+    Err(format!(
+        "{} kept changing while opsbook tried to add the check results; try again",
+        path.display()
+    ))
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: cannot read the incident record: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(check: &str) -> TimelineRow {
+        TimelineRow {
+            time: "2026-11-26T08:01:00Z".into(),
+            check: check.into(),
+            passed: true,
+            status: Some(200),
+            time_ms: 12,
+            request_id: "ob-1".into(),
+            note: None,
+        }
+    }
+
+    #[test]
+    fn rows_go_after_the_last_timeline_row_and_nothing_else_moves() {
+        let text = "# X\n\n## Timeline\n\n| time (UTC) | event |\n|---|---|\n| t0 | started |\n\n## Hypotheses\n\n- [ ] a\n";
+        let out = with_rows(text, &[row("healthz")]);
+        assert_eq!(
+            out,
+            "# X\n\n## Timeline\n\n| time (UTC) | event |\n|---|---|\n| t0 | started |\n| 2026-11-26T08:01:00Z | check `healthz` PASS: status 200, 12 ms, request id `ob-1` |\n\n## Hypotheses\n\n- [ ] a\n"
+        );
+    }
+
+    #[test]
+    fn a_record_without_a_timeline_gets_one_and_crlf_is_kept() {
+        let out = with_rows("# X\r\n", &[row("a")]);
+        assert!(out.starts_with("# X\r\n\r\n## Timeline\r\n"));
+        assert!(out.ends_with("`ob-1` |\r\n"));
+    }
+
+    #[test]
+    fn pipes_in_values_do_not_break_the_table() {
+        let mut r = row("a");
+        r.note = Some("x | y".into());
+        assert!(r.markdown().contains("x \\| y"));
+    }
+}

@@ -63,6 +63,23 @@ impl Workspace {
     }
 
     fn load_path(&mut self, path: &Path) {
+        if std::fs::symlink_metadata(path).is_err() {
+            let message = format!(
+                "no runbooks folder or file `{}`",
+                crate::source::display_path(path)
+            );
+            let help = "run `opsbook init` to create one, set `runbooks:` in opsbook.yaml, or name the files to lint";
+            self.diagnostics.push(
+                Diagnostic::new(
+                    "unreadable-file",
+                    path,
+                    crate::source::Pos::UNKNOWN,
+                    message,
+                )
+                .help(help),
+            );
+            return;
+        }
         let files = if path.is_dir() {
             let (files, problems) = load::find_runbooks(path);
             self.diagnostics.extend(problems);

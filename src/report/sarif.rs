@@ -10,7 +10,12 @@ use crate::lint::registry;
 use crate::source::display_path;
 
 pub fn write(report: &LintReport, out: &mut dyn Write) -> io::Result<()> {
-    let rules: Vec<_> = registry::RULES
+    // Only the rules that fired: the log stays small and its rule table stable.
+    let fired: Vec<&registry::Rule> = registry::RULES
+        .iter()
+        .filter(|r| report.diagnostics.iter().any(|d| d.rule == r.name))
+        .collect();
+    let rules: Vec<_> = fired
         .iter()
         .map(|r| {
             json!({

@@ -1,0 +1,263 @@
+//! Expectations against a response: each one that does not hold becomes a [`Failure`] value
+//! saying what was expected and what came back (with a short body excerpt where it helps).
+
+use std::cell::OnceCell;
+
+use regex::Regex;
+use serde_json::Value;
+
+use super::Failure;
+use super::http::HttpResponse;
+use super::secrets::Masker;
+use crate::model::{BodyExpect, Expect, HeaderExpect, JsonExpect, NumCompare, StatusExpect};
+
+/// How much of a body a failure shows.
+const EXCERPT_CHARS: usize = 160;
+
+/// What the expectations see: the response, its time, and how to fill `{{ placeholders }}`.
+pub struct Context<'a> {
+    pub response: &'a HttpResponse,
+    pub time_ms: u64,
+    /// `-f` was given: a status of 400 or more fails.
+    pub fail_on_error_status: bool,
+    pub substitute: &'a dyn Fn(&str) -> String,
+    /// Body excerpts are cut after masking, so that half a secret never shows.
+    pub masker: &'a Masker,
+}
+
+/// Every expectation that does not hold, in the order they were written.
+pub fn evaluate(expect: Option<&Expect>, cx: &Context) -> Vec<Failure> {
+    let mut failures = Vec::new();
+    let status = cx.response.status;
+    if cx.fail_on_error_status && status >= 400 {
+        failures.push(failure("status", "below 400 (-f)", status.to_string()));
+    }
+    let Some(expect) = expect else {
+        return failures;
+    };
+    let excerpt = OnceCell::new();
+    let excerpt = || excerpt.get_or_init(|| body_excerpt(cx)).clone();
+    if let Some(want) = expect
+        .status
+        .as_ref()
+        .filter(|w| !status_matches(w, status))
+    {
+        let actual = format!("{status}, {}", excerpt());
+        failures.push(failure("status", &status_text(&want.value), actual));
+    }
+    for (name, want) in expect.headers.iter() {
+        failures.extend(header(&name.value, &want.value, cx));
+    }
+    if let Some(body) = &expect.body {
+        body_failures(body, cx, &excerpt, &mut failures);
+    }
+    if let Some(max) = expect.max_time_ms.as_ref().filter(|m| cx.time_ms > m.value) {
+        let expected = format!("at most {} ms", max.value);
+        failures.push(failure(
+            "max_time_ms",
+            &expected,
+            format!("{} ms", cx.time_ms),
+        ));
+    }
+    failures
+}
+
+fn failure(expectation: &str, expected: &str, actual: String) -> Failure {
+    Failure {
+        expectation: expectation.to_owned(),
+        expected: expected.to_owned(),
+        actual: actual.trim_end().to_owned(),
+    }
+}
+
+fn status_matches(want: &StatusExpect, got: u16) -> bool {
+    match want {
+        StatusExpect::Code(c) => *c == got,
+        StatusExpect::AnyOf(codes) => codes.contains(&got),
+        StatusExpect::Class(class) => {
+            let class = class.to_ascii_lowercase();
+            class.len() == 3 && class.ends_with("xx") && class[..1] == (got / 100).to_string()
+        }
+    }
+}
+
+fn status_text(want: &StatusExpect) -> String {
+    match want {
+        StatusExpect::Code(c) => c.to_string(),
+        StatusExpect::AnyOf(codes) => {
+            let codes: Vec<String> = codes.iter().map(u16::to_string).collect();
+            format!("one of {}", codes.join(", "))
+        }
+        StatusExpect::Class(class) => class.clone(),
+    }
+}
+
+fn header(name: &str, want: &HeaderExpect, cx: &Context) -> Option<Failure> {
+    let got = cx.response.header(name);
+    let what = format!("header {}", name.to_ascii_lowercase());
+    let shown = got.as_ref().map_or("(absent)".into(), |v| format!("`{v}`"));
+    match want {
+        HeaderExpect::Exact(value) => {
+            let value = (cx.substitute)(value);
+            (got.as_deref() != Some(value.as_str()))
+                .then(|| failure(&what, &format!("`{value}`"), shown))
+        }
+        HeaderExpect::Rule(rule) => {
+            if rule.absent == Some(true) {
+                return got.is_some().then(|| failure(&what, "absent", shown));
+            }
+            let value = got.unwrap_or_default();
+            if let Some(part) = &rule.contains {
+                let part = (cx.substitute)(part);
+                if !value.contains(&part) {
+                    return Some(failure(&what, &format!("contains `{part}`"), shown));
+                }
+            }
+            if let Some(pattern) = &rule.matches {
+                let pattern = (cx.substitute)(pattern);
+                match Regex::new(&pattern) {
+                    Ok(re) if re.is_match(&value) => {}
+                    Ok(_) => return Some(failure(&what, &format!("matches `{pattern}`"), shown)),
+                    Err(_) => return Some(failure(&what, "a valid regex", format!("`{pattern}`"))),
+                }
+            }
+            None
+        }
+    }
+}
+
+fn body_failures(
+    body: &BodyExpect,
+    cx: &Context,
+    excerpt: &dyn Fn() -> String,
+    failures: &mut Vec<Failure>,
+) {
+    let text = String::from_utf8_lossy(&cx.response.body);
+    let cut = if cx.response.truncated {
+        " (body cut at 1 MiB)"
+    } else {
+        ""
+    };
+    if let Some(part) = &body.contains {
+        let part = (cx.substitute)(&part.value);
+        if !text.contains(&part) {
+            let actual = format!("{}{cut}", excerpt());
+            failures.push(failure("body", &format!("contains `{part}`"), actual));
+        }
+    }
+    if let Some(pattern) = &body.matches {
+        let pattern = (cx.substitute)(&pattern.value);
+        match Regex::new(&pattern) {
+            Ok(re) if re.is_match(&text) => {}
+            Ok(_) => failures.push(failure(
+                "body",
+                &format!("matches `{pattern}`"),
+                format!("{}{cut}", excerpt()),
+            )),
+            Err(_) => failures.push(failure("body", "a valid regex", format!("`{pattern}`"))),
+        }
+    }
+    if body.json.is_empty() {
+        return;
+    }
+    let json: Value = match serde_json::from_slice(&cx.response.body) {
+        Ok(v) => v,
+        Err(e) => {
+            let actual = format!("not JSON ({e}){cut}: {}", excerpt());
+            failures.push(failure("body json", "a JSON body", actual));
+            return;
+        }
+    };
+    for (pointer, want) in body.json.iter() {
+        let what = format!("body json {}", pointer.value);
+        let got = json.pointer(&pointer.value);
+        if let Some((expected, actual)) = json_mismatch(&want.value, got, cx) {
+            failures.push(failure(&what, &expected, actual));
+        }
+    }
+}
+
+/// `(expected, actual)` when the value at the pointer does not match.
+fn json_mismatch(want: &JsonExpect, got: Option<&Value>, cx: &Context) -> Option<(String, String)> {
+    let Some(got) = got else {
+        return Some((describe_want(want, cx), "nothing at that pointer".into()));
+    };
+    let actual = got.to_string();
+    match want {
+        JsonExpect::Equals(value) => {
+            let value = substitute_json(value, cx);
+            let same = match (number(&value), number(got)) {
+                (Some(a), Some(b)) => a == b,
+                _ => value == *got,
+            };
+            (!same).then(|| (value.to_string(), actual))
+        }
+        JsonExpect::Compare(cmp) => match number(got) {
+            Some(n) if compare(cmp, n) => None,
+            _ => Some((describe_want(want, cx), actual)),
+        },
+    }
+}
+
+fn substitute_json(value: &Value, cx: &Context) -> Value {
+    match value {
+        Value::String(s) => Value::String((cx.substitute)(s)),
+        other => other.clone(),
+    }
+}
+
+/// A JSON number, or a number held in a JSON string (Prometheus returns `"0.42"`).
+fn number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse::<f64>().ok().filter(|n| n.is_finite()),
+        _ => None,
+    }
+}
+
+fn compare(c: &NumCompare, n: f64) -> bool {
+    c.lt.is_none_or(|v| n < v)
+        && c.lte.is_none_or(|v| n <= v)
+        && c.gt.is_none_or(|v| n > v)
+        && c.gte.is_none_or(|v| n >= v)
+        && c.eq.is_none_or(|v| n == v)
+        && c.ne.is_none_or(|v| n != v)
+}
+
+fn describe_want(want: &JsonExpect, cx: &Context) -> String {
+    match want {
+        JsonExpect::Equals(v) => substitute_json(v, cx).to_string(),
+        JsonExpect::Compare(c) => {
+            let parts = [
+                ("<", c.lt),
+                ("<=", c.lte),
+                (">", c.gt),
+                (">=", c.gte),
+                ("==", c.eq),
+                ("!=", c.ne),
+            ];
+            let parts: Vec<String> = parts
+                .iter()
+                .filter_map(|(op, v)| v.map(|v| format!("{op} {v}")))
+                .collect();
+            format!("a number {}", parts.join(" and "))
+        }
+    }
+}
+
+/// The start of the body, masked, on one line: `body: {"status":...}`.
+fn body_excerpt(cx: &Context) -> String {
+    if cx.response.body.is_empty() {
+        return "(empty body)".into();
+    }
+    let masked = cx.masker.mask(&String::from_utf8_lossy(&cx.response.body));
+    let mut excerpt: String = masked
+        .chars()
+        .take(EXCERPT_CHARS)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if masked.chars().nth(EXCERPT_CHARS).is_some() {
+        excerpt.push('…');
+    }
+    format!("body: {excerpt}")
+}

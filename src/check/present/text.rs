@@ -1,0 +1,58 @@
+//! The text view: one line per check, its failures indented below, then the summary line.
+
+use std::io::{self, Write};
+
+use crate::check::{CheckResult, Outcome, Summary};
+
+pub fn write(results: &[CheckResult], quiet: bool, out: &mut dyn Write) -> io::Result<()> {
+    for r in results
+        .iter()
+        .filter(|r| !quiet || r.outcome != Outcome::Pass)
+    {
+        writeln!(out, "{}", line(r))?;
+        for f in &r.failures {
+            writeln!(out, "       {}: expected {}", f.expectation, f.expected)?;
+            writeln!(
+                out,
+                "       {}  got {}",
+                " ".repeat(f.expectation.len()),
+                f.actual
+            )?;
+        }
+        if let Some(error) = &r.error {
+            writeln!(out, "       {error}")?;
+        }
+        if r.truncated {
+            writeln!(
+                out,
+                "       (body cut at 1 MiB; the rest was not downloaded)"
+            )?;
+        }
+    }
+    writeln!(out, "{}", summary_line(&Summary::of(results)))
+}
+
+/// `PASS   api#healthz  200  12ms  ob-...`.
+pub fn line(r: &CheckResult) -> String {
+    let outcome = match r.outcome {
+        Outcome::Pass => "PASS",
+        Outcome::Fail => "FAIL",
+        Outcome::Error => "ERROR",
+    };
+    let status = r.status.map_or("-".into(), |s| s.to_string());
+    format!(
+        "{outcome:<5}  {}  {status}  {}ms  {}",
+        r.name(),
+        r.time_ms,
+        r.request_id
+    )
+}
+
+/// `N passed, N failed` and `, N errors` when any errored.
+pub fn summary_line(s: &Summary) -> String {
+    let mut line = format!("{} passed, {} failed", s.passed, s.failed);
+    if s.errors > 0 {
+        line.push_str(&format!(", {} errors", s.errors));
+    }
+    line
+}

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::load::LoadedRunbook;
-use crate::model::{Check, CheckRef, FailureMode, Runbook, Target};
+use crate::model::{Check, CheckRef, Runbook, Target};
 use crate::workspace::Workspace;
 
 /// One check to run, with everything the runner needs from the runbook.
@@ -78,28 +78,29 @@ fn named_checks(runbook: &Runbook) -> Vec<(String, &Check)> {
         .collect()
 }
 
-/// A failure mode's checks, its hypotheses' checks and its actions' confirm checks, each once.
+/// A failure mode's checks, its hypotheses' checks and its actions' confirm checks, each once
+/// (or, when `mode` names a check rather than a failure mode, that check).
 fn mode_checks<'a>(
     loaded: &'a LoadedRunbook,
     mode: &str,
 ) -> Result<Vec<(String, &'a Check)>, String> {
     let runbook = &loaded.runbook;
-    let fm: &FailureMode = runbook
-        .failure_modes
-        .iter()
-        .find(|fm| fm.id.value == mode)
-        .ok_or_else(|| {
-            let known: Vec<&str> = runbook
-                .failure_modes
-                .iter()
-                .map(|f| f.id.value.as_str())
-                .collect();
-            format!(
-                "runbook `{}` has no failure mode `{mode}` (it has: {})",
-                loaded.id,
-                known.join(", ")
-            )
-        })?;
+    let Some(fm) = runbook.failure_modes.iter().find(|fm| fm.id.value == mode) else {
+        // `RUNBOOK#CHECK` runs that one named check.
+        if let Some(check) = runbook.check(mode) {
+            return Ok(vec![(mode.to_owned(), &check.value)]);
+        }
+        let known: Vec<&str> = runbook
+            .failure_modes
+            .iter()
+            .map(|f| f.id.value.as_str())
+            .collect();
+        return Err(format!(
+            "runbook `{}` has no failure mode or check `{mode}` (failure modes: {})",
+            loaded.id,
+            known.join(", ")
+        ));
+    };
     let refs = fm
         .checks
         .iter()

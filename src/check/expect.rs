@@ -251,12 +251,18 @@ fn body_excerpt(cx: &Context) -> String {
         return "(empty body)".into();
     }
     let masked = cx.masker.mask(&String::from_utf8_lossy(&cx.response.body));
-    let mut excerpt: String = masked
-        .chars()
-        .take(EXCERPT_CHARS)
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    if masked.chars().nth(EXCERPT_CHARS).is_some() {
+    // One line: control characters and runs of white space become a single space.
+    let mut excerpt = String::new();
+    let mut chars = masked.chars().map(|c| if c.is_control() { ' ' } else { c });
+    for c in chars.by_ref() {
+        if !(c.is_whitespace() && excerpt.ends_with(' ')) {
+            excerpt.push(c);
+        }
+        if excerpt.chars().count() >= EXCERPT_CHARS {
+            break;
+        }
+    }
+    if chars.next().is_some() {
         excerpt.push('…');
     }
     format!("body: {excerpt}")

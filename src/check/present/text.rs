@@ -56,3 +56,10 @@ pub fn summary_line(s: &Summary) -> String {
     }
     line
 }
+
+/// What a server sent may hold terminal escapes; they are shown as spaces.
+fn printable(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}

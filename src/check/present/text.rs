@@ -11,16 +11,13 @@ pub fn write(results: &[CheckResult], quiet: bool, out: &mut dyn Write) -> io::R
     {
         writeln!(out, "{}", line(r))?;
         for f in &r.failures {
-            writeln!(out, "       {}: expected {}", f.expectation, f.expected)?;
-            writeln!(
-                out,
-                "       {}  got {}",
-                " ".repeat(f.expectation.len()),
-                f.actual
-            )?;
+            let (what, expected) = (printable(&f.expectation), printable(&f.expected));
+            writeln!(out, "       {what}: expected {expected}")?;
+            let pad = " ".repeat(what.chars().count());
+            writeln!(out, "       {pad}  got {}", printable(&f.actual))?;
         }
         if let Some(error) = &r.error {
-            writeln!(out, "       {error}")?;
+            writeln!(out, "       {}", printable(error))?;
         }
         if r.truncated {
             writeln!(

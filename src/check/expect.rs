@@ -267,3 +267,96 @@ fn body_excerpt(cx: &Context) -> String {
     }
     format!("body: {excerpt}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failures(yaml: &str, response: &HttpResponse, time_ms: u64) -> Vec<Failure> {
+        let expect: Expect = serde_saphyr::from_str(yaml).expect("expect yaml");
+        let substitute = |s: &str| s.replace("{{ request_id }}", "ob-1");
+        let masker = Masker::new(["hunter2"]);
+        let cx = Context {
+            response,
+            time_ms,
+            fail_on_error_status: false,
+            substitute: &substitute,
+            masker: &masker,
+        };
+        evaluate(Some(&expect), &cx)
+    }
+
+    fn response(status: u16, headers: &[(&str, &str)], body: &str) -> HttpResponse {
+        HttpResponse {
+            status,
+            headers: headers
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
+            body: body.as_bytes().to_vec(),
+            truncated: false,
+        }
+    }
+
+    #[test]
+    fn status_forms() {
+        let r = response(204, &[], "");
+        assert!(failures("status: 204", &r, 1).is_empty());
+        assert!(failures("status: [200, 204]", &r, 1).is_empty());
+        assert!(failures("status: 2xx", &r, 1).is_empty());
+        let f = failures("status: 3xx", &r, 1);
+        assert_eq!(
+            (f[0].expected.as_str(), f[0].actual.as_str()),
+            ("3xx", "204, (empty body)")
+        );
+    }
+
+    #[test]
+    fn headers_are_case_insensitive_and_substituted() {
+        let r = response(200, &[("x-request-id", "ob-1"), ("server", "demo/1")], "");
+        let yaml = r#"headers: { X-Request-Id: "{{ request_id }}", Server: { contains: demo }, x-gone: { absent: true }, server: { matches: '^demo/\d' } }"#;
+        assert!(failures(yaml, &r, 1).is_empty());
+        let f = failures(
+            "headers: { x-missing: \"here\", server: { absent: true } }",
+            &r,
+            1,
+        );
+        assert_eq!(f.len(), 2);
+        assert_eq!(f[0].actual, "(absent)");
+        assert_eq!(f[1].actual, "`demo/1`");
+    }
+
+    #[test]
+    fn json_numbers_in_strings_compare_as_numbers() {
+        let body = r#"{"data":{"result":[{"value":[1700000000,"0.42"]}]},"ok":true,"n":"3"}"#;
+        let r = response(200, &[], body);
+        let pass = r#"body: { json: { "/data/result/0/value/1": { lt: 0.5, gte: 0.42 }, "/ok": true, "/n": 3 } }"#;
+        assert!(failures(pass, &r, 1).is_empty());
+        let f = failures(
+            r#"body: { json: { "/data/result/0/value/1": { lt: 0.1 }, "/nope": 1 } }"#,
+            &r,
+            1,
+        );
+        assert_eq!(f[0].expected, "a number < 0.1");
+        assert_eq!(f[0].actual, "\"0.42\"");
+        assert_eq!(f[1].actual, "nothing at that pointer");
+    }
+
+    #[test]
+    fn body_excerpts_are_masked_and_short() {
+        let body = format!("token=hunter2\n\n{}", "x".repeat(500));
+        let r = response(200, &[], &body);
+        let f = failures("body: { contains: nope }", &r, 1);
+        assert!(
+            f[0].actual.starts_with("body: token=*** xxx"),
+            "{}",
+            f[0].actual
+        );
+        assert!(f[0].actual.chars().count() < 200 && f[0].actual.ends_with('…'));
+        let f = failures("max_time_ms: 100", &r, 250);
+        assert_eq!(
+            (f[0].expected.as_str(), f[0].actual.as_str()),
+            ("at most 100 ms", "250 ms")
+        );
+    }
+}

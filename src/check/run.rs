@@ -249,3 +249,97 @@ pub fn dry_run(checks: &[PlannedCheck], options: &RunOptions) -> Vec<DryRun> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::http::{HttpRequest, HttpResponse};
+    use crate::model::Check;
+
+    /// Answers from a script and remembers what it was sent.
+    struct Fake {
+        seen: Mutex<Vec<HttpRequest>>,
+        reply: fn(&HttpRequest, usize) -> HttpResponse,
+    }
+
+    impl Transport for Fake {
+        fn send(&self, request: &HttpRequest) -> Result<HttpResponse, String> {
+            let mut seen = self.seen.lock().map_err(|e| e.to_string())?;
+            seen.push(request.clone());
+            Ok((self.reply)(request, seen.len()))
+        }
+    }
+
+    fn planned(check: &Check) -> PlannedCheck<'_> {
+        let values = [("target", "http://a.test")].map(|(k, v)| (k.to_owned(), v.to_owned()));
+        PlannedCheck {
+            runbook: "rb".into(),
+            id: "c".into(),
+            title: String::new(),
+            check,
+            target: "local".into(),
+            values: values.into_iter().collect(),
+            allowed_hosts: vec!["a.test".into()],
+        }
+    }
+
+    fn options() -> RunOptions {
+        RunOptions {
+            jobs: 2,
+            env: [("TOKEN".to_owned(), "s3cret-token".to_owned())].into(),
+            allow_hosts: vec!["b.test".into()],
+            ..RunOptions::default()
+        }
+    }
+
+    #[test]
+    fn redirects_drop_secrets_across_origins_and_results_are_masked() {
+        let yaml =
+            r#"{curl: 'curl -L -H "x-token: $TOKEN" {{ target }}/a', expect: {status: 201}}"#;
+        let check: Check = serde_saphyr::from_str(yaml).unwrap();
+        let fake = Fake {
+            seen: Mutex::new(Vec::new()),
+            reply: |_, n| HttpResponse {
+                status: if n == 1 { 302 } else { 200 },
+                headers: vec![("location".into(), "http://b.test/b".into())],
+                body: b"echo s3cret-token".to_vec(),
+                truncated: false,
+            },
+        };
+        let result = run_one(&planned(&check), &options(), &fake);
+        let seen = fake.seen.lock().unwrap();
+        assert_eq!(
+            seen[0].headers,
+            vec![("x-token".into(), "s3cret-token".into())]
+        );
+        assert_eq!(
+            (seen[1].url.as_str(), seen[1].headers.len()),
+            ("http://b.test/b", 0)
+        );
+        assert_eq!(result.outcome, Outcome::Fail);
+        assert_eq!(result.failures[0].actual, "200, body: echo ***");
+        assert!(result.command.contains("$TOKEN"));
+    }
+
+    #[test]
+    fn retries_until_a_pass() {
+        let check: Check =
+            serde_saphyr::from_str("{curl: 'curl {{ target }}/', expect: {status: 200}}").unwrap();
+        let fake = Fake {
+            seen: Mutex::new(Vec::new()),
+            reply: |_, n| HttpResponse {
+                status: if n < 3 { 503 } else { 200 },
+                ..HttpResponse::default()
+            },
+        };
+        let opts = RunOptions {
+            retries: 5,
+            ..options()
+        };
+        let results = run(&[planned(&check)], &opts, &fake, &|_| {});
+        assert_eq!(
+            (results[0].outcome, results[0].attempts),
+            (Outcome::Pass, 3)
+        );
+    }
+}

@@ -56,7 +56,7 @@ pub trait Transport: Sync {
 }
 
 /// The ureq 3 transport. Holds a verifying agent and, only when `--insecure` was given, a
-/// non-verifying one; connections are pooled per agent.
+/// non-verifying one.
 pub struct UreqTransport {
     secure: ureq::Agent,
     insecure: Option<ureq::Agent>,
@@ -83,6 +83,10 @@ fn agent(proxy: Option<ureq::Proxy>, insecure: bool) -> ureq::Agent {
         .user_agent(concat!("opsbook/", env!("CARGO_PKG_VERSION")))
         .proxy(proxy)
         .tls_config(tls)
+        // No pooling: each check gets its own connection, so a server that half-closed one
+        // cannot fail the next check that would reuse it, and checks stay independent.
+        .max_idle_connections(0)
+        .max_idle_connections_per_host(0)
         .build()
         .new_agent()
 }

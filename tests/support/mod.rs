@@ -69,6 +69,14 @@ where
     addr
 }
 
+/// A server that answers every request with `raw`, then closes.
+pub fn respond(raw: &'static [u8]) -> SocketAddr {
+    serve(move |mut s| {
+        read_head(&s);
+        let _ = std::io::Write::write_all(&mut s, raw);
+    })
+}
+
 /// Reads a request's head (up to the blank line) and returns it.
 pub fn read_head(stream: &TcpStream) -> String {
     let mut reader = BufReader::new(stream.try_clone().expect("clone").take(64 * 1024));

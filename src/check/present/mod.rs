@@ -31,3 +31,71 @@ pub fn write(
 }
 
 pub use text::{line, summary_line};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::{Failure, Outcome};
+
+    fn results() -> Vec<CheckResult> {
+        let base = CheckResult {
+            runbook: "api".into(),
+            id: "healthz".into(),
+            title: "Is it up?".into(),
+            outcome: Outcome::Pass,
+            status: Some(200),
+            time_ms: 12,
+            request_id: "ob-20261126T081500Z-7f3a9c-0001".into(),
+            command: "curl -i http://127.0.0.1:3000/healthz".into(),
+            failures: Vec::new(),
+            error: None,
+            truncated: false,
+            attempts: 1,
+        };
+        let fail = CheckResult {
+            id: "hello".into(),
+            outcome: Outcome::Fail,
+            status: Some(500),
+            request_id: "ob-20261126T081500Z-7f3a9c-0002".into(),
+            failures: vec![Failure {
+                expectation: "header x-evil".into(),
+                expected: "`safe`".into(),
+                actual: "`<script>alert(\"x\")</script>&`".into(),
+            }],
+            ..base.clone()
+        };
+        let error = CheckResult {
+            id: "readyz".into(),
+            outcome: Outcome::Error,
+            status: None,
+            time_ms: 1003,
+            request_id: "ob-20261126T081500Z-7f3a9c-0003".into(),
+            error: Some("timed out after 1 s".into()),
+            ..base.clone()
+        };
+        vec![base, fail, error]
+    }
+
+    fn render(format: Format, quiet: bool) -> String {
+        let mut out = Vec::new();
+        write(format, &results(), quiet, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn text() {
+        insta::assert_snapshot!(render(Format::Text, false));
+        let quiet = render(Format::Text, true);
+        assert!(!quiet.contains("PASS") && quiet.ends_with("1 passed, 1 failed, 1 errors\n"));
+    }
+
+    #[test]
+    fn json() {
+        insta::assert_snapshot!(render(Format::Json, false));
+    }
+
+    #[test]
+    fn junit() {
+        insta::assert_snapshot!(render(Format::Junit, false));
+    }
+}

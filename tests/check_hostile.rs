@@ -212,7 +212,25 @@ fn every_hostile_server_ends_in_a_readable_result_of_its_own() {
     for id in ["huge-body", "gzip-bomb"] {
         assert_eq!(outcome(&json, id)["truncated"], true, "{id}");
     }
+    assert_bounded_memory();
 }
+
+/// The largest resident set of any child this test process waited for (every one of them ran
+/// `opsbook check`), against 300 MB bodies and a 64 MB gzip bomb.
+#[cfg(target_os = "linux")]
+fn assert_bounded_memory() {
+    // SAFETY: getrusage only writes the struct it is given.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage);
+        usage
+    };
+    let max_kib = usage.ru_maxrss;
+    assert!(max_kib > 0 && max_kib < 64 * 1024, "peak RSS {max_kib} KiB");
+}
+
+#[cfg(not(target_os = "linux"))]
+fn assert_bounded_memory() {}
 
 #[test]
 fn junit_and_text_stay_well_formed_with_hostile_content() {

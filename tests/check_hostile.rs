@@ -33,6 +33,20 @@ fn slowloris() -> SocketAddr {
     })
 }
 
+/// Headers at once, then the body a byte at a time: the total timeout covers the body too.
+fn slow_body() -> SocketAddr {
+    serve(|mut s| {
+        read_head(&s);
+        let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n");
+        for _ in 0..1000 {
+            if s.write_all(b"a").is_err() {
+                return;
+            }
+            sleep(Duration::from_millis(50));
+        }
+    })
+}
+
 /// 300 MB announced and streamed: the client must stop after 1 MiB.
 fn huge_body() -> SocketAddr {
     serve(|mut s| {
@@ -98,6 +112,9 @@ const CHECKS: &str = r#"
   - id: slowloris
     curl: curl -m 1 {{ slowloris }}/
     expect: { status: 200 }
+  - id: slow-body
+    curl: curl -m 1 {{ slowbody }}/
+    expect: { status: 200 }
   - id: huge-body
     curl: curl -m 3 {{ huge }}/
     expect: { status: 200, body: { contains: never-there } }
@@ -138,6 +155,7 @@ fn hostile_project() -> tempfile::TempDir {
     let vars = vec![
         ("silent", u(never_answers())),
         ("slowloris", u(slowloris())),
+        ("slowbody", u(slow_body())),
         ("huge", u(huge_body())),
         ("bomb", u(gzip_bomb())),
         ("loop", u(redirect_loop())),
@@ -187,6 +205,7 @@ fn every_hostile_server_ends_in_a_readable_result_of_its_own() {
     let expect = [
         ("never-answers", "error", "timed out after 1 s"),
         ("slowloris", "error", "timed out after 1 s"),
+        ("slow-body", "error", "timed out after 1 s"),
         ("redirect-loop", "error", "more than 10 redirects"),
         ("reset", "error", "conn"),
         ("garbage", "error", "invalid HTTP response"),

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use clap::ValueEnum;
 use opsbook::check::http::UreqTransport;
-use opsbook::check::present::{self, Format};
+use opsbook::check::present::{self, Format, TextOptions};
 use opsbook::check::{CheckResult, RunOptions, Summary, plan, run::dry_run};
 use opsbook::report;
 use opsbook::workspace::Workspace;
@@ -128,7 +128,11 @@ pub fn run(global: &Global, args: Args) -> CliResult {
         CheckFormat::Json => Format::Json,
         CheckFormat::Junit => Format::Junit,
     };
-    present::write(format, &results, global.quiet, &mut out).map_err(write_error)?;
+    let text = TextOptions {
+        quiet: global.quiet,
+        styled: global.styled(),
+    };
+    present::write(format, &results, text, &mut out).map_err(write_error)?;
     Ok(if Summary::of(&results).all_passed() {
         Outcome::Ok
     } else {
@@ -166,7 +170,7 @@ impl Progress {
         }
         if let Ok(mut done) = self.done.lock() {
             *done += 1;
-            let line = present::line(r);
+            let line = present::line(r, false);
             let mut err = std::io::stderr().lock();
             let _ = write!(
                 err,

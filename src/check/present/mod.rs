@@ -16,15 +16,22 @@ pub enum Format {
     Junit,
 }
 
-/// `quiet` leaves passing checks out of the text view (the summary still counts them).
+/// How the text view looks: `quiet` leaves passing checks out (the summary still counts them),
+/// `styled` colours the outcome words.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TextOptions {
+    pub quiet: bool,
+    pub styled: bool,
+}
+
 pub fn write(
     format: Format,
     results: &[CheckResult],
-    quiet: bool,
+    text: TextOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        Format::Text => text::write(results, quiet, out),
+        Format::Text => text::write(results, text.quiet, text.styled, out),
         Format::Json => json::write(results, out),
         Format::Junit => junit::write(results, out),
     }
@@ -78,13 +85,28 @@ mod tests {
 
     fn render(format: Format, quiet: bool) -> String {
         let mut out = Vec::new();
-        write(format, &results(), quiet, &mut out).unwrap();
+        let text = TextOptions {
+            quiet,
+            styled: false,
+        };
+        write(format, &results(), text, &mut out).unwrap();
         String::from_utf8(out).unwrap()
     }
 
     #[test]
     fn text() {
         insta::assert_snapshot!(render(Format::Text, false));
+        let mut styled = Vec::new();
+        let text = TextOptions {
+            quiet: false,
+            styled: true,
+        };
+        write(Format::Text, &results(), text, &mut styled).unwrap();
+        assert!(
+            String::from_utf8(styled)
+                .unwrap()
+                .contains("\u{1b}[")
+        );
         let quiet = render(Format::Text, true);
         assert!(!quiet.contains("PASS") && quiet.ends_with("1 passed, 1 failed, 1 errors\n"));
     }

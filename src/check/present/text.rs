@@ -2,14 +2,22 @@
 
 use std::io::{self, Write};
 
+use anstyle::{AnsiColor, Style};
+
 use crate::check::{CheckResult, Outcome, Summary};
 
-pub fn write(results: &[CheckResult], quiet: bool, out: &mut dyn Write) -> io::Result<()> {
+/// `styled` colours the outcome words (the CLI decides: a terminal, `--color`, `NO_COLOR`).
+pub fn write(
+    results: &[CheckResult],
+    quiet: bool,
+    styled: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     for r in results
         .iter()
         .filter(|r| !quiet || r.outcome != Outcome::Pass)
     {
-        writeln!(out, "{}", line(r))?;
+        writeln!(out, "{}", line(r, styled))?;
         for f in &r.failures {
             let (what, expected) = (printable(&f.expectation), printable(&f.expected));
             writeln!(out, "       {what}: expected {expected}")?;
@@ -30,15 +38,21 @@ pub fn write(results: &[CheckResult], quiet: bool, out: &mut dyn Write) -> io::R
 }
 
 /// `PASS   api#healthz  200  12ms  ob-...`.
-pub fn line(r: &CheckResult) -> String {
-    let outcome = match r.outcome {
-        Outcome::Pass => "PASS",
-        Outcome::Fail => "FAIL",
-        Outcome::Error => "ERROR",
+pub fn line(r: &CheckResult, styled: bool) -> String {
+    let (word, color) = match r.outcome {
+        Outcome::Pass => ("PASS", AnsiColor::Green),
+        Outcome::Fail => ("FAIL", AnsiColor::Red),
+        Outcome::Error => ("ERROR", AnsiColor::Magenta),
+    };
+    let style = Style::new().fg_color(Some(color.into())).bold();
+    let outcome = if styled {
+        format!("{style}{word:<5}{style:#}")
+    } else {
+        format!("{word:<5}")
     };
     let status = r.status.map_or("-".into(), |s| s.to_string());
     format!(
-        "{outcome:<5}  {}  {status}  {}ms  {}",
+        "{outcome}  {}  {status}  {}ms  {}",
         r.name(),
         r.time_ms,
         r.request_id

@@ -102,11 +102,7 @@ mod tests {
             styled: true,
         };
         write(Format::Text, &results(), text, &mut styled).unwrap();
-        assert!(
-            String::from_utf8(styled)
-                .unwrap()
-                .contains("\u{1b}[")
-        );
+        assert!(String::from_utf8(styled).unwrap().contains("\u{1b}["));
         let quiet = render(Format::Text, true);
         assert!(!quiet.contains("PASS") && quiet.ends_with("1 passed, 1 failed, 1 errors\n"));
     }

@@ -1,5 +1,6 @@
 //! The command line: clap types, turned into plain options for the library, and exit codes.
 
+mod check;
 mod completions;
 mod explain;
 mod incident;
@@ -53,6 +54,8 @@ pub enum ColorWhen {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Run the runbooks' curl checks and verify their responses.
+    Check(check::Args),
     /// Scaffold opsbook.yaml and runbooks/example.yaml.
     Init(init::Args),
     /// Validate runbooks, for CI.
@@ -71,6 +74,7 @@ pub enum Command {
 pub fn run(cli: Cli) -> CliResult {
     let global = output::Global::new(&cli);
     match cli.command {
+        Command::Check(args) => check::run(&global, args),
         Command::Init(args) => init::run(&global, args),
         Command::Lint(args) => lint::run(&global, args),
         Command::Explain(args) => explain::run(args),

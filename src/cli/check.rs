@@ -1,0 +1,191 @@
+//! `opsbook check [RUNBOOK[#FAILURE_MODE]]`: run the runbooks' curl checks and verify them.
+//! clap args → `RunOptions` (with the environment read here, not in the library) → runner →
+//! presenter → exit code.
+
+use std::io::{IsTerminal, Write};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use clap::ValueEnum;
+use opsbook::check::http::UreqTransport;
+use opsbook::check::present::{self, Format, TextOptions};
+use opsbook::check::{CheckResult, RunOptions, Summary, plan, run::dry_run};
+use opsbook::report;
+use opsbook::workspace::Workspace;
+
+use super::output::Global;
+use super::{CliResult, Outcome};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// `RUNBOOK` or `RUNBOOK#FAILURE_MODE`. Default: every runbook's named checks.
+    pub selector: Option<String>,
+    /// A target name of the runbooks, or a base URL.
+    #[arg(long, value_name = "NAME|URL")]
+    pub target: Option<String>,
+    /// Checks run in parallel. Default: the number of CPUs.
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Extra attempts for a check that fails or errors.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub retries: u32,
+    /// Re-run failing checks until all pass or this time is up (`30s`, `2m`).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub until_pass: Option<Duration>,
+    /// Print the commands as they would run, without running them.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+    /// Also allow requests to this host (repeatable).
+    #[arg(long, value_name = "HOST")]
+    pub allow_host: Vec<String>,
+    /// Honour `-k` in commands (skip TLS verification for those checks).
+    #[arg(long)]
+    pub insecure: bool,
+    /// Total time per check when its command has no `-m` (default `10s`).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Json,
+    Junit,
+}
+
+/// `500ms`, `30s`, `2m`, `1h`, or plain seconds.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let split = s
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(s.len());
+    let (number, unit) = s.split_at(split);
+    let n: f64 = number
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration (write `30s`, `2m` or `500ms`)"))?;
+    let secs = match unit {
+        "" | "s" => n,
+        "ms" => n / 1000.0,
+        "m" => n * 60.0,
+        "h" => n * 3600.0,
+        _ => return Err(format!("`{s}`: unknown unit `{unit}` (use ms, s, m or h)")),
+    };
+    if !secs.is_finite() || secs <= 0.0 || secs > 86_400.0 {
+        return Err(format!("`{s}` must be between 0 and 24h"));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+pub fn run(global: &Global, args: Args) -> CliResult {
+    let workspace = Workspace::load(&global.project, &[]);
+    let diagnostics = workspace.lint(global.today());
+    if diagnostics.iter().any(|d| d.is_error()) {
+        let errors: Vec<_> = diagnostics.into_iter().filter(|d| d.is_error()).collect();
+        let sources = |path: &std::path::Path| workspace.source(path);
+        super::lint::print(
+            global,
+            &sources,
+            &errors,
+            workspace.runbooks.len(),
+            report::Format::Text,
+        )?;
+        eprintln!("error: the runbooks have lint errors; fix them before running checks");
+        return Ok(Outcome::InputError);
+    }
+    if workspace.runbooks.is_empty() {
+        return Err(format!(
+            "no runbooks found in {}",
+            workspace.runbooks_dir.display()
+        ));
+    }
+    let planned = plan(&workspace, args.selector.as_deref(), args.target.as_deref())?;
+    let options = RunOptions {
+        jobs: args.jobs.unwrap_or_else(cpus).max(1),
+        retries: args.retries,
+        until_pass: args.until_pass,
+        allow_hosts: args.allow_host.clone(),
+        insecure: args.insecure,
+        timeout: args.timeout,
+        env: std::env::vars_os()
+            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+            .collect(),
+    };
+    let mut out = global.stdout();
+    if args.dry_run {
+        for line in dry_run(&planned, &options) {
+            writeln!(out, "{}  {}", line.name, line.command).map_err(write_error)?;
+        }
+        return Ok(Outcome::Ok);
+    }
+    let transport = UreqTransport::new(ureq::Proxy::try_from_env(), args.insecure);
+    let progress = Progress::new(planned.len(), global.quiet);
+    let results = opsbook::check::run(&planned, &options, &transport, &|r| progress.show(r));
+    progress.finish();
+    let format = match args.format {
+        CheckFormat::Text => Format::Text,
+        CheckFormat::Json => Format::Json,
+        CheckFormat::Junit => Format::Junit,
+    };
+    let text = TextOptions {
+        quiet: global.quiet,
+        styled: global.styled(),
+    };
+    present::write(format, &results, text, &mut out).map_err(write_error)?;
+    Ok(if Summary::of(&results).all_passed() {
+        Outcome::Ok
+    } else {
+        Outcome::Findings
+    })
+}
+
+fn write_error(e: std::io::Error) -> String {
+    format!("cannot write the report: {e}")
+}
+
+fn cpus() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// `[12/200] PASS api#healthz` on stderr, only when stderr is a terminal.
+struct Progress {
+    total: usize,
+    done: Mutex<usize>,
+    on: bool,
+}
+
+impl Progress {
+    fn new(total: usize, quiet: bool) -> Progress {
+        Progress {
+            total,
+            done: Mutex::new(0),
+            on: !quiet && std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn show(&self, r: &CheckResult) {
+        if !self.on {
+            return;
+        }
+        if let Ok(mut done) = self.done.lock() {
+            *done += 1;
+            let line = present::line(r, false);
+            let mut err = std::io::stderr().lock();
+            let _ = write!(
+                err,
+                "\r\x1b[2K[{}/{}] {line}",
+                (*done).min(self.total),
+                self.total
+            );
+            let _ = err.flush();
+        }
+    }
+
+    fn finish(&self) {
+        if self.on {
+            let _ = write!(std::io::stderr(), "\r\x1b[2K");
+        }
+    }
+}

@@ -1,0 +1,161 @@
+//! The bundled runbooks' checks against the demo service: healthy, with each fault, and
+//! `--until-pass` recovering when a fault is cleared mid-run.
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use support::demo::Demo;
+use support::{opsbook, stdout};
+
+fn bundled() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `opsbook check` on the bundled runbooks against `demo`; returns (exit code, failing).
+fn check(demo: &Demo, extra: &[&str]) -> (i32, BTreeSet<String>, serde_json::Value) {
+    let url = demo.url();
+    let mut args = vec!["check", "--target", url.as_str(), "--format", "json"];
+    args.extend_from_slice(extra);
+    let out = opsbook(bundled(), &args, &[]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json output");
+    let failing = json["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter(|r| r["outcome"] != "pass")
+        .map(|r| {
+            format!(
+                "{}#{}",
+                r["runbook"].as_str().unwrap(),
+                r["id"].as_str().unwrap()
+            )
+        })
+        .collect();
+    (out.status.code().unwrap_or(-1), failing, json)
+}
+
+fn set(names: &[&str]) -> BTreeSet<String> {
+    names.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn healthy_service_passes_every_check() {
+    let demo = Demo::start("127.0.0.1:0").unwrap();
+    let (code, failing, json) = check(&demo, &[]);
+    assert_eq!((code, failing), (0, set(&[])));
+    assert_eq!(json["summary"]["passed"], 7);
+    let out = opsbook(bundled(), &["check", "--target", &demo.url()], &[]);
+    let text = stdout(&out);
+    assert!(text.ends_with("7 passed, 0 failed\n"), "{text}");
+    assert!(text.contains("PASS   api#hello  200  "), "{text}");
+}
+
+#[test]
+fn each_fault_fails_the_right_checks() {
+    let demo = Demo::start("127.0.0.1:0").unwrap();
+    let cases: [(&str, &[&str]); 3] = [
+        ("errors", &["api#hello", "api#error-rate"]),
+        (
+            "latency",
+            &["api#hello", "api#p95-latency", "postgres#pool-wait"],
+        ),
+        ("not-ready", &["api#readyz", "postgres#readyz"]),
+    ];
+    for (fault, expected) in cases {
+        demo.set("clear");
+        demo.set(fault);
+        let (code, failing, _) = check(&demo, &[]);
+        assert_eq!((code, failing), (1, set(expected)), "fault {fault}");
+    }
+}
+
+#[test]
+fn a_failure_mode_runs_its_checks_and_says_why_they_fail() {
+    let demo = Demo::start("127.0.0.1:0").unwrap();
+    demo.set("errors");
+    let out = opsbook(
+        bundled(),
+        &["check", "api#error-spike", "--target", &demo.url()],
+        &[],
+    );
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text.contains("FAIL   api#hello  500  "), "{text}");
+    assert!(text.contains("status: expected 200"), "{text}");
+    assert!(text.contains("got 500, body: internal error"), "{text}");
+    assert!(text.contains("expected a number < 0.01"), "{text}");
+    assert!(text.ends_with("2 passed, 2 failed\n"), "{text}");
+}
+
+#[test]
+fn until_pass_recovers_when_the_fault_is_cleared() {
+    let demo = Demo::start("127.0.0.1:0").unwrap();
+    demo.set("errors");
+    let faults = std::sync::Arc::clone(&demo.faults);
+    let clearer = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(1500));
+        faults
+            .errors
+            .store(false, std::sync::atomic::Ordering::SeqCst);
+    });
+    let started = Instant::now();
+    let (code, failing, json) = check(&demo, &["api#error-spike", "--until-pass", "20s"]);
+    clearer.join().unwrap();
+    assert_eq!((code, failing), (0, set(&[])));
+    assert!(started.elapsed() < Duration::from_secs(15));
+    let attempts = json["results"][2]["attempts"].as_u64().unwrap();
+    assert!(attempts > 1, "{json}");
+}
+
+#[test]
+fn until_pass_gives_up_when_time_is_up() {
+    let demo = Demo::start("127.0.0.1:0").unwrap();
+    demo.set("not-ready");
+    let started = Instant::now();
+    let (code, failing, _) = check(&demo, &["api#healthz", "--until-pass", "2s"]);
+    assert_eq!((code, failing), (0, set(&[])));
+    let (code, failing, _) = check(&demo, &["postgres", "--until-pass", "2s"]);
+    assert_eq!((code, failing), (1, set(&["postgres#readyz"])));
+    assert!(started.elapsed() < Duration::from_secs(10));
+}
+
+#[test]
+fn dry_run_prints_the_commands_and_sends_nothing() {
+    let out = opsbook(
+        bundled(),
+        &[
+            "check",
+            "api",
+            "--dry-run",
+            "--target",
+            "http://127.0.0.1:9",
+        ],
+        &[],
+    );
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        text.contains("api#healthz  curl -i http://127.0.0.1:9/healthz"),
+        "{text}"
+    );
+    assert!(
+        text.contains("'http://127.0.0.1:9/prom/api/v1/query?query=error_ratio'"),
+        "{text}"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    for args in [
+        &["check", "nope"][..],
+        &["check", "api#nope"],
+        &["check", "--target", "prod"],
+        &["check", "--until-pass", "soon"],
+    ] {
+        let out = opsbook(bundled(), args, &[]);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    }
+}

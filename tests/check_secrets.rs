@@ -1,0 +1,173 @@
+//! Secrets never leave the runner: not in any output format, not echoed back by a server in
+//! another encoding, not sent on to another origin by a redirect; an unset one is an error for
+//! its check alone.
+
+mod support;
+
+use std::io::{Read, Write};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use support::{opsbook, project, read_head, respond, runbook, serve};
+
+/// What the second origin of a redirect saw.
+type Seen = Arc<Mutex<Vec<String>>>;
+
+fn recorder() -> (SocketAddr, Seen) {
+    let seen: Seen = Arc::default();
+    let log = Arc::clone(&seen);
+    let addr = serve(move |mut s| {
+        let head = read_head(&s);
+        log.lock().unwrap().push(head);
+        let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nlanded");
+    });
+    (addr, seen)
+}
+
+#[test]
+fn a_cross_origin_redirect_drops_secret_headers() {
+    let (landing, seen) = recorder();
+    let first_seen: Seen = Arc::default();
+    let log = Arc::clone(&first_seen);
+    let redirector = serve(move |mut s| {
+        log.lock().unwrap().push(read_head(&s));
+        let reply = format!(
+            "HTTP/1.1 302 Found\r\nLocation: http://{landing}/landing\r\nContent-Length: 0\r\n\r\n"
+        );
+        let _ = s.write_all(reply.as_bytes());
+    });
+    let checks = r#"
+  - id: hop
+    curl: 'curl -L -m 2 -H "Authorization: Bearer $OB_TOKEN" -H "x-api-key: ${OB_KEY}" -H "x-plain: kept" {{ target }}/start'
+    expect: { status: 200, body: { contains: landed } }
+"#;
+    let rb = runbook(&format!("http://{redirector}"), &[], checks);
+    let dir = project(&[("hop", &rb)]);
+    let env = [("OB_TOKEN", "tok-3f9a7c1b2e"), ("OB_KEY", "key-8d7e6f5a4b")];
+    let out = opsbook(dir.path(), &["check"], &env);
+    assert_eq!(out.status.code(), Some(0), "{}", support::stdout(&out));
+    let first = first_seen.lock().unwrap().join("");
+    assert!(first.contains("tok-3f9a7c1b2e") && first.contains("key-8d7e6f5a4b"));
+    let second = seen.lock().unwrap().join("");
+    assert!(second.contains("x-plain: kept"), "{second}");
+    assert!(!second.contains("tok-3f9a7c1b2e"), "{second}");
+    assert!(!second.contains("key-8d7e6f5a4b"), "{second}");
+}
+
+#[test]
+fn an_unset_variable_is_an_error_for_that_check_only() {
+    let ok = respond(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    let checks = r#"
+  - id: needs-token
+    curl: 'curl -H "Authorization: Bearer $OB_UNSET_TOKEN" {{ target }}/'
+    expect: { status: 200 }
+  - id: fine
+    curl: curl {{ target }}/
+    expect: { status: 200 }
+"#;
+    let dir = project(&[("env", &runbook(&format!("http://{ok}"), &[], checks))]);
+    let out = opsbook(dir.path(), &["check"], &[]);
+    let text = support::stdout(&out);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text.contains("environment variable `$OB_UNSET_TOKEN` is not set"),
+        "{text}"
+    );
+    assert!(text.contains("PASS   env#fine"), "{text}");
+    assert!(text.ends_with("1 passed, 0 failed, 1 errors\n"), "{text}");
+}
+
+/// Echoes the request's secrets back in every form a server might.
+fn echo_server() -> SocketAddr {
+    use base64::Engine;
+    serve(|mut s| {
+        let head = read_head(&s);
+        let header = |name: &str| {
+            head.lines()
+                .find_map(|l| {
+                    let (n, v) = l.split_once(':')?;
+                    n.eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
+                })
+                .unwrap_or_default()
+        };
+        let token = header("authorization")
+            .trim_start_matches("Bearer ")
+            .to_owned();
+        let b64 = base64::engine::general_purpose::STANDARD.encode(&token);
+        let url = percent_encoding::utf8_percent_encode(&token, percent_encoding::NON_ALPHANUMERIC);
+        let body = serde_json::json!({
+            "token": token, "b64": b64, "url": url.to_string(),
+            "basic": header("x-basic"), "key": header("x-api-key"),
+            "escaped": serde_json::to_string(&token).unwrap(),
+        })
+        .to_string();
+        let reply = format!(
+            "HTTP/1.1 401 Unauthorized\r\nX-Echo: {token}\r\nX-Echo-B64: {b64}\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        let _ = s.write_all(reply.as_bytes());
+        let _ = s.read(&mut [0u8; 16]);
+    })
+}
+
+#[test]
+fn secrets_never_appear_in_any_output() {
+    use base64::Engine;
+    let token = r#"tok"3n/s3cr3t+v4l&ue=xyz"#;
+    let password = "pa55-w0rd-9q8r";
+    let addr = echo_server();
+    let checks = r#"
+  - id: echo
+    curl: 'curl -m 1 -H "Authorization: Bearer $OB_TOKEN" -H "x-api-key: ${OB_TOKEN}" {{ target }}/echo?t=$OB_TOKEN'
+    expect:
+      status: 200
+      headers: { x-echo: nope, x-echo-b64: nope }
+      body: { contains: nope, json: { "/token": "nope", "/b64": "nope", "/url": "nope" } }
+  - id: basic
+    curl: 'curl -m 1 -u admin:$OB_PASSWORD {{ target }}/echo'
+    expect: { status: 200, body: { contains: nope } }
+  - id: refused-host
+    curl: 'curl -m 1 -H "x: $OB_TOKEN" http://$OB_PASSWORD.invalid/'
+    expect: { status: 200 }
+"#;
+    let dir = project(&[("sec", &runbook(&format!("http://{addr}"), &[], checks))]);
+    let env = [("OB_TOKEN", token), ("OB_PASSWORD", password)];
+    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+    let url = |s: &str| {
+        percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+    };
+    let forbidden = [
+        token.to_owned(),
+        b64(token),
+        url(token),
+        serde_json::to_string(token)
+            .unwrap()
+            .trim_matches('"')
+            .to_owned(),
+        password.to_owned(),
+        b64(&format!("admin:{password}")),
+    ];
+    for args in [
+        &["check"][..],
+        &["check", "--format", "json"],
+        &["check", "--format", "junit"],
+        &["check", "--dry-run"],
+        &["check", "--retries", "1"],
+    ] {
+        let out = opsbook(dir.path(), args, &env);
+        let all = format!("{}{}", support::stdout(&out), support::stderr(&out));
+        assert!(
+            all.contains("***") || args.contains(&"--dry-run"),
+            "{args:?}: {all}"
+        );
+        for secret in &forbidden {
+            assert!(
+                !all.contains(secret.as_str()),
+                "{args:?} leaks {secret}: {all}"
+            );
+        }
+        if args.contains(&"json") {
+            serde_json::from_str::<serde_json::Value>(&support::stdout(&out)).expect("JSON");
+        }
+    }
+}

@@ -10,6 +10,7 @@ use clap::ValueEnum;
 use opsbook::check::http::UreqTransport;
 use opsbook::check::present::{self, Format, TextOptions};
 use opsbook::check::{CheckResult, RunOptions, Summary, plan, run::dry_run};
+use opsbook::incident::record::TimelineRow;
 use opsbook::report;
 use opsbook::workspace::Workspace;
 
@@ -44,6 +45,9 @@ pub struct Args {
     /// Honour `-k` in commands (skip TLS verification for those checks).
     #[arg(long)]
     pub insecure: bool,
+    /// Append one timeline row per result to this incident record.
+    #[arg(long, value_name = "INCIDENT.md")]
+    pub record: Option<std::path::PathBuf>,
     /// Total time per check when its command has no `-m` (default `10s`).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
@@ -101,6 +105,14 @@ pub fn run(global: &Global, args: Args) -> CliResult {
             workspace.runbooks_dir.display()
         ));
     }
+    if let Some(record) = &args.record
+        && !record.is_file()
+    {
+        return Err(format!(
+            "{}: no such incident record (start one with `opsbook incident new`)",
+            record.display()
+        ));
+    }
     let planned = plan(&workspace, args.selector.as_deref(), args.target.as_deref())?;
     let options = RunOptions {
         jobs: args.jobs.unwrap_or_else(cpus).max(1),
@@ -134,11 +146,31 @@ pub fn run(global: &Global, args: Args) -> CliResult {
         styled: global.styled(),
     };
     present::write(format, &results, text, &mut out).map_err(write_error)?;
+    if let Some(record) = &args.record {
+        opsbook::incident::record::append(record, &timeline_rows(&results))?;
+    }
     Ok(if Summary::of(&results).all_passed() {
         Outcome::Ok
     } else {
         Outcome::Findings
     })
+}
+
+/// The results as incident timeline rows, stamped with the time the run finished.
+fn timeline_rows(results: &[CheckResult]) -> Vec<TimelineRow> {
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    results
+        .iter()
+        .map(|r| TimelineRow {
+            time: now.clone(),
+            check: r.name(),
+            passed: r.outcome == opsbook::check::Outcome::Pass,
+            status: r.status,
+            time_ms: r.time_ms,
+            request_id: r.request_id.clone(),
+            note: r.error.clone(),
+        })
+        .collect()
 }
 
 fn write_error(e: std::io::Error) -> String {

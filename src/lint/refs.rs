@@ -74,8 +74,10 @@ pub fn placeholders_in_check(
     check: &Check,
     defined: &[String],
 ) -> Vec<(Pos, String, String)> {
+    // Positions are computed only for the undefined ones: finding a position scans the file.
     let mut uses: Vec<(Pos, String)> = placeholders(&check.curl)
         .into_iter()
+        .filter(|(_, name)| !defined.contains(name))
         .map(|(offset, name)| {
             (
                 super::pos_in_scalar(ctx.source(), &check.curl, offset),

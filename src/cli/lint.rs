@@ -94,3 +94,17 @@ pub fn outcome(diagnostics: &[Diagnostic]) -> Outcome {
     }
     outcome
 }
+
+/// The text report of `diagnostics`, without colour: for the page `opsbook serve` shows while an
+/// edit is broken.
+pub fn render_text(workspace: &Workspace, diagnostics: &[Diagnostic]) -> String {
+    let sources = |path: &std::path::Path| workspace.source(path);
+    let report = LintReport {
+        diagnostics,
+        sources: &sources,
+        files: workspace.runbooks.len(),
+    };
+    let mut out = Vec::new();
+    let _ = report::write(Format::Text, &report, false, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}

@@ -1,11 +1,13 @@
 //! The command line: clap types, turned into plain options for the library, and exit codes.
 
+mod build;
 mod completions;
 mod explain;
 mod init;
 mod lint;
 mod output;
 mod schema;
+mod serve;
 
 use std::path::PathBuf;
 
@@ -56,6 +58,10 @@ pub enum Command {
     Init(init::Args),
     /// Validate runbooks, for CI.
     Lint(lint::Args),
+    /// Lint, then render the incident site atomically into book/.
+    Build(build::Args),
+    /// Build, serve the site on 127.0.0.1, rebuild and reload on change.
+    Serve(serve::Args),
     /// Explain what a lint rule checks and how to fix it.
     Explain(explain::Args),
     /// Print the JSON Schema (draft-07) of a runbook file.
@@ -69,6 +75,8 @@ pub fn run(cli: Cli) -> CliResult {
     match cli.command {
         Command::Init(args) => init::run(&global, args),
         Command::Lint(args) => lint::run(&global, args),
+        Command::Build(args) => build::run(&global, args),
+        Command::Serve(args) => serve::run(&global, args),
         Command::Explain(args) => explain::run(args),
         Command::Schema => schema::run(),
         Command::Completions(args) => completions::run(args),

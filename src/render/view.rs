@@ -214,7 +214,11 @@ pub fn failure_mode_page(
             .iter()
             .map(|h| HypothesisView {
                 cause_html: markdown::inline(&h.cause),
-                verify_html: md(h.verify.as_ref(), "v-"),
+                verify_html: h
+                    .verify
+                    .as_ref()
+                    .map(|v| markdown::inline(v))
+                    .unwrap_or_default(),
                 checks: refs(rb, &h.checks),
             })
             .collect(),
@@ -252,7 +256,11 @@ fn action(rb: &Runbook, a: &Action) -> ActionView {
         id: a.id.value.clone(),
         title: a.title.value.clone(),
         risk: a.risk.as_str(),
-        when_html: md(a.when.as_ref(), "w-"),
+        when_html: a
+            .when
+            .as_ref()
+            .map(|w| markdown::inline(w))
+            .unwrap_or_default(),
         hypothesis_html: if a.risk.value == Risk::High {
             md(a.hypothesis.as_ref(), "hy-")
         } else {

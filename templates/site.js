@@ -47,16 +47,23 @@
       fallback();
     }
   }
-  Array.prototype.forEach.call(doc.querySelectorAll("main pre"), function (pre) {
+  function addCopy(box, code, className) {
     var button = doc.createElement("button");
     button.type = "button";
-    button.className = "copy";
+    button.className = className;
     button.textContent = "Copy";
     button.setAttribute("aria-label", "Copy command");
-    var code = pre.querySelector("code") || pre;
     button.addEventListener("click", function () { copyText(code.textContent, button); });
+    box.appendChild(button);
+  }
+  Array.prototype.forEach.call(doc.querySelectorAll("main pre"), function (pre) {
     pre.classList.add("has-copy");
-    pre.appendChild(button);
+    addCopy(pre, pre.querySelector("code") || pre, "copy");
+  });
+  // A paragraph that is nothing but inline code is a command too (`kubectl set env ...`).
+  Array.prototype.forEach.call(doc.querySelectorAll("main .md p"), function (p) {
+    var only = p.childNodes.length === 1 && p.firstChild.nodeName === "CODE";
+    if (only) addCopy(p, p.firstChild, "copy copy-inline");
   });
 
   // Targets and request id: each command keeps its raw form in data-template.

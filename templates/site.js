@@ -143,6 +143,7 @@
     then();
   }
   function search() {
+    var started = Date.now();
     var q = input.value.toLowerCase().trim();
     var words = q.split(/\s+/).filter(Boolean);
     var found = [];
@@ -156,6 +157,8 @@
     }
     found.sort(function (a, b) { return a.score - b.score; });
     show(found.slice(0, 20).map(function (f) { return f.e; }));
+    // How long the search took, for the browser test and anyone curious.
+    list.setAttribute("data-ms", String(Date.now() - started));
   }
   function show(results) {
     while (list.firstChild) list.removeChild(list.firstChild);

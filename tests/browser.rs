@@ -7,6 +7,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+
 fn chromium() -> Option<String> {
     match std::env::var("OPSBOOK_CHROMIUM") {
         Ok(path) if !path.is_empty() => Some(path),
@@ -17,30 +19,10 @@ fn chromium() -> Option<String> {
     }
 }
 
-fn build(project: &Path, out: &Path) {
-    let output = Command::new(env!("CARGO_BIN_EXE_opsbook"))
-        .args(["--color", "never", "-q", "-C"])
-        .arg(project)
-        .arg("build")
-        .arg("--out")
-        .arg(out)
-        .env("OPSBOOK_TODAY", "2026-11-26")
-        .output()
-        .expect("run opsbook");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
 fn site(project: &str) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().expect("tempdir");
     let out = tmp.path().join("book");
-    build(
-        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(project),
-        &out,
-    );
+    common::ok(&common::build(&common::repo().join(project), &out));
     (tmp, out)
 }
 

@@ -4,33 +4,10 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
 
-fn build(project: &Path, out: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_opsbook"))
-        .args(["--color", "never", "-C"])
-        .arg(project)
-        .arg("build")
-        .arg("--out")
-        .arg(out)
-        .env("OPSBOOK_TODAY", "2026-11-26")
-        .output()
-        .expect("run opsbook")
-}
-
-fn ok(output: &Output) {
-    assert!(
-        output.status.success(),
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
+use common::{build, ok, repo};
 
 fn read(path: &Path) -> String {
     fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))

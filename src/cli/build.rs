@@ -2,7 +2,6 @@
 
 use std::path::PathBuf;
 
-use opsbook::lint::registry;
 use opsbook::render::{self, BuildOptions};
 use opsbook::report::Format;
 use opsbook::workspace::Workspace;
@@ -41,12 +40,7 @@ pub fn run(global: &Global, args: Args) -> CliResult {
 pub fn lint_first(global: &Global, workspace: &Workspace) -> Result<Option<Outcome>, String> {
     let diagnostics = workspace.lint(global.today());
     if !diagnostics.is_empty() {
-        let files = workspace.runbooks.len()
-            + workspace
-                .diagnostics
-                .iter()
-                .filter(|d| registry::is_input(d.rule))
-                .count();
+        let files = lint::files_read(workspace);
         lint::print(global, workspace, &diagnostics, files, Format::Text)?;
     }
     match lint::outcome(&diagnostics) {

@@ -49,14 +49,15 @@ pub fn run(global: &Global, args: Args) -> CliResult {
     }
     let workspace = Workspace::load(&global.project, &args.paths);
     let diagnostics = workspace.lint(global.today());
-    let files = workspace.runbooks.len()
-        + workspace
-            .diagnostics
-            .iter()
-            .filter(|d| registry::is_input(d.rule))
-            .count();
+    let files = files_read(&workspace);
     print(global, &workspace, &diagnostics, files, args.format.into())?;
     Ok(outcome(&diagnostics))
+}
+
+/// The files the report counts: runbooks read, and files that could not be read as one.
+pub fn files_read(workspace: &Workspace) -> usize {
+    let unreadable = workspace.diagnostics.iter();
+    workspace.runbooks.len() + unreadable.filter(|d| registry::is_input(d.rule)).count()
 }
 
 pub fn print(
@@ -102,7 +103,7 @@ pub fn render_text(workspace: &Workspace, diagnostics: &[Diagnostic]) -> String 
     let report = LintReport {
         diagnostics,
         sources: &sources,
-        files: workspace.runbooks.len(),
+        files: files_read(workspace),
     };
     let mut out = Vec::new();
     let _ = report::write(Format::Text, &report, false, &mut out);

@@ -1,6 +1,7 @@
 //! The incident site: linted runbooks → view structs → pages rendered with minijinja → written
 //! into a staging folder and swapped in place of `book/`.
 
+pub mod command;
 pub mod env;
 pub mod markdown;
 pub mod search;
@@ -134,7 +135,7 @@ fn write_runbook(
     card: &view::RunbookCard,
 ) -> Result<usize, BuildError> {
     let root = "../".repeat(loaded.id.matches('/').count() + 1);
-    let targets_json = view::targets_json(&loaded.runbook);
+    let targets_json = command::targets_json(&loaded.runbook);
     let page = view::runbook_page(loaded, card.clone());
     let html = render_page(
         templates,

@@ -8,7 +8,7 @@
 
 use serde_json::{Value, json};
 
-use super::view::escape_for_script;
+use super::command::escape_for_script;
 use crate::load::LoadedRunbook;
 
 pub fn index_js(runbooks: &[&LoadedRunbook]) -> String {

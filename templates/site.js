@@ -114,6 +114,14 @@
     if (again) again.addEventListener("click", function () { newRequestId(); fill(); });
   }
 
+  // The incident placeholder: name the failure mode the reader came from.
+  var incident = doc.getElementById("incident-cmd");
+  if (incident && /^[a-z0-9\/-]+$/.test(params.get("runbook") || "") &&
+      /^[a-z0-9-]+$/.test(params.get("failure_mode") || "")) {
+    incident.textContent = "opsbook incident new " + params.get("runbook") + "#" +
+      params.get("failure_mode") + " --title \"…\"";
+  }
+
   // Search: the index is a script loaded on first use, so pages stay small and file:// works.
   var input = doc.getElementById("q");
   var list = doc.getElementById("results");

@@ -85,6 +85,12 @@ fn search_works_from_file_urls() {
         dom.contains("<a href=\"postgres/connection-exhaustion.html\">Connection exhaustion"),
         "no search result in:\n{dom}"
     );
+    let ms = dom
+        .split("data-ms=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next());
+    let ms: u64 = ms.and_then(|m| m.parse().ok()).expect("search timing");
+    assert!(ms < 50, "search took {ms} ms");
     // From a page two levels down, result links climb back to the root.
     let page = out.join("api/error-spike.html");
     let (dom, problems) = dump(&chromium, &file_url(&page, "?q=roll%20back"));
@@ -120,6 +126,16 @@ fn target_selector_and_request_id_fill_the_commands() {
     assert!(
         dom.contains("\">curl -i http://127.0.0.1:3000/healthz</code>"),
         "first target by default"
+    );
+    let incident = file_url(
+        &out.join("incident.html"),
+        "?runbook=api&failure_mode=increased-latency",
+    );
+    let (dom, problems) = dump(&chromium, &incident);
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert!(
+        dom.contains("opsbook incident new api#increased-latency"),
+        "{dom}"
     );
 }
 

@@ -83,14 +83,28 @@ pub fn build(ws: &Workspace, options: &BuildOptions) -> Result<BuildSummary, Bui
         summary.pages += write_runbook(&templates, &staging, &site, loaded, &card)?;
         groups.entry(card.service.clone()).or_default().push(card);
     }
-    let groups: Vec<view::ServiceGroup> = groups
+    let groups = groups
         .into_iter()
         .map(|(service, runbooks)| view::ServiceGroup { service, runbooks })
         .collect();
+    summary.pages += write_shared(&templates, &staging, &site, groups, &runbooks)?;
+    staging.commit()?;
+    Ok(summary)
+}
+
+/// The pages and files every site has: the index, the incident page, the search index, the
+/// schema and the assets. Returns how many pages it wrote.
+fn write_shared(
+    templates: &Templates,
+    staging: &Staging,
+    site: &SiteInfo,
+    groups: Vec<view::ServiceGroup>,
+    runbooks: &[&LoadedRunbook],
+) -> Result<usize, BuildError> {
     let index = render_page(
-        &templates,
+        templates,
         "index.html",
-        &site,
+        site,
         "",
         &site.title,
         context! {
@@ -100,16 +114,15 @@ pub fn build(ws: &Workspace, options: &BuildOptions) -> Result<BuildSummary, Bui
     )?;
     staging.write("index.html", index.as_bytes())?;
     let incident = render_page(
-        &templates,
+        templates,
         "incident.html",
-        &site,
+        site,
         "",
         "Incident record",
         context! {},
     )?;
     staging.write("incident.html", incident.as_bytes())?;
-    summary.pages += 2;
-    staging.write("search-index.js", search::index_js(&runbooks).as_bytes())?;
+    staging.write("search-index.js", search::index_js(runbooks).as_bytes())?;
     staging.write(
         "runbook.schema.json",
         crate::schema::runbook_schema_json().as_bytes(),
@@ -117,8 +130,7 @@ pub fn build(ws: &Workspace, options: &BuildOptions) -> Result<BuildSummary, Bui
     for (name, default) in env::ASSETS {
         staging.write(name, templates.asset(name, default)?.as_bytes())?;
     }
-    staging.commit()?;
-    Ok(summary)
+    Ok(2)
 }
 
 #[derive(Debug, Serialize)]

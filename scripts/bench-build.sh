@@ -27,7 +27,7 @@ for n in "${sizes[@]}"; do
   done
   pages=$(find "$corpus/book" -name '*.html' | wc -l)
   index=$(stat -c %s "$corpus/book/search-index.js")
-  fm=$(find "$corpus/book" -name 'increased-latency.html' | head -n 1)
+  fm=$(find "$corpus/book" -name 'increased-latency.html' -print -quit)
   page=$(( $(stat -c %s "$fm") + $(cat "$corpus"/book/{site.css,site.js,theme.js} | wc -c) ))
   echo "n=$n: $pages pages, search index $((index / 1024)) KiB, failure-mode page with CSS+JS $((page / 1024)) KiB"
 done

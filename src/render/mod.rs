@@ -78,9 +78,13 @@ pub fn build(ws: &Workspace, options: &BuildOptions) -> Result<BuildSummary, Bui
         pages: 0,
     };
     let mut groups: BTreeMap<String, Vec<view::RunbookCard>> = BTreeMap::new();
-    for loaded in &runbooks {
+    let render_one = |loaded: &&LoadedRunbook| {
         let card = view::card(loaded, options.today, days);
-        summary.pages += write_runbook(&templates, &staging, &site, loaded, &card)?;
+        let pages = write_runbook(&templates, &staging, &site, loaded, &card)?;
+        Ok((card, pages))
+    };
+    for (card, pages) in in_parallel(&runbooks, render_one)? {
+        summary.pages += pages;
         groups.entry(card.service.clone()).or_default().push(card);
     }
     let groups = groups
@@ -90,6 +94,31 @@ pub fn build(ws: &Workspace, options: &BuildOptions) -> Result<BuildSummary, Bui
     summary.pages += write_shared(&templates, &staging, &site, groups, &runbooks)?;
     staging.commit()?;
     Ok(summary)
+}
+
+/// Maps `f` over `items` on a few threads (pages are independent, and most of a build is
+/// rendering and creating files). Results keep the order of `items`; the first error wins.
+fn in_parallel<T: Sync, R: Send>(
+    items: &[T],
+    f: impl Fn(&T) -> Result<R, BuildError> + Sync,
+) -> Result<Vec<R>, BuildError> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let chunk = items.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let f = &f;
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Result<Vec<R>, _>>()))
+            .collect();
+        let mut out = Vec::with_capacity(items.len());
+        for handle in handles {
+            let part = handle
+                .join()
+                .unwrap_or_else(|_| Err(BuildError("a render thread panicked".to_owned())))?;
+            out.extend(part);
+        }
+        Ok(out)
+    })
 }
 
 /// The pages and files every site has: the index, the incident page, the search index, the

@@ -5,9 +5,29 @@
 //! test prints a note and passes.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 
 mod common;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `opsbook build --out OUT` in `project`.
+fn build(project: &Path, out: &Path) -> Output {
+    let out = out.to_str().expect("a UTF-8 temporary path");
+    common::opsbook(project, &["--color", "never", "build", "--out", out])
+}
+
+fn ok(output: &Output) {
+    assert!(
+        output.status.success(),
+        "status {:?}\nstdout:\n{}\nstderr:\n{}",
+        output.status.code(),
+        common::stdout(output),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
 
 fn chromium() -> Option<String> {
     match std::env::var("OPSBOOK_CHROMIUM") {
@@ -22,7 +42,7 @@ fn chromium() -> Option<String> {
 fn site(project: &str) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().expect("tempdir");
     let out = tmp.path().join("book");
-    common::ok(&common::build(&common::repo().join(project), &out));
+    ok(&build(&repo().join(project), &out));
     (tmp, out)
 }
 

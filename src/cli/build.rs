@@ -1,9 +1,12 @@
 //! `opsbook build [--out DIR]`: lint, then render the site atomically into `book/`.
 
+use std::io::Write;
 use std::path::PathBuf;
 
+use opsbook::diagnostic::Diagnostic;
+use opsbook::lint::registry;
 use opsbook::render::{self, BuildOptions};
-use opsbook::report::Format;
+use opsbook::report::{self, Format, LintReport};
 use opsbook::workspace::Workspace;
 
 use super::output::Global;
@@ -39,14 +42,35 @@ pub fn run(global: &Global, args: Args) -> CliResult {
 /// build. Warnings are printed and the build goes on.
 pub fn lint_first(global: &Global, workspace: &Workspace) -> Result<Option<Outcome>, String> {
     let diagnostics = workspace.lint(global.today());
-    if !diagnostics.is_empty() {
-        let files = lint::files_read(workspace);
-        lint::print(global, workspace, &diagnostics, files, Format::Text)?;
+    let shown: Vec<Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| !global.quiet || d.is_error())
+        .cloned()
+        .collect();
+    if !shown.is_empty() {
+        let text = lint_text(workspace, &shown, global.styled());
+        let mut out = global.stdout();
+        out.write_all(text.as_bytes())
+            .map_err(|e| format!("cannot write the report: {e}"))?;
     }
     match lint::outcome(&diagnostics) {
         Outcome::Ok => Ok(None),
         stop => Ok(Some(stop)),
     }
+}
+
+/// The lint report as text: printed by `build`, and shown by `serve` while an edit is broken.
+pub fn lint_text(workspace: &Workspace, diagnostics: &[Diagnostic], styled: bool) -> String {
+    let sources = |path: &std::path::Path| workspace.source(path);
+    let unreadable = workspace.diagnostics.iter();
+    let report = LintReport {
+        diagnostics,
+        sources: &sources,
+        files: workspace.runbooks.len() + unreadable.filter(|d| registry::is_input(d.rule)).count(),
+    };
+    let mut out = Vec::new();
+    let _ = report::write(Format::Text, &report, styled, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 pub fn out_dir(global: &Global, workspace: &Workspace, out: Option<PathBuf>) -> PathBuf {

@@ -49,15 +49,14 @@ pub fn run(global: &Global, args: Args) -> CliResult {
     }
     let workspace = Workspace::load(&global.project, &args.paths);
     let diagnostics = workspace.lint(global.today());
-    let files = files_read(&workspace);
+    let files = workspace.runbooks.len()
+        + workspace
+            .diagnostics
+            .iter()
+            .filter(|d| registry::is_input(d.rule))
+            .count();
     print(global, &workspace, &diagnostics, files, args.format.into())?;
     Ok(outcome(&diagnostics))
-}
-
-/// The files the report counts: runbooks read, and files that could not be read as one.
-pub fn files_read(workspace: &Workspace) -> usize {
-    let unreadable = workspace.diagnostics.iter();
-    workspace.runbooks.len() + unreadable.filter(|d| registry::is_input(d.rule)).count()
 }
 
 pub fn print(
@@ -94,18 +93,4 @@ pub fn outcome(diagnostics: &[Diagnostic]) -> Outcome {
         outcome = Outcome::Findings;
     }
     outcome
-}
-
-/// The text report of `diagnostics`, without colour: for the page `opsbook serve` shows while an
-/// edit is broken.
-pub fn render_text(workspace: &Workspace, diagnostics: &[Diagnostic]) -> String {
-    let sources = |path: &std::path::Path| workspace.source(path);
-    let report = LintReport {
-        diagnostics,
-        sources: &sources,
-        files: files_read(workspace),
-    };
-    let mut out = Vec::new();
-    let _ = report::write(Format::Text, &report, false, &mut out);
-    String::from_utf8_lossy(&out).into_owned()
 }

@@ -17,7 +17,7 @@ use opsbook::render;
 use opsbook::workspace::Workspace;
 
 use super::output::Global;
-use super::{CliResult, Outcome, build, lint};
+use super::{CliResult, Outcome, build};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -96,7 +96,7 @@ fn rebuild(global: &Global, state: &Mutex<State>) {
     let diagnostics = workspace.lint(global.today());
     let out = lock(state).out.clone();
     let error = if diagnostics.iter().any(|d| d.is_error()) {
-        Some(lint::render_text(&workspace, &diagnostics))
+        Some(build::lint_text(&workspace, &diagnostics, false))
     } else {
         let options = build::options(global, &workspace, out);
         match render::build(&workspace, &options) {

@@ -1,31 +1,31 @@
-//! Helpers shared by the integration tests: run the real binary against a project on disk.
+//! Helpers shared by the integration tests: run the real binary with a pinned date.
+
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-pub fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+pub const TODAY: &str = "2026-11-26";
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
-/// `opsbook -C PROJECT build --out OUT`, with "today" pinned so staleness never drifts.
-pub fn build(project: &Path, out: &Path) -> Output {
+/// `opsbook ARGS` in `dir`, without colour, with the date pinned.
+pub fn opsbook(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_opsbook"))
-        .args(["--color", "never", "-C"])
-        .arg(project)
-        .arg("build")
-        .arg("--out")
-        .arg(out)
-        .env("OPSBOOK_TODAY", "2026-11-26")
+        .args(args)
+        .current_dir(dir)
+        .env("OPSBOOK_TODAY", TODAY)
+        .env_remove("NO_COLOR")
         .output()
-        .expect("run opsbook")
+        .expect("the opsbook binary runs")
 }
 
-pub fn ok(output: &Output) {
-    assert!(
-        output.status.success(),
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn code(output: &Output) -> i32 {
+    output.status.code().unwrap_or(-1)
 }

@@ -5,29 +5,12 @@
 //! test prints a note and passes.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 mod common;
+mod site_common;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// `opsbook build --out OUT` in `project`.
-fn build(project: &Path, out: &Path) -> Output {
-    let out = out.to_str().expect("a UTF-8 temporary path");
-    common::opsbook(project, &["--color", "never", "build", "--out", out])
-}
-
-fn ok(output: &Output) {
-    assert!(
-        output.status.success(),
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        output.status.code(),
-        common::stdout(output),
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
+use site_common::{build, ok, repo};
 
 fn chromium() -> Option<String> {
     match std::env::var("OPSBOOK_CHROMIUM") {

@@ -4,29 +4,11 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
 mod common;
+mod site_common;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// `opsbook build --out OUT` in `project`.
-fn build(project: &Path, out: &Path) -> Output {
-    let out = out.to_str().expect("a UTF-8 temporary path");
-    common::opsbook(project, &["--color", "never", "build", "--out", out])
-}
-
-fn ok(output: &Output) {
-    assert!(
-        output.status.success(),
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        output.status.code(),
-        common::stdout(output),
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
+use site_common::{build, ok, repo};
 
 fn read(path: &Path) -> String {
     fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))

@@ -10,7 +10,7 @@ use std::process::Command;
 mod common;
 mod site_common;
 
-use site_common::{build, ok, repo};
+use site_common::{build, ok, repo, start};
 
 fn chromium() -> Option<String> {
     match std::env::var("OPSBOOK_CHROMIUM") {
@@ -191,4 +191,33 @@ fn screenshot_of_a_failure_mode_page() {
     assert!(status.status.success());
     assert!(std::fs::metadata(&shot).is_ok_and(|m| m.len() > 10_000));
     println!("screenshot: {}", shot.display());
+}
+
+#[test]
+fn served_pages_work_under_the_csp_and_reload_script() {
+    let Some(chromium) = chromium() else { return };
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let project = tmp.path().join("p");
+    std::fs::create_dir_all(project.join("runbooks")).expect("mkdir");
+    std::fs::copy(
+        repo().join("runbooks/api.yaml"),
+        project.join("runbooks/api.yaml"),
+    )
+    .expect("copy");
+    let server = start(&project);
+    let base = format!("http://{}", server.addr);
+    let (dom, problems) = dump(&chromium, &format!("{base}/index.html?q=latency"));
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert!(
+        dom.contains("<a href=\"api/increased-latency.html\">"),
+        "{dom}"
+    );
+    assert!(dom.contains("/__opsbook/reload.js"));
+    let page = format!("{base}/api/increased-latency.html?target=staging");
+    let (dom, problems) = dump(&chromium, &page);
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert!(
+        dom.contains("https://api.staging.example.com/healthz"),
+        "{dom}"
+    );
 }

@@ -1,52 +1,15 @@
 //! `opsbook serve` over real loopback HTTP: pages with the reload script, GET only, traversal
 //! refused, a rebuild on change, and the lint errors shown while an edit is broken.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-struct Server {
-    child: Child,
-    addr: String,
-}
+mod common;
+mod site_common;
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(project: &Path) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_opsbook"))
-        .args(["--color", "never", "-C"])
-        .arg(project)
-        .args(["serve", "--port", "0"])
-        .env("OPSBOOK_TODAY", "2026-11-26")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start opsbook serve");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let addr = loop {
-        let line = lines
-            .next()
-            .expect("serve printed its address")
-            .expect("line");
-        if let Some(rest) = line.split("http://").nth(1) {
-            break rest
-                .trim_end_matches(|c| c != '/')
-                .trim_end_matches('/')
-                .to_owned();
-        }
-    };
-    // Keep draining stdout so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Server { child, addr }
-}
+use site_common::start;
 
 fn request(addr: &str, method: &str, path: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(addr).expect("connect");

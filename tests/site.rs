@@ -298,3 +298,38 @@ fn lint_warnings_are_printed_and_the_build_goes_on() {
     assert!(String::from_utf8_lossy(&output.stdout).contains("stale-review"));
     assert!(read(&out.join("index.html")).contains("stale: reviewed 2020-01-01"));
 }
+
+#[test]
+fn templates_and_assets_are_overridden_by_name() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let project = tmp.path().join("p");
+    fs::create_dir_all(project.join("runbooks")).expect("mkdir");
+    fs::create_dir_all(project.join("templates")).expect("mkdir");
+    fs::copy(
+        repo().join("runbooks/api.yaml"),
+        project.join("runbooks/api.yaml"),
+    )
+    .expect("cp");
+    fs::write(
+        project.join("templates/incident.html"),
+        "{% extends \"base.html\" %}{% block main %}<p>Our own form for {{ site.title }}</p>{% endblock %}",
+    )
+    .expect("write");
+    fs::write(project.join("templates/site.css"), "body { color: teal; }").expect("write");
+    let out = tmp.path().join("book");
+    ok(&build(&project, &out));
+    let incident = read(&out.join("incident.html"));
+    assert!(
+        incident.contains("<p>Our own form for On-call book</p>"),
+        "{incident}"
+    );
+    assert!(
+        incident.contains("Content-Security-Policy"),
+        "the default base.html is kept"
+    );
+    assert_eq!(read(&out.join("site.css")), "body { color: teal; }");
+    assert!(
+        read(&out.join("site.js")).contains("OPSBOOK_INDEX"),
+        "other assets keep their default"
+    );
+}

@@ -211,7 +211,7 @@ pub fn failure_mode_page(
             })
             .collect(),
         checks: refs(rb, &fm.checks),
-        first_safe_action: actions.iter().find(|a| a.risk == "low").cloned(),
+        first_safe_action: first_safe_action(rb, fm),
         recovery: recovery(&actions),
         actions,
         targets: targets(rb),
@@ -220,6 +220,15 @@ pub fn failure_mode_page(
             loaded.id, fm.id.value
         ),
     }
+}
+
+/// The first low-risk action, for the box at the top of the page. Its steps are rendered again
+/// with their own heading ids, since the same steps appear further down the page.
+fn first_safe_action(rb: &Runbook, fm: &FailureMode) -> Option<ActionView> {
+    let first = fm.actions.iter().find(|a| a.risk.value == Risk::Low)?;
+    let mut view = action(rb, first);
+    view.steps_html = md(first.steps.as_ref(), "first-");
+    Some(view)
 }
 
 fn signals(fm: &FailureMode) -> Vec<Signal> {

@@ -215,6 +215,15 @@
       if (pick) { ev.preventDefault(); location.href = pick.href; }
     } else if (ev.key === "Escape") { input.value = ""; show([]); }
   });
+  doc.addEventListener("click", function (ev) {
+    if (!list.hidden && !input.parentNode.contains(ev.target)) {
+      list.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+    }
+  });
+  input.addEventListener("focus", function () {
+    if (list.firstChild) { list.hidden = false; input.setAttribute("aria-expanded", "true"); }
+  });
   doc.addEventListener("keydown", function (ev) {
     var tag = (doc.activeElement && doc.activeElement.tagName) || "";
     if (ev.key === "/" && !/^(INPUT|TEXTAREA|SELECT)$/.test(tag) && !ev.ctrlKey && !ev.metaKey) {

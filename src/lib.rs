@@ -13,6 +13,7 @@ pub mod load;
 mod load_error;
 mod load_limits;
 pub mod model;
+pub mod render;
 pub mod report;
 pub mod schema;
 pub mod source;

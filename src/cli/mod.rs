@@ -1,5 +1,6 @@
 //! The command line: clap types, turned into plain options for the library, and exit codes.
 
+mod build;
 mod check;
 mod completions;
 mod explain;
@@ -8,6 +9,7 @@ mod init;
 mod lint;
 mod output;
 mod schema;
+mod serve;
 
 use std::path::PathBuf;
 
@@ -60,6 +62,10 @@ pub enum Command {
     Init(init::Args),
     /// Validate runbooks, for CI.
     Lint(lint::Args),
+    /// Lint, then render the incident site atomically into book/.
+    Build(build::Args),
+    /// Build, serve the site on 127.0.0.1, rebuild and reload on change.
+    Serve(serve::Args),
     /// Explain what a lint rule checks and how to fix it.
     Explain(explain::Args),
     /// Start or check incident records.
@@ -77,6 +83,8 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Check(args) => check::run(&global, args),
         Command::Init(args) => init::run(&global, args),
         Command::Lint(args) => lint::run(&global, args),
+        Command::Build(args) => build::run(&global, args),
+        Command::Serve(args) => serve::run(&global, args),
         Command::Explain(args) => explain::run(args),
         Command::Incident(command) => incident::run(&global, command),
         Command::Schema => schema::run(),

@@ -7,6 +7,8 @@ mod ids;
 mod refs;
 mod structure;
 
+pub use structure::{is_safe_url, reviewed_on};
+
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Benchmark: `opsbook build` over synthetic corpora (3 failure modes per runbook), release build.
+# Budget (DESIGN.md): 500 runbooks under 1 s and 100 MiB peak memory; 5,000 at most 12x the
+# 500 case; the search index for 500 under 2 MB; a failure-mode page with its CSS and JS under
+# 60 KB. The corpus comes from examples/gen_corpus.rs, shared with scripts/bench-lint.sh.
+# Usage: scripts/bench-build.sh [N...]     (default: 500 5000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(500 5000)
+if [ ! -f examples/gen_corpus.rs ]; then
+  echo "examples/gen_corpus.rs is missing (it comes with the lint benchmark)" >&2
+  exit 2
+fi
+cargo build --release --quiet --example gen_corpus --bin opsbook
+bin="$PWD/target/release/opsbook"
+for n in "${sizes[@]}"; do
+  corpus="target/corpus-$n"
+  rm -rf "$corpus"
+  ./target/release/examples/gen_corpus "$n" "$corpus" >/dev/null
+  (cd "$corpus" && "$bin" build --quiet >/dev/null)   # warm the page cache
+  for i in 1 2 3; do
+    report=$(cd "$corpus" && /usr/bin/time -v "$bin" build --quiet 2>&1 >/dev/null)
+    wall=$(echo "$report" | sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p')
+    rss=$(echo "$report" | sed -n 's/.*Maximum resident set size (kbytes): //p')
+    echo "n=$n run $i: wall $wall, peak $((rss / 1024)) MiB"
+  done
+  pages=$(find "$corpus/book" -name '*.html' | wc -l)
+  index=$(stat -c %s "$corpus/book/search-index.js")
+  fm=$(find "$corpus/book" -name 'increased-latency.html' -print -quit)
+  page=$(( $(stat -c %s "$fm") + $(cat "$corpus"/book/{site.css,site.js,theme.js} | wc -c) ))
+  echo "n=$n: $pages pages, search index $((index / 1024)) KiB, failure-mode page with CSS+JS $((page / 1024)) KiB"
+done

@@ -1,0 +1,91 @@
+//! `opsbook build [--out DIR]`: lint, then render the site atomically into `book/`.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use opsbook::diagnostic::Diagnostic;
+use opsbook::lint::registry;
+use opsbook::render::{self, BuildOptions};
+use opsbook::report::{self, Format, LintReport};
+use opsbook::workspace::Workspace;
+
+use super::output::Global;
+use super::{CliResult, Outcome, lint};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The output folder. Default: `out` of opsbook.yaml, else `book` beside it.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+pub fn run(global: &Global, args: Args) -> CliResult {
+    let workspace = Workspace::load(&global.project, &[]);
+    let out = out_dir(global, &workspace, args.out);
+    if let Some(outcome) = lint_first(global, &workspace)? {
+        return Ok(outcome);
+    }
+    let options = options(global, &workspace, out);
+    let summary = render::build(&workspace, &options).map_err(|e| e.0)?;
+    if !global.quiet {
+        println!(
+            "built {} pages from {} runbooks into {}",
+            summary.pages,
+            summary.runbooks,
+            options.out.display()
+        );
+    }
+    Ok(Outcome::Ok)
+}
+
+/// Prints the lint findings if there are any; returns the lint's outcome when errors stop the
+/// build. Warnings are printed and the build goes on.
+pub fn lint_first(global: &Global, workspace: &Workspace) -> Result<Option<Outcome>, String> {
+    let diagnostics = workspace.lint(global.today());
+    let shown: Vec<Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| !global.quiet || d.is_error())
+        .cloned()
+        .collect();
+    if !shown.is_empty() {
+        let text = lint_text(workspace, &shown, global.styled());
+        let mut out = global.stdout();
+        out.write_all(text.as_bytes())
+            .map_err(|e| format!("cannot write the report: {e}"))?;
+    }
+    match lint::outcome(&diagnostics) {
+        Outcome::Ok => Ok(None),
+        stop => Ok(Some(stop)),
+    }
+}
+
+/// The lint report as text: printed by `build`, and shown by `serve` while an edit is broken.
+pub fn lint_text(workspace: &Workspace, diagnostics: &[Diagnostic], styled: bool) -> String {
+    let sources = |path: &std::path::Path| workspace.source(path);
+    let unreadable = workspace.diagnostics.iter();
+    let report = LintReport {
+        diagnostics,
+        sources: &sources,
+        files: workspace.runbooks.len() + unreadable.filter(|d| registry::is_input(d.rule)).count(),
+    };
+    let mut out = Vec::new();
+    let _ = report::write(Format::Text, &report, styled, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+pub fn out_dir(global: &Global, workspace: &Workspace, out: Option<PathBuf>) -> PathBuf {
+    match out {
+        Some(out) => out,
+        None => global
+            .project
+            .join(workspace.config.out.as_deref().unwrap_or("book")),
+    }
+}
+
+pub fn options(global: &Global, workspace: &Workspace, out: PathBuf) -> BuildOptions {
+    BuildOptions {
+        out,
+        today: global.today(),
+        templates: Some(workspace.root.join("templates")),
+    }
+}

@@ -1,0 +1,127 @@
+//! The template environment: default templates and assets compiled into the binary, any of them
+//! replaced by a file of the same name in the project's `templates/` folder.
+//!
+//! `.html` templates are autoescaped and undefined variables are errors, so a typo in a template
+//! fails the build instead of rendering an empty string. Runbook text only ever arrives as data.
+
+use std::path::{Path, PathBuf};
+
+use minijinja::syntax::SyntaxConfig;
+use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
+
+/// The default page templates, by file name.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("macros.html", include_str!("../../templates/macros.html")),
+    ("index.html", include_str!("../../templates/index.html")),
+    ("runbook.html", include_str!("../../templates/runbook.html")),
+    (
+        "failure_mode.html",
+        include_str!("../../templates/failure_mode.html"),
+    ),
+    (
+        "incident.html",
+        include_str!("../../templates/incident.html"),
+    ),
+];
+
+/// Files copied into the site as they are (after the same override lookup).
+pub const ASSETS: &[(&str, &str)] = &[
+    ("site.css", include_str!("../../templates/site.css")),
+    ("site.js", include_str!("../../templates/site.js")),
+    ("theme.js", include_str!("../../templates/theme.js")),
+];
+
+/// A template or asset could not be read or rendered. The message names the file and line.
+#[derive(Debug)]
+pub struct TemplateError(pub String);
+
+impl std::fmt::Display for TemplateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+pub struct Templates {
+    env: Environment<'static>,
+    overrides: Option<PathBuf>,
+}
+
+impl Templates {
+    /// Loads the defaults, then every override found in `overrides` (a `templates/` folder that
+    /// may not exist).
+    pub fn load(overrides: Option<&Path>) -> Result<Templates, TemplateError> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // Block tags on their own lines leave no blank lines behind: smaller, readable pages.
+        let syntax = SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .build()
+            .map_err(|e| TemplateError(format!("template syntax settings: {e}")))?;
+        env.set_syntax(syntax);
+        env.set_auto_escape_callback(|name| {
+            if name.ends_with(".html") {
+                AutoEscape::Html
+            } else {
+                AutoEscape::None
+            }
+        });
+        let overrides = overrides.filter(|d| d.is_dir()).map(Path::to_path_buf);
+        for (name, default) in TEMPLATES {
+            let source = match read_override(overrides.as_deref(), name)? {
+                Some(text) => text,
+                None => (*default).to_owned(),
+            };
+            env.add_template_owned(*name, source)
+                .map_err(|e| describe(overrides.as_deref(), &e))?;
+        }
+        Ok(Templates { env, overrides })
+    }
+
+    pub fn render(&self, name: &str, ctx: Value) -> Result<String, TemplateError> {
+        let template = self
+            .env
+            .get_template(name)
+            .map_err(|e| describe(self.overrides.as_deref(), &e))?;
+        template
+            .render(ctx)
+            .map_err(|e| describe(self.overrides.as_deref(), &e))
+    }
+
+    /// An asset's bytes: the override if there is one, else the default.
+    pub fn asset(&self, name: &str, default: &str) -> Result<String, TemplateError> {
+        Ok(read_override(self.overrides.as_deref(), name)?.unwrap_or_else(|| default.to_owned()))
+    }
+}
+
+fn read_override(dir: Option<&Path>, name: &str) -> Result<Option<String>, TemplateError> {
+    let Some(dir) = dir else {
+        return Ok(None);
+    };
+    let path = dir.join(name);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(TemplateError(format!(
+            "{}: cannot read: {e}",
+            path.display()
+        ))),
+    }
+}
+
+/// `templates/failure_mode.html:12: undefined value (in failure_mode.html)`: the place first.
+fn describe(overrides: Option<&Path>, e: &minijinja::Error) -> TemplateError {
+    let name = e.name().unwrap_or("template");
+    let file = match overrides.map(|d| d.join(name)).filter(|p| p.is_file()) {
+        Some(path) => path.display().to_string(),
+        None => format!("(default template) {name}"),
+    };
+    let line = e.line().map(|l| format!(":{l}")).unwrap_or_default();
+    let mut message = format!("{file}{line}: {}", e.kind());
+    if let Some(detail) = e.detail() {
+        message.push_str(": ");
+        message.push_str(detail);
+    }
+    TemplateError(message)
+}

@@ -1,0 +1,251 @@
+//! The incident site: linted runbooks → view structs → pages rendered with minijinja → written
+//! into a staging folder and swapped in place of `book/`.
+
+pub mod command;
+pub mod env;
+pub mod markdown;
+pub mod search;
+pub mod site;
+pub mod view;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use minijinja::value::Serde;
+use minijinja::{Value, context};
+use serde::Serialize;
+
+use crate::load::LoadedRunbook;
+use crate::workspace::Workspace;
+use env::Templates;
+use site::Staging;
+
+/// What `build` needs beyond the workspace.
+#[derive(Clone, Debug)]
+pub struct BuildOptions {
+    pub out: PathBuf,
+    /// The day staleness is measured against.
+    pub today: NaiveDate,
+    /// A `templates/` folder whose files replace the defaults by name (it may not exist).
+    pub templates: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BuildSummary {
+    pub runbooks: usize,
+    pub pages: usize,
+}
+
+/// The tool's own failure while building: a template error, a folder it cannot write.
+#[derive(Debug)]
+pub struct BuildError(pub String);
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<env::TemplateError> for BuildError {
+    fn from(e: env::TemplateError) -> Self {
+        BuildError(e.0)
+    }
+}
+
+impl From<site::SiteError> for BuildError {
+    fn from(e: site::SiteError) -> Self {
+        BuildError(e.0)
+    }
+}
+
+/// Renders every page of the workspace's runbooks into `options.out`, atomically. The caller
+/// lints first: this renders whatever it is given.
+pub fn build(ws: &Workspace, options: &BuildOptions) -> Result<BuildSummary, BuildError> {
+    let templates = Templates::load(options.templates.as_deref())?;
+    let mut runbooks: Vec<&LoadedRunbook> = ws.runbooks.iter().collect();
+    runbooks.sort_by(|a, b| a.id.cmp(&b.id));
+    for loaded in &runbooks {
+        check_ids(loaded)?;
+    }
+    let staging = Staging::new(&options.out)?;
+    let site = SiteInfo {
+        title: ws.config.title().to_owned(),
+    };
+    let days = ws.config.review_every_days();
+    let mut summary = BuildSummary {
+        runbooks: runbooks.len(),
+        pages: 0,
+    };
+    let mut groups: BTreeMap<String, Vec<view::RunbookCard>> = BTreeMap::new();
+    let render_one = |loaded: &&LoadedRunbook| {
+        let card = view::card(loaded, options.today, days);
+        let pages = write_runbook(&templates, &staging, &site, loaded, &card)?;
+        Ok((card, pages))
+    };
+    for (card, pages) in in_parallel(&runbooks, render_one)? {
+        summary.pages += pages;
+        groups.entry(card.service.clone()).or_default().push(card);
+    }
+    let groups = groups
+        .into_iter()
+        .map(|(service, runbooks)| view::ServiceGroup { service, runbooks })
+        .collect();
+    summary.pages += write_shared(&templates, &staging, &site, groups, &runbooks)?;
+    staging.commit()?;
+    Ok(summary)
+}
+
+/// Maps `f` over `items` on a few threads (pages are independent, and most of a build is
+/// rendering and creating files). Results keep the order of `items`; the first error wins.
+fn in_parallel<T: Sync, R: Send>(
+    items: &[T],
+    f: impl Fn(&T) -> Result<R, BuildError> + Sync,
+) -> Result<Vec<R>, BuildError> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let chunk = items.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let f = &f;
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Result<Vec<R>, _>>()))
+            .collect();
+        let mut out = Vec::with_capacity(items.len());
+        for handle in handles {
+            let part = handle
+                .join()
+                .unwrap_or_else(|_| Err(BuildError("a render thread panicked".to_owned())))?;
+            out.extend(part);
+        }
+        Ok(out)
+    })
+}
+
+/// The pages and files every site has: the index, the incident page, the search index, the
+/// schema and the assets. Returns how many pages it wrote.
+fn write_shared(
+    templates: &Templates,
+    staging: &Staging,
+    site: &SiteInfo,
+    groups: Vec<view::ServiceGroup>,
+    runbooks: &[&LoadedRunbook],
+) -> Result<usize, BuildError> {
+    let index = render_page(
+        templates,
+        "index.html",
+        site,
+        "",
+        &site.title,
+        context! {
+            groups => Serde(&groups),
+            runbook_count => runbooks.len(),
+        },
+    )?;
+    staging.write("index.html", index.as_bytes())?;
+    let incident = render_page(
+        templates,
+        "incident.html",
+        site,
+        "",
+        "Incident record",
+        context! {},
+    )?;
+    staging.write("incident.html", incident.as_bytes())?;
+    staging.write("search-index.js", search::index_js(runbooks).as_bytes())?;
+    staging.write(
+        "runbook.schema.json",
+        crate::schema::runbook_schema_json().as_bytes(),
+    )?;
+    for (name, default) in env::ASSETS {
+        staging.write(name, templates.asset(name, default)?.as_bytes())?;
+    }
+    Ok(2)
+}
+
+#[derive(Debug, Serialize)]
+struct SiteInfo {
+    title: String,
+}
+
+/// A runbook's page and one page per failure mode; returns how many pages it wrote.
+fn write_runbook(
+    templates: &Templates,
+    staging: &Staging,
+    site: &SiteInfo,
+    loaded: &LoadedRunbook,
+    card: &view::RunbookCard,
+) -> Result<usize, BuildError> {
+    let root = "../".repeat(loaded.id.matches('/').count() + 1);
+    let targets_json = command::targets_json(&loaded.runbook);
+    let page = view::runbook_page(loaded, card.clone());
+    let html = render_page(
+        templates,
+        "runbook.html",
+        site,
+        &root,
+        &card.title,
+        context! {
+            targets_json => Value::from_safe_string(targets_json.clone()),
+            ..Value::from(Serde(&page))
+        },
+    )?;
+    staging.write(&format!("{}/index.html", loaded.id), html.as_bytes())?;
+    for fm in &loaded.runbook.failure_modes {
+        let page = view::failure_mode_page(loaded, fm, card.clone());
+        let title = format!("{} — {}", fm.title.value, card.title);
+        let html = render_page(
+            templates,
+            "failure_mode.html",
+            site,
+            &root,
+            &title,
+            context! {
+                targets_json => Value::from_safe_string(targets_json.clone()),
+                ..Value::from(Serde(&page))
+            },
+        )?;
+        staging.write(
+            &format!("{}/{}.html", loaded.id, fm.id.value),
+            html.as_bytes(),
+        )?;
+    }
+    Ok(1 + loaded.runbook.failure_modes.len())
+}
+
+/// Every page gets the site, the `root` prefix (`../../` at depth two, so relative links work
+/// from `file://` at any depth), its title, and its own variables.
+fn render_page(
+    templates: &Templates,
+    name: &str,
+    site: &SiteInfo,
+    root: &str,
+    title: &str,
+    page: Value,
+) -> Result<String, BuildError> {
+    let ctx = context! { site => Serde(site), root => root, page_title => title, ..page };
+    Ok(templates.render(name, ctx)?)
+}
+
+/// Ids become folder and file names. Lint refuses bad ones; this keeps a lint level turned off
+/// from writing outside the site.
+fn check_ids(loaded: &LoadedRunbook) -> Result<(), BuildError> {
+    let segments = loaded.id.split('/');
+    let fms = loaded
+        .runbook
+        .failure_modes
+        .iter()
+        .map(|fm| fm.id.value.as_str());
+    for id in segments.chain(fms) {
+        let ok = id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && id.bytes().next().is_some_and(|b| b != b'-');
+        if !ok {
+            return Err(BuildError(format!(
+                "{}: id `{id}` cannot be used in a URL; run `opsbook lint`",
+                loaded.source.display()
+            )));
+        }
+    }
+    Ok(())
+}

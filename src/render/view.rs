@@ -1,0 +1,317 @@
+//! What templates see: plain serializable views built from the model. Templates never see the
+//! raw model, so its positions and internals can change without breaking anyone's templates.
+//! Fields ending in `_html` hold Markdown already rendered (and made safe) by `markdown.rs`.
+
+use chrono::{Days, NaiveDate};
+use serde::Serialize;
+
+use super::command::{Command, command, refs};
+use super::markdown;
+use crate::load::LoadedRunbook;
+use crate::model::{Action, FailureMode, Risk, Runbook, Sp};
+
+/// A runbook as it appears in lists and page headers.
+#[derive(Clone, Debug, Serialize)]
+pub struct RunbookCard {
+    pub id: String,
+    /// Relative to the site root.
+    pub url: String,
+    pub title: String,
+    pub service: String,
+    pub owner: String,
+    pub tags: Vec<String>,
+    /// The worst severity of its failure modes (`sev1` is the worst), if it has any.
+    pub severity: Option<&'static str>,
+    pub review: Review,
+    pub failure_modes: Vec<FailureModeLink>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Review {
+    pub last_reviewed: String,
+    /// The date the next review is due, when `last_reviewed` is a date.
+    pub due: Option<String>,
+    pub stale: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FailureModeLink {
+    pub id: String,
+    pub title: String,
+    pub severity: &'static str,
+    /// Relative to the site root.
+    pub url: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TargetView {
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct LinkView {
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RunbookPage {
+    pub runbook: RunbookCard,
+    pub summary_html: String,
+    pub links: Vec<LinkView>,
+    pub targets: Vec<TargetView>,
+    pub checks: Vec<Command>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Signal {
+    /// `metrics`, `tracing` or `logs`.
+    pub kind: &'static str,
+    /// What this signal answers: metrics detect, tracing localizes, logs explain.
+    pub role: &'static str,
+    pub html: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct HypothesisView {
+    pub cause_html: String,
+    pub verify_html: String,
+    pub checks: Vec<Command>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ActionView {
+    pub id: String,
+    pub title: String,
+    /// `low` or `high`.
+    pub risk: &'static str,
+    pub when_html: String,
+    pub hypothesis_html: String,
+    pub verification_html: String,
+    pub steps_html: String,
+    pub confirm: Vec<Command>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FailureModePage {
+    pub runbook: RunbookCard,
+    pub id: String,
+    pub title: String,
+    pub severity: &'static str,
+    pub symptoms_html: Vec<String>,
+    pub signals: Vec<Signal>,
+    pub hypotheses: Vec<HypothesisView>,
+    pub checks: Vec<Command>,
+    /// Low-risk actions first, in the order written, then high-risk ones.
+    pub actions: Vec<ActionView>,
+    pub first_safe_action: Option<ActionView>,
+    /// Every check that confirms recovery, once each, with the actions it confirms.
+    pub recovery: Vec<RecoveryCheck>,
+    pub targets: Vec<TargetView>,
+    /// The incident page with this failure mode filled in, relative to the site root.
+    pub incident_url: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RecoveryCheck {
+    pub command: Command,
+    pub actions: Vec<String>,
+}
+
+pub fn card(loaded: &LoadedRunbook, today: NaiveDate, default_days: u32) -> RunbookCard {
+    let rb = &loaded.runbook;
+    let failure_modes = rb
+        .failure_modes
+        .iter()
+        .map(|fm| FailureModeLink {
+            id: fm.id.value.clone(),
+            title: fm.title.value.clone(),
+            severity: fm.severity.as_str(),
+            url: format!("{}/{}.html", loaded.id, fm.id.value),
+        })
+        .collect();
+    RunbookCard {
+        id: loaded.id.clone(),
+        url: format!("{}/index.html", loaded.id),
+        title: rb.title.value.clone(),
+        service: rb.service.value.clone(),
+        owner: rb.owner.value.clone(),
+        tags: rb.tags.iter().map(|t| t.value.clone()).collect(),
+        severity: rb
+            .failure_modes
+            .iter()
+            .map(|fm| fm.severity.value)
+            .min()
+            .map(|s| s.as_str()),
+        review: review(rb, today, default_days),
+        failure_modes,
+    }
+}
+
+fn review(rb: &Runbook, today: NaiveDate, default_days: u32) -> Review {
+    let days = rb
+        .review_every_days
+        .as_ref()
+        .map_or(default_days, |d| d.value);
+    let due = crate::lint::reviewed_on(&rb.last_reviewed)
+        .and_then(|d| d.checked_add_days(Days::new(u64::from(days))));
+    Review {
+        last_reviewed: rb.last_reviewed.value.clone(),
+        due: due.map(|d| d.format("%Y-%m-%d").to_string()),
+        stale: due.is_none_or(|d| d < today),
+    }
+}
+
+pub fn runbook_page(loaded: &LoadedRunbook, card: RunbookCard) -> RunbookPage {
+    let rb = &loaded.runbook;
+    RunbookPage {
+        runbook: card,
+        summary_html: md(rb.summary.as_ref(), "s-"),
+        links: rb
+            .links
+            .iter()
+            .map(|l| LinkView {
+                title: l.title.value.clone(),
+                url: safe_url(&l.url),
+            })
+            .collect(),
+        targets: targets(rb),
+        checks: rb.checks.iter().map(|c| command(rb, c)).collect(),
+    }
+}
+
+pub fn failure_mode_page(
+    loaded: &LoadedRunbook,
+    fm: &FailureMode,
+    card: RunbookCard,
+) -> FailureModePage {
+    let rb = &loaded.runbook;
+    let mut actions: Vec<ActionView> = fm.actions.iter().map(|a| action(rb, a)).collect();
+    // A stable sort keeps the written order within each risk level.
+    actions.sort_by_key(|a| a.risk == "high");
+    FailureModePage {
+        runbook: card,
+        id: fm.id.value.clone(),
+        title: fm.title.value.clone(),
+        severity: fm.severity.as_str(),
+        symptoms_html: fm.symptoms.iter().map(|s| markdown::inline(s)).collect(),
+        signals: signals(fm),
+        hypotheses: fm
+            .hypotheses
+            .iter()
+            .map(|h| HypothesisView {
+                cause_html: markdown::inline(&h.cause),
+                verify_html: h
+                    .verify
+                    .as_ref()
+                    .map(|v| markdown::inline(v))
+                    .unwrap_or_default(),
+                checks: refs(rb, &h.checks),
+            })
+            .collect(),
+        checks: refs(rb, &fm.checks),
+        first_safe_action: first_safe_action(rb, fm),
+        recovery: recovery(&actions),
+        actions,
+        targets: targets(rb),
+        incident_url: format!(
+            "incident.html?runbook={}&failure_mode={}",
+            loaded.id, fm.id.value
+        ),
+    }
+}
+
+/// The first low-risk action, for the box at the top of the page. Its steps are rendered again
+/// with their own heading ids, since the same steps appear further down the page.
+fn first_safe_action(rb: &Runbook, fm: &FailureMode) -> Option<ActionView> {
+    let first = fm.actions.iter().find(|a| a.risk.value == Risk::Low)?;
+    let mut view = action(rb, first);
+    view.steps_html = md(first.steps.as_ref(), "first-");
+    Some(view)
+}
+
+fn signals(fm: &FailureMode) -> Vec<Signal> {
+    let Some(s) = &fm.signals else {
+        return Vec::new();
+    };
+    [
+        ("metrics", "detect", &s.metrics),
+        ("tracing", "localize", &s.tracing),
+        ("logs", "explain", &s.logs),
+    ]
+    .into_iter()
+    .filter_map(|(kind, role, text)| {
+        let html = markdown::inline(text.as_ref()?);
+        Some(Signal { kind, role, html })
+    })
+    .collect()
+}
+
+fn action(rb: &Runbook, a: &Action) -> ActionView {
+    ActionView {
+        id: a.id.value.clone(),
+        title: a.title.value.clone(),
+        risk: a.risk.as_str(),
+        when_html: a
+            .when
+            .as_ref()
+            .map(|w| markdown::inline(w))
+            .unwrap_or_default(),
+        hypothesis_html: if a.risk.value == Risk::High {
+            md(a.hypothesis.as_ref(), "hy-")
+        } else {
+            String::new()
+        },
+        verification_html: md(a.verification.as_ref(), "ve-"),
+        steps_html: md(a.steps.as_ref(), &format!("{}-", a.id.value)),
+        confirm: refs(rb, &a.confirm),
+    }
+}
+
+fn recovery(actions: &[ActionView]) -> Vec<RecoveryCheck> {
+    let mut out: Vec<RecoveryCheck> = Vec::new();
+    for a in actions {
+        for c in &a.confirm {
+            match out.iter_mut().find(|r| r.command.template == c.template) {
+                Some(r) => r.actions.push(a.title.clone()),
+                None => out.push(RecoveryCheck {
+                    command: c.clone(),
+                    actions: vec![a.title.clone()],
+                }),
+            }
+        }
+    }
+    out
+}
+
+fn md(text: Option<&Sp<String>>, prefix: &str) -> String {
+    text.map(|t| markdown::block(t, prefix)).unwrap_or_default()
+}
+
+/// Links were linted already; this keeps a link that slipped through (a lint level turned off)
+/// from becoming a script URL.
+fn safe_url(url: &str) -> String {
+    if crate::lint::is_safe_url(url) {
+        url.to_owned()
+    } else {
+        "#".to_owned()
+    }
+}
+
+fn targets(rb: &Runbook) -> Vec<TargetView> {
+    rb.targets
+        .iter()
+        .map(|(name, t)| TargetView {
+            name: name.value.clone(),
+            url: t.url().to_owned(),
+        })
+        .collect()
+}
+
+/// The runbooks of one service, for the index page.
+#[derive(Clone, Debug, Serialize)]
+pub struct ServiceGroup {
+    pub service: String,
+    pub runbooks: Vec<RunbookCard>,
+}

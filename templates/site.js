@@ -1,0 +1,239 @@
+// opsbook site script: theme toggle, copy buttons, target and request id in commands, search.
+// It never writes data as HTML (textContent only), so nothing from a runbook can run as script.
+(function () {
+  "use strict";
+  var doc = document;
+  var root = doc.body.getAttribute("data-root") || "";
+  var params = new URLSearchParams(location.search);
+
+  function store(key, value) {
+    try {
+      if (value === undefined) return localStorage.getItem(key);
+      localStorage.setItem(key, value);
+    } catch (e) {}
+    return null;
+  }
+
+  // Theme: the saved choice was applied by theme.js before paint; this only flips it.
+  var toggle = doc.getElementById("theme-toggle");
+  if (toggle) {
+    toggle.addEventListener("click", function () {
+      var html = doc.documentElement;
+      var current = html.getAttribute("data-theme") ||
+        (matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light");
+      var next = current === "dark" ? "light" : "dark";
+      html.setAttribute("data-theme", next);
+      store("opsbook-theme", next);
+    });
+  }
+
+  // Copy buttons on every code block.
+  function copyText(text, button) {
+    function done() {
+      button.textContent = "Copied";
+      setTimeout(function () { button.textContent = "Copy"; }, 1500);
+    }
+    function fallback() {
+      var area = doc.createElement("textarea");
+      area.value = text;
+      doc.body.appendChild(area);
+      area.select();
+      try { doc.execCommand("copy"); done(); } catch (e) {}
+      doc.body.removeChild(area);
+    }
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(done, fallback);
+    } else {
+      fallback();
+    }
+  }
+  function addCopy(box, code, className) {
+    var button = doc.createElement("button");
+    button.type = "button";
+    button.className = className;
+    button.textContent = "Copy";
+    button.setAttribute("aria-label", "Copy command");
+    button.addEventListener("click", function () { copyText(code.textContent, button); });
+    box.appendChild(button);
+  }
+  Array.prototype.forEach.call(doc.querySelectorAll("main pre"), function (pre) {
+    pre.classList.add("has-copy");
+    addCopy(pre, pre.querySelector("code") || pre, "copy");
+  });
+  // A paragraph that is nothing but inline code is a command too (`kubectl set env ...`).
+  Array.prototype.forEach.call(doc.querySelectorAll("main .md p"), function (p) {
+    var only = p.childNodes.length === 1 && p.firstChild.nodeName === "CODE";
+    if (only) addCopy(p, p.firstChild, "copy copy-inline");
+  });
+
+  // Targets and request id: each command keeps its raw form in data-template.
+  var targets = [];
+  var data = doc.getElementById("targets");
+  if (data) {
+    try { targets = JSON.parse(data.textContent) || []; } catch (e) { targets = []; }
+  }
+  var select = doc.getElementById("target");
+  var ridBox = doc.getElementById("rid");
+  var requestId = "";
+  function newRequestId() {
+    var rand = Math.floor(Math.random() * 0x100000000).toString(16);
+    if (window.crypto && crypto.getRandomValues) {
+      rand = Array.prototype.map.call(crypto.getRandomValues(new Uint8Array(4)), function (b) {
+        return (b + 256).toString(16).slice(1);
+      }).join("");
+    }
+    requestId = "ob-" + Date.now().toString(36) + "-" + rand;
+    if (ridBox) ridBox.textContent = requestId;
+  }
+  function fill() {
+    var chosen = targets[0];
+    for (var i = 0; select && i < targets.length; i++) {
+      if (targets[i].name === select.value) chosen = targets[i];
+    }
+    var vars = (chosen && chosen.vars) || {};
+    Array.prototype.forEach.call(doc.querySelectorAll("[data-template]"), function (el) {
+      el.textContent = el.getAttribute("data-template").replace(/\{\{\s*([A-Za-z0-9_.-]*)\s*\}\}/g, function (all, name) {
+        if (name === "request_id") return requestId;
+        return Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : all;
+      });
+    });
+  }
+  if (doc.querySelector("[data-template]")) {
+    var wanted = params.get("target") || store("opsbook-target");
+    if (select && wanted) {
+      for (var t = 0; t < select.options.length; t++) {
+        if (select.options[t].value === wanted) select.value = wanted;
+      }
+    }
+    newRequestId();
+    fill();
+    if (select) {
+      select.addEventListener("change", function () { store("opsbook-target", select.value); fill(); });
+    }
+    var again = doc.getElementById("new-rid");
+    if (again) again.addEventListener("click", function () { newRequestId(); fill(); });
+  }
+
+  // The incident placeholder: name the failure mode the reader came from.
+  var incident = doc.getElementById("incident-cmd");
+  if (incident && /^[a-z0-9\/-]+$/.test(params.get("runbook") || "") &&
+      /^[a-z0-9-]+$/.test(params.get("failure_mode") || "")) {
+    incident.textContent = "opsbook incident new " + params.get("runbook") + "#" +
+      params.get("failure_mode") + " --title \"…\"";
+  }
+
+  // Search: the index is a script loaded on first use, so pages stay small and file:// works.
+  var input = doc.getElementById("q");
+  var list = doc.getElementById("results");
+  if (!input || !list) return;
+  var entries = null;
+  var active = -1;
+  function load(then) {
+    if (entries) return then();
+    if (window.OPSBOOK_INDEX) return prepare(then);
+    var s = doc.createElement("script");
+    s.src = input.getAttribute("data-index");
+    s.onload = function () { prepare(then); };
+    doc.head.appendChild(s);
+  }
+  function prepare(then) {
+    entries = [];
+    (window.OPSBOOK_INDEX || []).forEach(function (rb) {
+      var rbText = (rb[1] + " " + rb[2] + " " + rb[3]).toLowerCase();
+      entries.push({ t: rb[1], sub: rb[2], u: root + rb[0] + "/index.html", title: rb[1].toLowerCase(), hay: rbText + " " + rb[0] });
+      rb[4].forEach(function (fm) {
+        entries.push({
+          t: fm[1], sub: fm[2] + " · " + rb[1], u: root + rb[0] + "/" + fm[0] + ".html",
+          title: fm[1].toLowerCase(), hay: (fm[1] + " " + fm[3]).toLowerCase() + " " + rbText
+        });
+      });
+    });
+    then();
+  }
+  function search() {
+    var started = Date.now();
+    var q = input.value.toLowerCase().trim();
+    var words = q.split(/\s+/).filter(Boolean);
+    var found = [];
+    if (words.length) {
+      for (var i = 0; i < entries.length && found.length < 200; i++) {
+        var e = entries[i];
+        if (words.every(function (w) { return e.hay.indexOf(w) >= 0; })) {
+          found.push({ e: e, score: e.title.indexOf(q) >= 0 ? 0 : 1 });
+        }
+      }
+    }
+    found.sort(function (a, b) { return a.score - b.score; });
+    show(found.slice(0, 20).map(function (f) { return f.e; }));
+    // How long the search took, for the browser test and anyone curious.
+    list.setAttribute("data-ms", String(Date.now() - started));
+  }
+  function show(results) {
+    while (list.firstChild) list.removeChild(list.firstChild);
+    active = -1;
+    input.removeAttribute("aria-activedescendant");
+    results.forEach(function (e, i) {
+      var li = doc.createElement("li");
+      li.id = "result-" + i;
+      li.setAttribute("role", "option");
+      var a = doc.createElement("a");
+      a.href = e.u;
+      a.textContent = e.t;
+      var sub = doc.createElement("span");
+      sub.className = "in";
+      sub.textContent = e.sub;
+      a.appendChild(doc.createElement("br"));
+      a.appendChild(sub);
+      li.appendChild(a);
+      list.appendChild(li);
+    });
+    if (input.value.trim() && !results.length) {
+      var none = doc.createElement("li");
+      none.textContent = "No runbook matches.";
+      list.appendChild(none);
+    }
+    list.hidden = !list.firstChild;
+    input.setAttribute("aria-expanded", list.hidden ? "false" : "true");
+  }
+  function move(step) {
+    var items = list.querySelectorAll("li[role=option]");
+    if (!items.length) return;
+    if (active >= 0) items[active].removeAttribute("aria-selected");
+    active = (active + step + items.length) % items.length;
+    items[active].setAttribute("aria-selected", "true");
+    items[active].scrollIntoView({ block: "nearest" });
+    input.setAttribute("aria-activedescendant", items[active].id);
+  }
+  input.addEventListener("focus", function () { load(function () {}); });
+  input.addEventListener("input", function () { load(search); });
+  input.addEventListener("keydown", function (ev) {
+    if (ev.key === "ArrowDown") { ev.preventDefault(); move(1); }
+    else if (ev.key === "ArrowUp") { ev.preventDefault(); move(-1); }
+    else if (ev.key === "Enter") {
+      var items = list.querySelectorAll("li[role=option] a");
+      var pick = items[active >= 0 ? active : 0];
+      if (pick) { ev.preventDefault(); location.href = pick.href; }
+    } else if (ev.key === "Escape") { input.value = ""; show([]); }
+  });
+  doc.addEventListener("click", function (ev) {
+    if (!list.hidden && !input.parentNode.contains(ev.target)) {
+      list.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+    }
+  });
+  input.addEventListener("focus", function () {
+    if (list.firstChild) { list.hidden = false; input.setAttribute("aria-expanded", "true"); }
+  });
+  doc.addEventListener("keydown", function (ev) {
+    var tag = (doc.activeElement && doc.activeElement.tagName) || "";
+    if (ev.key === "/" && !/^(INPUT|TEXTAREA|SELECT)$/.test(tag) && !ev.ctrlKey && !ev.metaKey) {
+      ev.preventDefault();
+      input.focus();
+    }
+  });
+  var initial = params.get("q");
+  if (initial) {
+    input.value = initial;
+    load(search);
+  }
+})();

@@ -1,0 +1,223 @@
+//! The site in a real browser: headless Chromium opens the built pages from `file://`, under
+//! their Content-Security-Policy, and `--dump-dom` shows what the site's script did.
+//!
+//! Runs only when `OPSBOOK_CHROMIUM` names a Chromium binary (`.ci/run` sets it); otherwise each
+//! test prints a note and passes.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+mod common;
+mod site_common;
+
+use site_common::{build, ok, repo, start};
+
+fn chromium() -> Option<String> {
+    match std::env::var("OPSBOOK_CHROMIUM") {
+        Ok(path) if !path.is_empty() => Some(path),
+        _ => {
+            println!("note: OPSBOOK_CHROMIUM is not set; browser test skipped");
+            None
+        }
+    }
+}
+
+fn site(project: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("book");
+    ok(&build(&repo().join(project), &out));
+    (tmp, out)
+}
+
+/// The DOM after the page's scripts ran, and every console line that reports a CSP violation or
+/// an uncaught error.
+fn dump(chromium: &str, url: &str) -> (String, Vec<String>) {
+    let profile = tempfile::tempdir().expect("profile");
+    let output = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--virtual-time-budget=2000",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg("--dump-dom")
+        .arg(url)
+        .output()
+        .expect("run chromium");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let problems = stderr
+        .lines()
+        .filter(|l| l.contains("CONSOLE"))
+        .filter(|l| {
+            l.contains("Content Security Policy")
+                || l.contains("Refused to")
+                || l.contains("Uncaught")
+        })
+        .map(str::to_owned)
+        .collect();
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        problems,
+    )
+}
+
+fn file_url(path: &Path, query: &str) -> String {
+    format!("file://{}{query}", path.display())
+}
+
+fn title(dom: &str) -> &str {
+    let start = dom.find("<title>").map_or(0, |i| i + "<title>".len());
+    let end = dom[start..].find("</title>").map_or(start, |i| start + i);
+    &dom[start..end]
+}
+
+#[test]
+fn search_works_from_file_urls() {
+    let Some(chromium) = chromium() else { return };
+    let (_tmp, out) = site(".");
+    let (dom, problems) = dump(&chromium, &file_url(&out.join("index.html"), "?q=pool"));
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert!(
+        dom.contains("<a href=\"postgres/connection-exhaustion.html\">Connection exhaustion"),
+        "no search result in:\n{dom}"
+    );
+    let ms = dom
+        .split("data-ms=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next());
+    let ms: u64 = ms.and_then(|m| m.parse().ok()).expect("search timing");
+    assert!(ms < 50, "search took {ms} ms");
+    // From a page two levels down, result links climb back to the root.
+    let page = out.join("api/error-spike.html");
+    let (dom, problems) = dump(&chromium, &file_url(&page, "?q=roll%20back"));
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert!(
+        dom.contains("href=\"../api/increased-latency.html\""),
+        "{dom}"
+    );
+}
+
+#[test]
+fn target_selector_and_request_id_fill_the_commands() {
+    let Some(chromium) = chromium() else { return };
+    let (_tmp, out) = site(".");
+    let page = out.join("api/increased-latency.html");
+    let (dom, problems) = dump(&chromium, &file_url(&page, "?target=staging"));
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert!(
+        dom.contains("\">curl -i https://api.staging.example.com/healthz</code>"),
+        "{dom}"
+    );
+    assert!(
+        dom.contains("\"x-request-id: ob-"),
+        "a fresh request id: {dom}"
+    );
+    assert!(dom.contains("https://prometheus.staging.example.com/api/v1/query"));
+    assert!(dom.contains("class=\"copy\""), "copy buttons");
+    let (dom, _) = dump(&chromium, &file_url(&out.join("api/error-spike.html"), ""));
+    assert!(
+        dom.contains("psql \"$DATABASE_URL\""),
+        "$VARS stay as written"
+    );
+    assert!(
+        dom.contains("\">curl -i http://127.0.0.1:3000/healthz</code>"),
+        "first target by default"
+    );
+    let incident = file_url(
+        &out.join("incident.html"),
+        "?runbook=api&failure_mode=increased-latency",
+    );
+    let (dom, problems) = dump(&chromium, &incident);
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert!(
+        dom.contains("opsbook incident new api#increased-latency"),
+        "{dom}"
+    );
+}
+
+#[test]
+fn xss_fixture_runs_nothing() {
+    let Some(chromium) = chromium() else { return };
+    let (_tmp, out) = site("tests/fixtures/xss");
+    for (page, query) in [
+        ("evil/boom.html", ""),
+        ("evil/index.html", ""),
+        ("index.html", "?q=script"),
+        ("index.html", "?q=onerror"),
+    ] {
+        let (dom, problems) = dump(&chromium, &file_url(&out.join(page), query));
+        assert!(problems.is_empty(), "{page}: {problems:#?}");
+        // Every payload sets the title to `XSS`; every page's own title holds `{{ 7*7 }}`.
+        assert_ne!(title(&dom), "XSS", "{page}: a payload ran");
+        assert!(title(&dom).contains("{{ 7*7 }}"), "{page}: {}", title(&dom));
+        assert!(dom.contains("site.js"), "{page}");
+        if query.is_empty() {
+            assert!(dom.contains("ob-"), "{page}: the site's own script ran");
+        } else {
+            assert!(
+                dom.contains("role=\"option\""),
+                "{page}: search showed results"
+            );
+        }
+    }
+}
+
+#[test]
+fn screenshot_of_a_failure_mode_page() {
+    let Some(chromium) = chromium() else { return };
+    let (_tmp, out) = site(".");
+    let shot = std::env::temp_dir().join("opsbook-fm.png");
+    let profile = tempfile::tempdir().expect("profile");
+    let status = Command::new(&chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg("--window-size=1280,800")
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(file_url(&out.join("api/increased-latency.html"), ""))
+        .output()
+        .expect("run chromium");
+    assert!(status.status.success());
+    assert!(std::fs::metadata(&shot).is_ok_and(|m| m.len() > 10_000));
+    println!("screenshot: {}", shot.display());
+}
+
+#[test]
+fn served_pages_work_under_the_csp_and_reload_script() {
+    let Some(chromium) = chromium() else { return };
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let project = tmp.path().join("p");
+    std::fs::create_dir_all(project.join("runbooks")).expect("mkdir");
+    std::fs::copy(
+        repo().join("runbooks/api.yaml"),
+        project.join("runbooks/api.yaml"),
+    )
+    .expect("copy");
+    let server = start(&project);
+    let base = format!("http://{}", server.addr);
+    let (dom, problems) = dump(&chromium, &format!("{base}/index.html?q=latency"));
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert!(
+        dom.contains("<a href=\"api/increased-latency.html\">"),
+        "{dom}"
+    );
+    assert!(dom.contains("/__opsbook/reload.js"));
+    let page = format!("{base}/api/increased-latency.html?target=staging");
+    let (dom, problems) = dump(&chromium, &page);
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert!(
+        dom.contains("https://api.staging.example.com/healthz"),
+        "{dom}"
+    );
+}

@@ -1,0 +1,335 @@
+//! `opsbook build` end to end: the real binary over fixtures on disk. Snapshots of each page
+//! kind's `<main>`, the XSS fixture, and the atomic swap of `book/`.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+mod common;
+mod site_common;
+
+use site_common::{build, ok, repo};
+
+fn read(path: &Path) -> String {
+    fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn main_of(html: &str) -> &str {
+    let start = html.find("<main").expect("<main>");
+    let end = html.find("</main>").expect("</main>") + "</main>".len();
+    &html[start..end]
+}
+
+/// Every file of a folder, by relative path, with its bytes.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    for entry in walk(dir) {
+        let rel = entry
+            .strip_prefix(dir)
+            .expect("inside")
+            .display()
+            .to_string();
+        files.insert(rel, fs::read(&entry).expect("read"));
+    }
+    files
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir).expect("read_dir").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+#[test]
+fn bundled_pages_snapshot() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("book");
+    ok(&build(&repo(), &out));
+    for (name, page) in [
+        ("index", "index.html"),
+        ("runbook", "api/index.html"),
+        ("failure_mode", "api/increased-latency.html"),
+        ("incident", "incident.html"),
+    ] {
+        let html = read(&out.join(page));
+        insta::assert_snapshot!(format!("main_{name}"), main_of(&html));
+    }
+    for page in walk(&out)
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+    {
+        let html = read(page);
+        assert!(
+            html.contains("http-equiv=\"Content-Security-Policy\""),
+            "{}",
+            page.display()
+        );
+        assert!(
+            !html.contains("http://") || !html.contains("<link rel=\"stylesheet\" href=\"http")
+        );
+    }
+    assert!(out.join("runbook.schema.json").is_file());
+    assert!(out.join(".opsbook-site").is_file());
+}
+
+#[test]
+fn failure_mode_page_is_under_budget() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("book");
+    ok(&build(&repo(), &out));
+    let mut largest = 0;
+    for page in walk(&out.join("api")) {
+        largest = largest.max(fs::metadata(page).expect("stat").len());
+    }
+    let assets: u64 = ["site.css", "site.js", "theme.js"]
+        .iter()
+        .map(|a| fs::metadata(out.join(a)).expect("asset").len())
+        .sum();
+    assert!(largest + assets < 60 * 1024, "{largest} + {assets} bytes");
+}
+
+#[test]
+fn nested_runbook_ids_link_back_to_the_root() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let project = tmp.path().join("p");
+    fs::create_dir_all(project.join("runbooks/payments/eu")).expect("mkdir");
+    fs::copy(
+        repo().join("runbooks/api.yaml"),
+        project.join("runbooks/payments/eu/api.yaml"),
+    )
+    .expect("copy");
+    let out = tmp.path().join("book");
+    ok(&build(&project, &out));
+    let html = read(&out.join("payments/eu/api/increased-latency.html"));
+    assert!(
+        html.contains("href=\"..&#x2f;..&#x2f;..&#x2f;site.css\""),
+        "root prefix"
+    );
+    assert!(html.contains(
+        "incident.html?runbook=payments&#x2f;eu&#x2f;api&amp;failure_mode=increased-latency"
+    ));
+    let index = read(&out.join("index.html"));
+    assert!(index.contains("href=\"payments&#x2f;eu&#x2f;api&#x2f;increased-latency.html\""));
+}
+
+#[test]
+fn xss_payloads_stay_text() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("book");
+    ok(&build(&repo().join("tests/fixtures/xss"), &out));
+    let own_scripts = [
+        "<script src=\"..&#x2f;theme.js\">",
+        "<script src=\"theme.js\">",
+        "<script src=\"..&#x2f;site.js\">",
+        "<script src=\"site.js\">",
+        "<script type=\"application/json\" id=\"targets\">",
+    ];
+    let tag = regex::Regex::new(r"(?i)<[a-z][^>]*>").expect("regex");
+    let handler = regex::Regex::new(r"(?i)\son[a-z]+\s*=").expect("regex");
+    for page in walk(&out)
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+    {
+        let html = read(page);
+        let name = page.display();
+        for m in tag.find_iter(&html) {
+            let t = m.as_str();
+            let lower = t.to_ascii_lowercase();
+            if lower.starts_with("<script") {
+                assert!(own_scripts.contains(&t), "{name}: foreign script tag {t}");
+            }
+            assert!(!handler.is_match(t), "{name}: event handler in {t}");
+            assert!(!lower.contains("javascript:"), "{name}: script URL in {t}");
+            // A Markdown image is allowed, with its unsafe URL replaced by `#`.
+            let neutral_image = lower.starts_with("<img src=\"#\"");
+            for bad in ["<img", "<svg", "<set", "<iframe", "<b "] {
+                let injected = lower.starts_with(bad) && !neutral_image;
+                assert!(!injected, "{name}: injected element {t}");
+            }
+        }
+        assert!(
+            html.contains("{{ 7*7 }}"),
+            "{name}: template syntax must stay literal"
+        );
+        assert!(
+            !html.contains("49"),
+            "{name}: template syntax was evaluated"
+        );
+    }
+    let boom = read(&out.join("evil/boom.html"));
+    assert!(boom.contains("{% for x in range(3) %}{{ x }}{% endfor %}"));
+    let data = boom.split("id=\"targets\">").nth(1).expect("targets block");
+    let data = data.split("</script>").next().expect("end of block");
+    assert!(!data.contains('<'), "targets JSON must escape <: {data}");
+    let index = read(&out.join("search-index.js"));
+    assert!(!index.contains('<'), "search index must escape <");
+    assert!(index.contains("\\u003c/script\\u003e"));
+}
+
+#[test]
+fn invalid_ids_never_reach_the_site() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let project = tmp.path().join("p");
+    fs::create_dir_all(project.join("runbooks")).expect("mkdir");
+    let text = read(&repo().join("runbooks/api.yaml"));
+    fs::write(project.join("runbooks/Evil<script>.yaml"), text).expect("write");
+    let out = tmp.path().join("book");
+    let output = build(&project, &out);
+    assert_eq!(output.status.code(), Some(1), "lint errors stop the build");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("invalid-id"));
+    assert!(!out.exists());
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_site_byte_identical() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let project = tmp.path().join("p");
+    fs::create_dir_all(project.join("runbooks")).expect("mkdir");
+    fs::copy(
+        repo().join("runbooks/api.yaml"),
+        project.join("runbooks/api.yaml"),
+    )
+    .expect("cp");
+    let out = tmp.path().join("book");
+    ok(&build(&project, &out));
+    let before = tree(&out);
+
+    // Fails on the third page it renders, after others were written to the staging folder.
+    fs::create_dir_all(project.join("templates")).expect("mkdir");
+    fs::write(
+        project.join("templates/failure_mode.html"),
+        "{% extends \"base.html\" %}{% block main %}{{ title }}\n{% if id == \"rollout-instability\" %}{{ no_such_variable }}{% endif %}{% endblock %}",
+    )
+    .expect("write");
+    fs::write(
+        project.join("runbooks/api.yaml"),
+        read(&repo().join("runbooks/api.yaml")).replace("Increased latency", "Slower"),
+    )
+    .expect("edit");
+    let output = build(&project, &out);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("failure_mode.html:2"), "{stderr}");
+    assert!(stderr.contains("undefined"), "{stderr}");
+    assert_eq!(tree(&out), before, "the previous site must be untouched");
+    let names: Vec<String> = fs::read_dir(tmp.path())
+        .expect("ls")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 2, "no staging folder left behind: {names:?}");
+}
+
+#[test]
+fn a_folder_without_the_marker_is_refused() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("docs");
+    fs::create_dir_all(&out).expect("mkdir");
+    fs::write(out.join("notes.md"), "precious").expect("write");
+    let output = build(&repo(), &out);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("refusing to replace a folder that opsbook did not build"),
+        "{stderr}"
+    );
+    assert_eq!(read(&out.join("notes.md")), "precious");
+}
+
+#[test]
+fn an_unwritable_parent_is_a_clear_error() {
+    // /proc refuses new folders even to root, so this runs everywhere on Linux.
+    if Path::new("/proc/self").is_dir() {
+        let output = build(&repo(), Path::new("/proc/self/book"));
+        assert_eq!(output.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("/proc/self: cannot create a staging folder"),
+            "{stderr}"
+        );
+    }
+    read_only_parent();
+}
+
+#[cfg(unix)]
+fn read_only_parent() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let parent = tmp.path().join("ro");
+    let out = parent.join("book");
+    ok(&build(&repo(), &out));
+    let before = tree(&out);
+    fs::set_permissions(&parent, fs::Permissions::from_mode(0o555)).expect("chmod");
+    if fs::write(parent.join("probe"), "x").is_ok() {
+        println!("note: running as root, a read-only folder is still writable; skipped");
+        return;
+    }
+    let output = build(&repo(), &out);
+    fs::set_permissions(&parent, fs::Permissions::from_mode(0o755)).expect("chmod");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("cannot create a staging folder"),
+        "{stderr}"
+    );
+    assert_eq!(tree(&out), before);
+}
+
+#[cfg(not(unix))]
+fn read_only_parent() {}
+
+#[test]
+fn lint_warnings_are_printed_and_the_build_goes_on() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let project = tmp.path().join("p");
+    fs::create_dir_all(project.join("runbooks")).expect("mkdir");
+    let old = read(&repo().join("runbooks/api.yaml")).replace("2026-11-20", "2020-01-01");
+    fs::write(project.join("runbooks/api.yaml"), old).expect("write");
+    let out = tmp.path().join("book");
+    let output = build(&project, &out);
+    ok(&output);
+    assert!(String::from_utf8_lossy(&output.stdout).contains("stale-review"));
+    assert!(read(&out.join("index.html")).contains("stale: reviewed 2020-01-01"));
+}
+
+#[test]
+fn templates_and_assets_are_overridden_by_name() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let project = tmp.path().join("p");
+    fs::create_dir_all(project.join("runbooks")).expect("mkdir");
+    fs::create_dir_all(project.join("templates")).expect("mkdir");
+    fs::copy(
+        repo().join("runbooks/api.yaml"),
+        project.join("runbooks/api.yaml"),
+    )
+    .expect("cp");
+    fs::write(
+        project.join("templates/incident.html"),
+        "{% extends \"base.html\" %}{% block main %}<p>Our own form for {{ site.title }}</p>{% endblock %}",
+    )
+    .expect("write");
+    fs::write(project.join("templates/site.css"), "body { color: teal; }").expect("write");
+    let out = tmp.path().join("book");
+    ok(&build(&project, &out));
+    let incident = read(&out.join("incident.html"));
+    assert!(
+        incident.contains("<p>Our own form for On-call book</p>"),
+        "{incident}"
+    );
+    assert!(
+        incident.contains("Content-Security-Policy"),
+        "the default base.html is kept"
+    );
+    assert_eq!(read(&out.join("site.css")), "body { color: teal; }");
+    assert!(
+        read(&out.join("site.js")).contains("OPSBOOK_INDEX"),
+        "other assets keep their default"
+    );
+}

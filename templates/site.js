@@ -56,7 +56,7 @@
     button.addEventListener("click", function () { copyText(code.textContent, button); });
     box.appendChild(button);
   }
-  Array.prototype.forEach.call(doc.querySelectorAll("main pre"), function (pre) {
+  Array.prototype.forEach.call(doc.querySelectorAll("main pre:not(.no-copy)"), function (pre) {
     pre.classList.add("has-copy");
     addCopy(pre, pre.querySelector("code") || pre, "copy");
   });

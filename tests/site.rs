@@ -130,7 +130,16 @@ fn xss_payloads_stay_text() {
         "<script src=\"..&#x2f;site.js\">",
         "<script src=\"site.js\">",
         "<script type=\"application/json\" id=\"targets\">",
+        "<script src=\"incident-data.js\">",
+        "<script src=\"incident.js\">",
     ];
+    // The incident form's data carries runbook text into a script: no `<` may survive in it.
+    let incident_data = read(&out.join("incident-data.js"));
+    assert!(
+        incident_data.contains("\\u003c"),
+        "the fixture's `<` is escaped"
+    );
+    assert!(!incident_data.contains('<'), "raw `<` in incident-data.js");
     let tag = regex::Regex::new(r"(?i)<[a-z][^>]*>").expect("regex");
     let handler = regex::Regex::new(r"(?i)\son[a-z]+\s*=").expect("regex");
     for page in walk(&out)

@@ -1,6 +1,7 @@
 //! Incident records: the skeleton generated from a runbook, parsing a filled-in record, and the
 //! completeness lint that CI runs over `incidents/`.
 
+pub mod form;
 pub mod lint;
 pub mod parse;
 pub mod record;

@@ -70,6 +70,10 @@ pub fn render(
     env.add_filter("yaml_string", |s: String| {
         serde_json::to_string(&s).unwrap_or_default()
     });
+    // A table cell: a `|` or a line break in a title must not break the timeline table.
+    env.add_filter("cell", |s: String| {
+        s.replace('|', "\\|").replace(['\r', '\n'], " ")
+    });
     env.add_template("incident.md", TEMPLATE)
         .map_err(|e| format!("incident template: {e}"))?;
     let template = env
@@ -90,6 +94,15 @@ fn one_line(text: &str) -> String {
         .join(" ")
         .trim_end_matches('.')
         .to_owned()
+}
+
+/// The values the template sees, as JSON (for the site's incident form).
+pub fn view_json(
+    loaded: &LoadedRunbook,
+    fm: &FailureMode,
+    input: &NewIncident,
+) -> serde_json::Value {
+    serde_json::to_value(view(loaded, fm, input)).unwrap_or_default()
 }
 
 fn view<'a>(loaded: &'a LoadedRunbook, fm: &'a FailureMode, input: &'a NewIncident) -> View<'a> {

@@ -30,6 +30,7 @@ pub const ASSETS: &[(&str, &str)] = &[
     ("site.css", include_str!("../../templates/site.css")),
     ("site.js", include_str!("../../templates/site.js")),
     ("theme.js", include_str!("../../templates/theme.js")),
+    ("incident.js", include_str!("../../templates/incident.js")),
 ];
 
 /// A template or asset could not be read or rendered. The message names the file and line.

@@ -71,6 +71,7 @@ pub fn build(ws: &Workspace, options: &BuildOptions) -> Result<BuildSummary, Bui
     let staging = Staging::new(&options.out)?;
     let site = SiteInfo {
         title: ws.config.title().to_owned(),
+        questions: ws.config.questions(),
     };
     let days = ws.config.review_every_days();
     let mut summary = BuildSummary {
@@ -152,6 +153,8 @@ fn write_shared(
     )?;
     staging.write("incident.html", incident.as_bytes())?;
     staging.write("search-index.js", search::index_js(runbooks).as_bytes())?;
+    let incidents = crate::incident::form::data_js(runbooks, &site.questions);
+    staging.write("incident-data.js", incidents.as_bytes())?;
     staging.write(
         "runbook.schema.json",
         crate::schema::runbook_schema_json().as_bytes(),
@@ -165,6 +168,9 @@ fn write_shared(
 #[derive(Debug, Serialize)]
 struct SiteInfo {
     title: String,
+    /// The postmortem questions of `opsbook.yaml`, for the incident form.
+    #[serde(skip)]
+    questions: Vec<String>,
 }
 
 /// A runbook's page and one page per failure mode; returns how many pages it wrote.

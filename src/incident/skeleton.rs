@@ -58,10 +58,12 @@ struct ActionView<'a> {
 }
 
 /// Renders the record. Runbook text is data for the template, never template source.
+/// `template` is the text of `incident.md`: [`TEMPLATE`], or a project's override.
 pub fn render(
     loaded: &LoadedRunbook,
     fm: &FailureMode,
     input: &NewIncident,
+    template: &str,
 ) -> Result<String, String> {
     let view = view(loaded, fm, input);
     let mut env = minijinja::Environment::new();
@@ -74,7 +76,7 @@ pub fn render(
     env.add_filter("cell", |s: String| {
         s.replace('|', "\\|").replace(['\r', '\n'], " ")
     });
-    env.add_template("incident.md", TEMPLATE)
+    env.add_template("incident.md", template)
         .map_err(|e| format!("incident template: {e}"))?;
     let template = env
         .get_template("incident.md")

@@ -4,7 +4,9 @@
 (function () {
   "use strict";
   var doc = document;
-  var data = window.OPSBOOK_INCIDENTS || {};
+  var list = window.OPSBOOK_INCIDENT_LIST || [];
+  var data = window.OPSBOOK_INCIDENTS = window.OPSBOOK_INCIDENTS || {};
+  var root = doc.body.getAttribute("data-root") || "";
   var form = doc.getElementById("incident");
   if (!form) return;
   var params = new URLSearchParams(location.search);
@@ -182,12 +184,26 @@
     });
   }
   function refresh() { $("incident-md").textContent = markdown(state); }
-  function changed() { read(); save(); refresh(); }
+  function changed() { if (!state) return; read(); save(); refresh(); }
 
-  function choose(fm) {
-    state = load(fm) || fresh(fm);
-    build();
-    save();
+  // A runbook's data is its own script, loaded when one of its failure modes is chosen.
+  function ensure(fm, then) {
+    if (data[fm]) return then();
+    var entry = list.filter(function (e) { return e.key === fm; })[0];
+    if (!entry) return;
+    var script = el("script", { src: root + entry.src });
+    script.onload = function () { if (data[fm]) then(); };
+    script.onerror = function () { $("inc-saved").textContent = "Could not load " + entry.src; };
+    doc.body.appendChild(script);
+  }
+
+  function choose(fm, then) {
+    ensure(fm, function () {
+      state = load(fm) || fresh(fm);
+      build();
+      save();
+      if (then) then();
+    });
   }
 
   function fileName(s) {
@@ -196,15 +212,15 @@
   }
 
   // ---- Wiring ----
-  var keys = Object.keys(data).sort();
+  var keys = list.map(function (e) { return e.key; });
   if (!keys.length) return;
-  keys.forEach(function (k) {
-    form.elements.fm.appendChild(el("option", { value: k }, k + " — " + data[k].failure_mode_title));
+  list.forEach(function (e) {
+    form.elements.fm.appendChild(el("option", { value: e.key }, e.key + " — " + e.title));
   });
   var asked = params.get("runbook") && params.get("failure_mode") ? params.get("runbook") + "#" + params.get("failure_mode") : null;
   var last = null;
   try { last = localStorage.getItem(PREFIX + "last"); } catch (e) {}
-  choose(asked && data[asked] ? asked : last && data[last] ? last : keys[0]);
+  var known = function (k) { return k && keys.indexOf(k) >= 0; };
 
   form.addEventListener("input", changed);
   form.addEventListener("change", function (event) {
@@ -235,10 +251,14 @@
     link.remove();
   });
 
+  // Last, once every listener is in place (the self-test below relies on them).
+  choose(known(asked) ? asked : known(last) ? last : keys[0], selftest);
+
   // A self-test for the browser tests: `#opsbook-selftest` fills every field the way a person
   // would (through input events, so autosave runs), then reloads once. After the reload the
   // preview must show the saved values.
-  if (location.hash === "#opsbook-selftest" && !sessionStorage.getItem("opsbook-selftest")) {
+  function selftest() {
+    if (location.hash !== "#opsbook-selftest" || sessionStorage.getItem("opsbook-selftest")) return;
     sessionStorage.setItem("opsbook-selftest", "1");
     var set = function (node, value) { node.value = value; node.dispatchEvent(new Event("input", { bubbles: true })); };
     set(form.elements.title, "p95 above SLO");

@@ -133,13 +133,15 @@ fn xss_payloads_stay_text() {
         "<script src=\"incident-data.js\">",
         "<script src=\"incident.js\">",
     ];
-    // The incident form's data carries runbook text into a script: no `<` may survive in it.
-    let incident_data = read(&out.join("incident-data.js"));
-    assert!(
-        incident_data.contains("\\u003c"),
-        "the fixture's `<` is escaped"
-    );
-    assert!(!incident_data.contains('<'), "raw `<` in incident-data.js");
+    // The incident form's data carries runbook text into scripts: no `<` may survive in them.
+    let data_files: Vec<_> = walk(&out)
+        .into_iter()
+        .filter(|p| p.ends_with("incident-data.js"))
+        .collect();
+    assert!(data_files.len() >= 2, "the list and one file per runbook");
+    let all: String = data_files.iter().map(|p| read(p)).collect();
+    assert!(all.contains("\\u003c"), "the fixture's `<` is escaped");
+    assert!(!all.contains('<'), "raw `<` in incident data");
     let tag = regex::Regex::new(r"(?i)<[a-z][^>]*>").expect("regex");
     let handler = regex::Regex::new(r"(?i)\son[a-z]+\s*=").expect("regex");
     for page in walk(&out)

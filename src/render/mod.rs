@@ -153,7 +153,7 @@ fn write_shared(
     )?;
     staging.write("incident.html", incident.as_bytes())?;
     staging.write("search-index.js", search::index_js(runbooks).as_bytes())?;
-    let incidents = crate::incident::form::data_js(runbooks, &site.questions);
+    let incidents = crate::incident::form::list_js(runbooks);
     staging.write("incident-data.js", incidents.as_bytes())?;
     staging.write(
         "runbook.schema.json",
@@ -182,6 +182,11 @@ fn write_runbook(
     card: &view::RunbookCard,
 ) -> Result<usize, BuildError> {
     let root = "../".repeat(loaded.id.matches('/').count() + 1);
+    let incidents = crate::incident::form::runbook_data_js(loaded, &site.questions);
+    staging.write(
+        &format!("{}/incident-data.js", loaded.id),
+        incidents.as_bytes(),
+    )?;
     let targets_json = command::targets_json(&loaded.runbook);
     let page = view::runbook_page(loaded, card.clone());
     let html = render_page(

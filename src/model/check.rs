@@ -80,11 +80,44 @@ pub enum StatusExpect {
 }
 
 /// An exact value, or a rule.
-#[derive(Clone, Debug, serde::Deserialize, JsonSchema, PartialEq)]
+#[derive(Clone, Debug, JsonSchema, PartialEq)]
 #[serde(untagged)]
 pub enum HeaderExpect {
     Exact(String),
     Rule(HeaderRule),
+}
+
+impl<'de> Deserialize<'de> for HeaderExpect {
+    // Hand-written so that `content-length: 0` or `x-cache: true` mean the header's text, the
+    // way a person reads them, instead of a type error.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct HeaderVisitor;
+        impl<'de> Visitor<'de> for HeaderVisitor {
+            type Value = HeaderExpect;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a header value, or {contains, matches, absent}")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<HeaderExpect, E> {
+                Ok(HeaderExpect::Exact(v.to_owned()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<HeaderExpect, E> {
+                Ok(HeaderExpect::Exact(v.to_string()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<HeaderExpect, E> {
+                Ok(HeaderExpect::Exact(v.to_string()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<HeaderExpect, E> {
+                Ok(HeaderExpect::Exact(v.to_string()))
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<HeaderExpect, E> {
+                Ok(HeaderExpect::Exact(v.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<HeaderExpect, A::Error> {
+                HeaderRule::deserialize(MapAccessDeserializer::new(map)).map(HeaderExpect::Rule)
+            }
+        }
+        deserializer.deserialize_any(HeaderVisitor)
+    }
 }
 
 #[derive(Clone, Debug, serde::Deserialize, JsonSchema, PartialEq)]
@@ -122,4 +155,23 @@ pub struct NumCompare {
     pub gte: Option<f64>,
     pub eq: Option<f64>,
     pub ne: Option<f64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_values_written_as_numbers_or_booleans_are_text() {
+        let yaml = "headers: {content-length: 0, x-cache: true, x-b: {contains: q}}\n";
+        let expect: Expect = serde_saphyr::from_str(yaml).expect("parses");
+        let got: Vec<HeaderExpect> = expect
+            .headers
+            .iter()
+            .map(|(_, v)| v.value.clone())
+            .collect();
+        assert_eq!(got[0], HeaderExpect::Exact("0".into()));
+        assert_eq!(got[1], HeaderExpect::Exact("true".into()));
+        assert!(matches!(&got[2], HeaderExpect::Rule(r) if r.contains.as_deref() == Some("q")));
+    }
 }

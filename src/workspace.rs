@@ -176,3 +176,51 @@ fn load_all(root: &Path, files: &[PathBuf]) -> Vec<Result<LoadedRunbook, Box<loa
             .collect()
     })
 }
+
+/// The bundled example runbooks and config, compiled into the binary: what `opsbook build`
+/// renders in a folder that has no project of its own.
+const BUNDLED_CONFIG: &str = include_str!("../opsbook.yaml");
+const BUNDLED_RUNBOOKS: &[(&str, &str)] = &[
+    ("api", include_str!("../runbooks/api.yaml")),
+    ("postgres", include_str!("../runbooks/postgres.yaml")),
+];
+
+impl Workspace {
+    /// Whether `root` holds no project: no `opsbook.yaml` and no `runbooks/` folder.
+    pub fn is_empty_project(root: &Path) -> bool {
+        !root.join(CONFIG_FILE).exists() && !root.join("runbooks").exists()
+    }
+
+    /// The bundled examples, as if they were the project at `root`.
+    pub fn bundled(root: &Path) -> Workspace {
+        let mut diagnostics = Vec::new();
+        let config_source = SourceFile::new(root.join(CONFIG_FILE), BUNDLED_CONFIG);
+        let config = load::parse::<Config>(&config_source).unwrap_or_else(|d| {
+            diagnostics.push(d);
+            Config::default()
+        });
+        let runbooks_dir = root.join("runbooks");
+        let mut runbooks = Vec::new();
+        for (id, text) in BUNDLED_RUNBOOKS {
+            let source = SourceFile::new(runbooks_dir.join(format!("{id}.yaml")), *text);
+            match load::parse(&source) {
+                Ok(runbook) => runbooks.push(LoadedRunbook {
+                    id: (*id).to_owned(),
+                    source,
+                    runbook,
+                }),
+                Err(d) => diagnostics.push(d),
+            }
+        }
+        let config_source = Some(config_source);
+        Workspace {
+            root: root.to_path_buf(),
+            config,
+            config_source,
+            runbooks_dir,
+            runbooks,
+            unparsed: Vec::new(),
+            diagnostics,
+        }
+    }
+}

@@ -63,3 +63,13 @@ fn completions_print_a_script() {
     assert_eq!(code(&output), 0);
     assert!(stdout(&output).contains("opsbook"));
 }
+
+#[test]
+fn build_in_an_empty_folder_renders_the_bundled_runbooks() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = opsbook(dir.path(), &["build"]);
+    assert_eq!(code(&output), 0, "{output:?}");
+    assert!(dir.path().join("book/api/increased-latency.html").is_file());
+    assert!(dir.path().join("book/postgres/index.html").is_file());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("bundled example runbooks"));
+}

@@ -20,7 +20,16 @@ pub struct Args {
 }
 
 pub fn run(global: &Global, args: Args) -> CliResult {
-    let workspace = Workspace::load(&global.project, &[]);
+    let workspace = if Workspace::is_empty_project(&global.project) {
+        if !global.quiet {
+            eprintln!(
+                "note: no opsbook.yaml or runbooks/ here; building the bundled example runbooks (`opsbook init` starts your own)"
+            );
+        }
+        Workspace::bundled(&global.project)
+    } else {
+        Workspace::load(&global.project, &[])
+    };
     let out = out_dir(global, &workspace, args.out);
     if let Some(outcome) = lint_first(global, &workspace)? {
         return Ok(outcome);

@@ -132,6 +132,15 @@ impl Workspace {
         }
     }
 
+    /// How many files were looked at: the runbooks, and the files that could not be one.
+    pub fn files_checked(&self) -> usize {
+        let unreadable = self
+            .diagnostics
+            .iter()
+            .filter(|d| crate::lint::registry::is_input(d.rule));
+        self.runbooks.len() + unreadable.count()
+    }
+
     /// Load problems plus every rule's findings, with the configured levels applied.
     pub fn lint(&self, today: chrono::NaiveDate) -> Vec<Diagnostic> {
         let options = self.lint_options(today);

@@ -4,7 +4,6 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use opsbook::diagnostic::Diagnostic;
-use opsbook::lint::registry;
 use opsbook::render::{self, BuildOptions};
 use opsbook::report::{self, Format, LintReport};
 use opsbook::workspace::Workspace;
@@ -71,11 +70,10 @@ pub fn lint_first(global: &Global, workspace: &Workspace) -> Result<Option<Outco
 /// The lint report as text: printed by `build`, and shown by `serve` while an edit is broken.
 pub fn lint_text(workspace: &Workspace, diagnostics: &[Diagnostic], styled: bool) -> String {
     let sources = |path: &std::path::Path| workspace.source(path);
-    let unreadable = workspace.diagnostics.iter();
     let report = LintReport {
         diagnostics,
         sources: &sources,
-        files: workspace.runbooks.len() + unreadable.filter(|d| registry::is_input(d.rule)).count(),
+        files: workspace.files_checked(),
     };
     let mut out = Vec::new();
     let _ = report::write(Format::Text, &report, styled, &mut out);

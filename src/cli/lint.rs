@@ -50,12 +50,7 @@ pub fn run(global: &Global, args: Args) -> CliResult {
     }
     let workspace = Workspace::load(&global.project, &args.paths);
     let diagnostics = workspace.lint(global.today());
-    let files = workspace.runbooks.len()
-        + workspace
-            .diagnostics
-            .iter()
-            .filter(|d| registry::is_input(d.rule))
-            .count();
+    let files = workspace.files_checked();
     let sources = |path: &std::path::Path| workspace.source(path);
     print(global, &sources, &diagnostics, files, args.format.into())?;
     Ok(outcome(&diagnostics))

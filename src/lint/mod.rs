@@ -7,6 +7,7 @@ mod ids;
 mod refs;
 mod structure;
 
+pub use ids::is_valid_id;
 pub use structure::{is_safe_url, reviewed_on};
 
 use std::collections::BTreeMap;

@@ -247,11 +247,7 @@ fn check_ids(loaded: &LoadedRunbook) -> Result<(), BuildError> {
         .iter()
         .map(|fm| fm.id.value.as_str());
     for id in segments.chain(fms) {
-        let ok = id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-            && id.bytes().next().is_some_and(|b| b != b'-');
-        if !ok {
+        if !crate::lint::is_valid_id(id) {
             return Err(BuildError(format!(
                 "{}: id `{id}` cannot be used in a URL; run `opsbook lint`",
                 loaded.source.display()

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
+use crate::rule::Rule;
 use crate::source::Pos;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -27,7 +28,7 @@ impl Severity {
 pub struct Diagnostic {
     pub file: PathBuf,
     pub pos: Pos,
-    pub rule: &'static str,
+    pub rule: Rule,
     pub severity: Severity,
     pub message: String,
     pub help: Option<String>,
@@ -35,8 +36,8 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A diagnostic at the rule's default severity; the lint pass applies configured levels.
-    pub fn new(rule: &'static str, file: impl Into<PathBuf>, pos: Pos, message: String) -> Self {
-        let severity = crate::lint::registry::default_severity(rule);
+    pub fn new(rule: Rule, file: impl Into<PathBuf>, pos: Pos, message: String) -> Self {
+        let severity = rule.default_severity();
         Diagnostic {
             file: file.into(),
             pos,
@@ -57,7 +58,7 @@ impl Diagnostic {
     }
 
     /// Sort key: file, then position, then rule, so output is deterministic.
-    pub fn sort_key(&self) -> (PathBuf, Pos, &'static str) {
+    pub fn sort_key(&self) -> (PathBuf, Pos, Rule) {
         (self.file.clone(), self.pos, self.rule)
     }
 }

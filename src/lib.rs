@@ -15,6 +15,7 @@ mod load_limits;
 pub mod model;
 pub mod render;
 pub mod report;
+pub mod rule;
 pub mod schema;
 pub mod source;
 pub mod workspace;

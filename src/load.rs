@@ -3,6 +3,8 @@
 //! Everything the user wrote that cannot be read becomes a `Diagnostic` naming the file (and the
 //! line and column where there is one); nothing here panics on input.
 
+use crate::rule::Rule;
+
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -39,7 +41,7 @@ pub fn parse<T: DeserializeOwned>(file: &SourceFile) -> Result<T, Diagnostic> {
         .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
     {
         return Err(Diagnostic::new(
-            "invalid-yaml",
+            Rule::InvalidYaml,
             &file.path,
             Pos::new(1, 1),
             "the file holds no YAML document".into(),
@@ -67,7 +69,10 @@ fn options() -> serde_saphyr::Options {
 /// Reads a text file: regular files only, size-limited, UTF-8, a leading BOM dropped.
 pub fn read_source(path: &Path) -> Result<SourceFile, Diagnostic> {
     let fail = |message: String, help: &str| {
-        Err(Diagnostic::new("unreadable-file", path, Pos::UNKNOWN, message).help(help.to_owned()))
+        Err(
+            Diagnostic::new(Rule::UnreadableFile, path, Pos::UNKNOWN, message)
+                .help(help.to_owned()),
+        )
     };
     let meta = match fs::metadata(path) {
         Ok(meta) => meta,
@@ -122,7 +127,7 @@ fn decode(path: &Path, bytes: Vec<u8>) -> Result<SourceFile, Diagnostic> {
         Err(e) => {
             let pos = invalid_utf8_pos(e.as_bytes(), &e.utf8_error());
             Err(Diagnostic::new(
-                "invalid-utf8",
+                Rule::InvalidUtf8,
                 path,
                 pos,
                 "the file is not valid UTF-8".into(),
@@ -145,7 +150,7 @@ pub fn find_runbooks(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
             Err(e) => {
                 let path = e.path().unwrap_or(root).to_path_buf();
                 diagnostics.push(Diagnostic::new(
-                    "unreadable-file",
+                    Rule::UnreadableFile,
                     path,
                     Pos::UNKNOWN,
                     format!("cannot read: {e}"),
@@ -195,7 +200,7 @@ fn classify(entry: &walkdir::DirEntry) -> Option<Diagnostic> {
     } else {
         return None;
     };
-    Some(Diagnostic::new("unreadable-file", path, Pos::UNKNOWN, message.into()).help(help))
+    Some(Diagnostic::new(Rule::UnreadableFile, path, Pos::UNKNOWN, message.into()).help(help))
 }
 
 /// The id of a runbook: its path below `root` without the extension, `/`-separated.
@@ -246,7 +251,7 @@ pub fn load_config(path: &Path) -> Result<Option<(SourceFile, Config)>, Box<Unlo
     match parse::<Config>(&source) {
         Ok(config) => Ok(Some((source, config))),
         Err(mut d) => {
-            d.rule = "invalid-config";
+            d.rule = Rule::InvalidConfig;
             Err(unloaded(d, Some(source)))
         }
     }

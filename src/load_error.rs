@@ -1,5 +1,7 @@
 //! Turning a YAML/serde error into a diagnostic with a rule id, a place and advice.
 
+use crate::rule::Rule;
+
 use crate::diagnostic::Diagnostic;
 use crate::source::{Pos, SourceFile};
 
@@ -36,21 +38,21 @@ fn clean_message(raw: &str) -> String {
     message
 }
 
-fn classify(message: &str) -> (&'static str, &'static str) {
+fn classify(message: &str) -> (Rule, &'static str) {
     let m = message.to_lowercase();
     if m.contains("unknown field") {
         (
-            "unknown-field",
+            Rule::UnknownField,
             "remove the field or fix its spelling; `opsbook schema` lists every field",
         )
     } else if m.contains("duplicate") {
         (
-            "duplicate-key",
+            Rule::DuplicateKey,
             "a key may appear once per mapping; keep one of them",
         )
     } else if m.contains("missing field") {
         (
-            "missing-field",
+            Rule::MissingField,
             "add the field; `opsbook schema` shows which fields are required",
         )
     } else if m.contains("budget")
@@ -60,7 +62,7 @@ fn classify(message: &str) -> (&'static str, &'static str) {
         || m.contains("nesting")
     {
         (
-            "yaml-limit",
+            Rule::YamlLimit,
             "runbooks do not need deep nesting or many aliases; write the values out",
         )
     } else if m.contains("invalid type")
@@ -74,10 +76,10 @@ fn classify(message: &str) -> (&'static str, &'static str) {
         || m.contains("expected")
     {
         (
-            "wrong-type",
+            Rule::WrongType,
             "check the value against the schema (`opsbook schema`); quote text that YAML reads as a number or boolean",
         )
     } else {
-        ("invalid-yaml", "fix the YAML syntax at this place")
+        (Rule::InvalidYaml, "fix the YAML syntax at this place")
     }
 }

@@ -1,6 +1,8 @@
 //! A streaming pass over the YAML events before deserializing, so that nesting bombs, alias bombs
 //! and extra documents are refused at their exact position, whatever the field they sit in.
 
+use crate::rule::Rule;
+
 use std::collections::HashMap;
 
 use serde_saphyr::granit_parser::{Event, Parser};
@@ -107,7 +109,7 @@ pub fn check(file: &SourceFile) -> Result<(), Diagnostic> {
                 documents += 1;
                 if documents > 1 {
                     let d = Diagnostic::new(
-                        "invalid-yaml",
+                        Rule::InvalidYaml,
                         &file.path,
                         pos,
                         "the file holds more than one YAML document".into(),
@@ -123,7 +125,7 @@ pub fn check(file: &SourceFile) -> Result<(), Diagnostic> {
 
 fn limit(file: &SourceFile, pos: Pos, what: String) -> Diagnostic {
     Diagnostic::new(
-        "yaml-limit",
+        Rule::YamlLimit,
         &file.path,
         pos,
         format!("the document exceeds the loader's limits: {what}"),

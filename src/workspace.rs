@@ -1,5 +1,7 @@
 //! The project: `opsbook.yaml` (optional), its runbooks folder, and everything loaded from them.
 
+use crate::rule::Rule;
+
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostic;
@@ -71,7 +73,7 @@ impl Workspace {
             let help = "run `opsbook init` to create one, set `runbooks:` in opsbook.yaml, or name the files to lint";
             self.diagnostics.push(
                 Diagnostic::new(
-                    "unreadable-file",
+                    Rule::UnreadableFile,
                     path,
                     crate::source::Pos::UNKNOWN,
                     message,
@@ -108,26 +110,35 @@ impl Workspace {
             return;
         };
         for (name, level) in &self.config.lint.rules {
-            if crate::lint::registry::find(name).is_none() {
-                let message = format!("`lint.rules` names unknown rule `{name}`");
-                let help =
-                    "`opsbook explain RULE` documents each rule; see the README for the list";
-                self.diagnostics.push(
-                    Diagnostic::new("invalid-config", &source.path, level.pos, message).help(help),
-                );
-            }
+            let (message, help) = match Rule::find(name) {
+                None => (
+                    format!("`lint.rules` names unknown rule `{name}`"),
+                    "`opsbook explain RULE` documents each rule; see the README for the list"
+                        .to_owned(),
+                ),
+                Some(rule) if rule.is_fixed() && level.value != Level::Error => (
+                    format!("rule `{name}` cannot be set to `{}`", level.value.as_str()),
+                    format!(
+                        "`{name}` is about reading a file: a file it flags cannot be linted or rendered, so hiding it would drop the file silently; remove the line"
+                    ),
+                ),
+                Some(_) => continue,
+            };
+            self.diagnostics.push(
+                Diagnostic::new(Rule::InvalidConfig, &source.path, level.pos, message).help(help),
+            );
         }
     }
 
     pub fn lint_options(&self, today: chrono::NaiveDate) -> LintOptions {
         let levels = self.config.lint.rules.iter().filter_map(|(name, level)| {
-            let rule = crate::lint::registry::find(name)?;
-            Some((rule.name.to_owned(), level.value))
+            let rule = Rule::find(name)?;
+            Some((rule, level.value))
         });
         LintOptions {
             today,
             review_every_days: self.config.review_every_days(),
-            levels: levels.collect::<std::collections::BTreeMap<String, Level>>(),
+            levels: levels.collect::<std::collections::BTreeMap<Rule, Level>>(),
             deny_warnings: self.config.lint.deny_warnings,
         }
     }
@@ -137,7 +148,7 @@ impl Workspace {
         let unreadable = self
             .diagnostics
             .iter()
-            .filter(|d| crate::lint::registry::is_input(d.rule));
+            .filter(|d| d.rule.is_fixed() && d.rule != Rule::InvalidConfig);
         self.runbooks.len() + unreadable.count()
     }
 

@@ -38,7 +38,7 @@ fn a_file_over_the_size_limit_is_refused_without_reading_it() {
     let file = fs::File::create(&big).expect("create");
     file.set_len(50 * 1024 * 1024).expect("50 MB sparse file");
     let (exit, text) = lint_project(dir.path());
-    assert_eq!(exit, 2, "{text}");
+    assert_eq!(exit, 1, "{text}");
     assert!(
         text.contains("runbooks/big.yaml")
             && text.contains("unreadable-file")
@@ -66,7 +66,7 @@ fn links_pipes_and_odd_names_are_reported_not_followed() {
     let odd = rb.join(std::ffi::OsStr::from_bytes(b"caf\xe9.yaml"));
     fs::write(&odd, "title: x\n").expect("odd name");
     let (exit, text) = lint_project(dir.path());
-    assert_eq!(exit, 2, "{text}");
+    assert_eq!(exit, 1, "{text}");
     for name in [
         "loop-a.yaml",
         "loop-b.yaml",
@@ -92,7 +92,7 @@ fn bombs_and_deep_nesting_in_a_project_are_quick_errors() {
         fs::copy(fixtures.join(name), dir.path().join("runbooks").join(name)).expect("copy");
     }
     let (exit, text) = lint_project(dir.path());
-    assert_eq!(exit, 2, "{text}");
+    assert_eq!(exit, 1, "{text}");
     assert!(
         text.contains("runbooks/yaml-limit-bomb.yaml:")
             && text.contains("runbooks/yaml-limit-deep.yaml:1:"),

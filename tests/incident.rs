@@ -115,7 +115,7 @@ fn an_open_record_with_gaps_gets_warnings_only() {
 #[test]
 fn each_incident_rule_fires_on_its_fixture() {
     let rules = [
-        ("incident-front-matter", 2),
+        ("incident-front-matter", 1),
         ("unknown-severity", 1),
         ("unknown-runbook", 1),
         ("unknown-status", 1),

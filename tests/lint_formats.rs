@@ -15,7 +15,7 @@ fn lint(format: &str) -> String {
     let mut args = vec!["lint", "--format", format];
     args.extend(FILES);
     let output = opsbook(&fixtures(), &args);
-    assert_eq!(code(&output), 2, "an invalid YAML file makes it exit 2");
+    assert_eq!(code(&output), 1, "an invalid YAML file is a finding: exit 1");
     stdout(&output)
 }
 

@@ -1,6 +1,6 @@
 //! `opsbook explain RULE`: a rule's documentation.
 
-use opsbook::lint::registry;
+use opsbook::rule::Rule;
 
 use super::{CliResult, Outcome};
 
@@ -12,18 +12,18 @@ pub struct Args {
 
 pub fn run(args: Args) -> CliResult {
     if args.rule == "all" {
-        for r in registry::RULES {
+        for r in Rule::ALL {
             println!(
                 "{} {:<24} {:<7} {}",
-                r.code,
-                r.name,
-                r.default.as_str(),
-                r.doc.lines().next().unwrap_or("")
+                r.code(),
+                r.name(),
+                r.default_severity().as_str(),
+                r.summary()
             );
         }
         return Ok(Outcome::Ok);
     }
-    let rule = registry::find(&args.rule).ok_or_else(|| {
+    let rule = Rule::find(&args.rule).ok_or_else(|| {
         format!(
             "no rule named `{}`; `opsbook explain all` lists them",
             args.rule
@@ -31,10 +31,10 @@ pub fn run(args: Args) -> CliResult {
     })?;
     println!(
         "{} ({}), default level: {}\n\n{}",
-        rule.name,
-        rule.code,
-        rule.default.as_str(),
-        rule.doc
+        rule.name(),
+        rule.code(),
+        rule.default_severity().as_str(),
+        rule.doc()
     );
     Ok(Outcome::Ok)
 }

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use clap::ValueEnum;
 use opsbook::diagnostic::Diagnostic;
-use opsbook::lint::registry;
 use opsbook::report::{self, Format, LintReport};
+use opsbook::rule::Rule;
 use opsbook::source::SourceFile;
 use opsbook::workspace::Workspace;
 
@@ -79,12 +79,13 @@ pub fn print<'a>(
         .map_err(|e| format!("cannot write the report: {e}"))
 }
 
-/// 2 when a file could not be read as a runbook, 1 for other errors, 0 otherwise.
+/// 2 when `opsbook.yaml` is invalid (opsbook cannot do its job), 1 for any other error in the
+/// user's files (invalid YAML included), 0 otherwise.
 pub fn outcome(diagnostics: &[Diagnostic]) -> Outcome {
     let errors = diagnostics.iter().filter(|d| d.is_error());
     let mut outcome = Outcome::Ok;
     for d in errors {
-        if registry::is_input(d.rule) {
+        if d.rule == Rule::InvalidConfig {
             return Outcome::InputError;
         }
         outcome = Outcome::Findings;

@@ -1,6 +1,8 @@
 //! `opsbook incident lint`: is this record valid, and complete for its status? Completeness
 //! findings are warnings while an incident is open and errors once it is resolved.
 
+use crate::rule::Rule;
+
 use chrono::{DateTime, FixedOffset};
 
 /// A parsed timestamp and where it was written.
@@ -19,13 +21,13 @@ struct Lint<'a> {
 }
 
 impl Lint<'_> {
-    fn error(&mut self, rule: &'static str, pos: Pos, message: String, help: &str) {
+    fn error(&mut self, rule: Rule, pos: Pos, message: String, help: &str) {
         self.out
             .push(Diagnostic::new(rule, &self.file.path, pos, message).help(help));
     }
 
     /// A completeness finding: an error once resolved, a warning before.
-    fn gap(&mut self, rule: &'static str, pos: Pos, message: String, help: &str) {
+    fn gap(&mut self, rule: Rule, pos: Pos, message: String, help: &str) {
         let mut d = Diagnostic::new(rule, &self.file.path, pos, message).help(help);
         d.severity = if self.resolved {
             Severity::Error
@@ -58,14 +60,14 @@ fn fields(l: &mut Lint, record: &Record, runbooks: &[LoadedRunbook]) {
     match &f.status {
         Some(s) if !matches!(s.value.as_str(), "open" | "mitigated" | "resolved") => {
             l.error(
-                "unknown-status",
+                Rule::UnknownStatus,
                 s.pos,
                 format!("status `{}` is not open, mitigated or resolved", s.value),
                 "write `status: open`, `mitigated` or `resolved`",
             );
         }
         None => l.error(
-            "incident-front-matter",
+            Rule::IncidentFrontMatter,
             Pos::new(1, 1),
             "the record has no `status`".into(),
             "add `status: open`",
@@ -75,14 +77,14 @@ fn fields(l: &mut Lint, record: &Record, runbooks: &[LoadedRunbook]) {
     match &f.severity {
         Some(s) if !crate::model::Severity::ALL.contains(&s.value.as_str()) => {
             l.error(
-                "unknown-severity",
+                Rule::UnknownSeverity,
                 s.pos,
                 format!("severity `{}` is not sev1, sev2, sev3 or sev4", s.value),
                 "sev1 is the worst",
             );
         }
         None => l.error(
-            "unknown-severity",
+            Rule::UnknownSeverity,
             Pos::new(1, 1),
             "the record has no `severity`".into(),
             "add `severity: sev2`",
@@ -91,7 +93,7 @@ fn fields(l: &mut Lint, record: &Record, runbooks: &[LoadedRunbook]) {
     }
     let Some(rb_id) = &f.runbook else {
         return l.error(
-            "unknown-runbook",
+            Rule::UnknownRunbook,
             Pos::new(1, 1),
             "the record names no `runbook`".into(),
             "add `runbook: <id>`",
@@ -100,7 +102,7 @@ fn fields(l: &mut Lint, record: &Record, runbooks: &[LoadedRunbook]) {
     let Some(rb) = runbooks.iter().find(|r| r.id == rb_id.value) else {
         let message = format!("runbook `{}` does not exist", rb_id.value);
         return l.error(
-            "unknown-runbook",
+            Rule::UnknownRunbook,
             rb_id.pos,
             message,
             "use a runbook id: its path below the runbooks folder, without `.yaml`",
@@ -115,7 +117,7 @@ fn fields(l: &mut Lint, record: &Record, runbooks: &[LoadedRunbook]) {
                 .any(|m| m.id.value == fm.value) =>
         {
             l.error(
-                "unknown-runbook",
+                Rule::UnknownRunbook,
                 fm.pos,
                 format!(
                     "runbook `{}` has no failure mode `{}`",
@@ -125,7 +127,7 @@ fn fields(l: &mut Lint, record: &Record, runbooks: &[LoadedRunbook]) {
             );
         }
         None => l.error(
-            "unknown-runbook",
+            Rule::UnknownRunbook,
             rb_id.pos,
             "the record names no `failure_mode`".into(),
             "add `failure_mode: <id>`",
@@ -144,7 +146,7 @@ fn timestamp(
         Ok(t) => Some((t, value.pos)),
         Err(_) => {
             l.error(
-                "invalid-timestamp",
+                Rule::InvalidTimestamp,
                 value.pos,
                 format!("`{name}: {}` is not an RFC 3339 timestamp", value.value),
                 "write it like `2026-11-26T08:15:00Z`",
@@ -168,7 +170,7 @@ fn timestamps(l: &mut Lint, record: &Record) {
         .collect();
     if parsed[0].1.is_none() && f.started_at.is_none() {
         l.error(
-            "invalid-timestamp",
+            Rule::InvalidTimestamp,
             Pos::new(1, 1),
             "the record has no `started_at`".into(),
             "add `started_at: 2026-11-26T08:15:00Z`",
@@ -181,7 +183,7 @@ fn timestamps(l: &mut Lint, record: &Record) {
             && *time < earlier
         {
             l.error(
-                "timestamps-out-of-order",
+                Rule::TimestampsOutOfOrder,
                 *pos,
                 format!("`{name}` is before `{before}`"),
                 "it must hold that started ≤ detected ≤ mitigated ≤ resolved",
@@ -192,7 +194,7 @@ fn timestamps(l: &mut Lint, record: &Record) {
     if l.resolved && parsed[3].1.is_none() {
         let pos = f.status.as_ref().map_or(Pos::new(1, 1), |s| s.pos);
         l.error(
-            "resolved-without-time",
+            Rule::ResolvedWithoutTime,
             pos,
             "`status: resolved` without `resolved_at`".into(),
             "add `resolved_at:` with the time service was restored",
@@ -203,7 +205,7 @@ fn timestamps(l: &mut Lint, record: &Record) {
 fn answers(l: &mut Lint, record: &Record) {
     for answer in record.answers.iter().filter(|a| !a.is_answered()) {
         l.gap(
-            "unanswered-question",
+            Rule::UnansweredQuestion,
             Pos::new(answer.line, 1),
             format!("postmortem question `{}` has no answer", answer.question),
             "write the answer under the heading, in place of the placeholder",
@@ -229,7 +231,7 @@ fn action_items(l: &mut Lint, record: &Record) {
                     .trim_start_matches("a ")
             );
             l.gap(
-                "incomplete-action-item",
+                Rule::IncompleteActionItem,
                 Pos::new(row.line, 1),
                 message,
                 "every action item needs an owner and a due date (YYYY-MM-DD)",
@@ -251,7 +253,7 @@ fn timeline(l: &mut Lint, record: &Record) {
             .find(|(s, _)| s == "Timeline")
             .map_or(1, |(_, l)| *l);
         l.gap(
-            "incomplete-timeline",
+            Rule::IncompleteTimeline,
             Pos::new(line, 1),
             "the timeline needs at least a start and an end entry".into(),
             "add a row for when service was restored",

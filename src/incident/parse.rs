@@ -1,6 +1,8 @@
 //! Reading a filled-in incident record: YAML front matter with positions, and the Markdown
 //! sections the lint looks at (postmortem answers, timeline rows, action items).
 
+use crate::rule::Rule;
+
 use serde::Deserialize;
 
 use crate::diagnostic::Diagnostic;
@@ -54,7 +56,7 @@ pub struct Record {
 pub fn parse(file: &SourceFile) -> Result<Record, Diagnostic> {
     let (front_text, body_start) = split_front_matter(&file.text).ok_or_else(|| {
         Diagnostic::new(
-            "incident-front-matter",
+            Rule::IncidentFrontMatter,
             &file.path,
             Pos::new(1, 1),
             "the record has no YAML front matter".into(),
@@ -64,7 +66,7 @@ pub fn parse(file: &SourceFile) -> Result<Record, Diagnostic> {
     // Parse the front matter on its own, padded with blank lines so positions match the file.
     let padded = SourceFile::new(&file.path, format!("\n{front_text}"));
     let front: FrontMatter = crate::load::parse(&padded).map_err(|mut d| {
-        d.rule = "incident-front-matter";
+        d.rule = Rule::IncidentFrontMatter;
         d
     })?;
     let mut record = Record {

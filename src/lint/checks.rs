@@ -1,12 +1,14 @@
 //! Check rules: every check says what healthy looks like, and every curl line is one we can run
 //! safely, against a target, without a secret written in it.
 
+use crate::rule::Rule;
+
 use super::{Ctx, pos_in_scalar};
 use crate::check::curl::{self, CurlCommand};
 use crate::model::{Check, Sp};
 use crate::source::Pos;
 
-type Finding = (&'static str, Pos, String, String);
+type Finding = (Rule, Pos, String, String);
 
 pub fn checks(ctx: &mut Ctx) {
     let found: Vec<Finding> = ctx
@@ -29,7 +31,7 @@ fn check_findings(ctx: &Ctx, check: &Check) -> Vec<Finding> {
     if check.expect.as_ref().is_none_or(|e| e.is_empty()) {
         let pos = check.id.as_ref().map_or(check.curl.pos, |i| i.pos);
         out.push((
-            "check-without-expect",
+            Rule::CheckWithoutExpect,
             pos,
             format!("{name} has no `expect`"),
             "say what a healthy answer looks like: `expect: { status: 200 }`".to_owned(),
@@ -38,7 +40,7 @@ fn check_findings(ctx: &Ctx, check: &Check) -> Vec<Finding> {
     match curl::parse(&check.curl) {
         Err(e) => {
             let pos = pos_in_scalar(ctx.source(), &check.curl, e.offset);
-            out.push(("invalid-curl", pos, e.message, e.help));
+            out.push((Rule::InvalidCurl, pos, e.message, e.help));
         }
         Ok(command) => out.extend(command_findings(ctx, &check.curl, &command)),
     }
@@ -58,7 +60,7 @@ fn command_findings(ctx: &Ctx, line: &Sp<String>, command: &CurlCommand) -> Vec<
             .next()
             .unwrap_or("");
         out.push((
-            "hardcoded-target",
+            Rule::HardcodedTarget,
             at(host),
             format!("the URL names host `{host}` literally"),
             "write `{{ target }}/path` so the check runs against every target".to_owned(),
@@ -67,7 +69,7 @@ fn command_findings(ctx: &Ctx, line: &Sp<String>, command: &CurlCommand) -> Vec<
     for (header, value) in &command.headers {
         if is_secret_header(header) && is_literal(value) {
             out.push((
-                "literal-secret",
+                Rule::LiteralSecret,
                 at(value),
                 format!("header `{header}` holds a literal secret"),
                 format!("read it from the environment: `{header}: $TOKEN`"),
@@ -81,7 +83,7 @@ fn command_findings(ctx: &Ctx, line: &Sp<String>, command: &CurlCommand) -> Vec<
         .map(|(_, p)| p);
     if let Some(password) = password.filter(|p| is_literal(p)) {
         out.push((
-            "literal-secret",
+            Rule::LiteralSecret,
             at(password),
             "`-u` holds a literal password".into(),
             "write `-u user:$PASSWORD`".into(),
@@ -89,7 +91,7 @@ fn command_findings(ctx: &Ctx, line: &Sp<String>, command: &CurlCommand) -> Vec<
     }
     if command.insecure {
         out.push((
-            "insecure-tls",
+            Rule::InsecureTls,
             at("-k"),
             "the check turns off TLS verification (`-k`)".into(),
             "fix the certificate; `-k` only takes effect with `opsbook check --insecure`".into(),

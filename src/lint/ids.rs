@@ -1,5 +1,7 @@
 //! Id rules: ids become URLs and file names, so each must be valid and name one thing.
 
+use crate::rule::Rule;
+
 use std::collections::BTreeMap;
 
 use super::Ctx;
@@ -24,7 +26,7 @@ pub fn invalid_ids(ctx: &mut Ctx) {
     if runbook_id.is_empty() || !runbook_id.split('/').all(is_valid_id) {
         let message = format!("runbook id `{runbook_id}` (from the file's path) is not a valid id");
         ctx.report(
-            "invalid-id",
+            Rule::InvalidId,
             Pos::UNKNOWN,
             message,
             "rename the file and its folders: lowercase letters, digits and `-`",
@@ -37,7 +39,7 @@ pub fn invalid_ids(ctx: &mut Ctx) {
     for id in ids {
         if !is_valid_id(&id) {
             ctx.report(
-                "invalid-id",
+                Rule::InvalidId,
                 id.pos,
                 format!("id `{}` is not a valid id", id.value),
                 ID_HELP,
@@ -85,7 +87,7 @@ pub fn duplicate_ids_in_file(ctx: &mut Ctx) {
             id.value, first.line
         );
         ctx.report(
-            "duplicate-id",
+            Rule::DuplicateId,
             id.pos,
             message,
             "ids become URLs; rename one of them",
@@ -107,8 +109,13 @@ pub fn colliding_runbook_ids(runbooks: &[LoadedRunbook]) -> Vec<Diagnostic> {
                 first.source.display()
             );
             out.push(
-                Diagnostic::new("duplicate-id", &loaded.source.path, Pos::UNKNOWN, message)
-                    .help("two files would become the same page; rename or merge one"),
+                Diagnostic::new(
+                    Rule::DuplicateId,
+                    &loaded.source.path,
+                    Pos::UNKNOWN,
+                    message,
+                )
+                .help("two files would become the same page; rename or merge one"),
             );
         } else {
             seen.insert(key, loaded);

@@ -1,7 +1,5 @@
 //! The lint pass: rules over loaded runbooks, then the configured levels.
 
-pub mod registry;
-
 mod checks;
 mod ids;
 mod refs;
@@ -17,6 +15,7 @@ use chrono::NaiveDate;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::LoadedRunbook;
 use crate::model::{Level, Sp};
+use crate::rule::Rule;
 use crate::source::{Pos, SourceFile};
 
 /// What the rules need to know beyond the runbook itself.
@@ -25,7 +24,7 @@ pub struct LintOptions {
     pub today: NaiveDate,
     pub review_every_days: u32,
     /// Per-rule levels by rule name, from `opsbook.yaml`.
-    pub levels: BTreeMap<String, Level>,
+    pub levels: BTreeMap<Rule, Level>,
     pub deny_warnings: bool,
 }
 
@@ -37,13 +36,7 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    pub fn report(
-        &mut self,
-        rule: &'static str,
-        pos: Pos,
-        message: String,
-        help: impl Into<String>,
-    ) {
+    pub fn report(&mut self, rule: Rule, pos: Pos, message: String, help: impl Into<String>) {
         let diagnostic = Diagnostic::new(rule, &self.loaded.source.path, pos, message).help(help);
         self.out.push(diagnostic);
     }
@@ -92,9 +85,10 @@ pub fn apply_levels(diagnostics: Vec<Diagnostic>, options: &LintOptions) -> Vec<
     let mut kept: Vec<Diagnostic> = diagnostics
         .into_iter()
         .filter_map(|mut d| {
-            match options.levels.get(d.rule) {
+            match options.levels.get(&d.rule) {
+                _ if d.rule.is_fixed() => {}
                 Some(Level::Off) => return None,
-                Some(Level::Warn) if !registry::is_input(d.rule) => d.severity = Severity::Warning,
+                Some(Level::Warn) => d.severity = Severity::Warning,
                 Some(Level::Error) => d.severity = Severity::Error,
                 _ => {}
             }

@@ -1,5 +1,7 @@
 //! Reference rules: check ids that exist, placeholders that some target defines.
 
+use crate::rule::Rule;
+
 use super::{Ctx, did_you_mean};
 use crate::check::curl::placeholders;
 use crate::model::{Check, CheckRef, HeaderExpect};
@@ -36,7 +38,7 @@ pub fn unknown_checks(ctx: &mut Ctx) {
         .collect();
     for (pos, message) in found {
         ctx.report(
-            "unknown-check",
+            Rule::UnknownCheck,
             pos,
             message,
             "define it under `checks:` or fix the id",
@@ -44,7 +46,7 @@ pub fn unknown_checks(ctx: &mut Ctx) {
     }
     for pos in missing_ids {
         ctx.report(
-            "missing-field",
+            Rule::MissingField,
             pos,
             "a check under `checks:` has no `id`".into(),
             "give it an id so failure modes can refer to it",
@@ -129,7 +131,7 @@ pub fn undefined_placeholders(ctx: &mut Ctx) {
     if has_checks && rb.targets.is_empty() {
         let pos = rb.checks.first().map_or(Pos::new(1, 1), |c| c.curl.pos);
         ctx.report(
-            "no-targets",
+            Rule::NoTargets,
             pos,
             "the runbook has checks but no `targets`".into(),
             "add one: `targets: { local: http://127.0.0.1:3000 }`",
@@ -142,6 +144,6 @@ pub fn undefined_placeholders(ctx: &mut Ctx) {
         .flat_map(|c| placeholders_in_check(ctx, c, &defined))
         .collect();
     for (pos, message, help) in found {
-        ctx.report("undefined-placeholder", pos, message, help);
+        ctx.report(Rule::UndefinedPlaceholder, pos, message, help);
     }
 }

@@ -1,5 +1,7 @@
 //! Shape rules: dates and staleness, the loop's sections, risk discipline, safe links.
 
+use crate::rule::Rule;
+
 use chrono::NaiveDate;
 
 use super::Ctx;
@@ -21,7 +23,7 @@ pub fn invalid_date(ctx: &mut Ctx) {
             date.value
         );
         ctx.report(
-            "invalid-date",
+            Rule::InvalidDate,
             date.pos,
             message,
             "write the date of the last review, for example `2026-10-01`",
@@ -43,7 +45,7 @@ pub fn stale_review(ctx: &mut Ctx) {
         let pos = rb.last_reviewed.pos;
         let message = format!("last reviewed {age} days ago, over the {limit}-day review period");
         ctx.report(
-            "stale-review",
+            Rule::StaleReview,
             pos,
             message,
             "review the runbook against the service as it is today, then update `last_reviewed`",
@@ -57,13 +59,13 @@ pub fn failure_mode_shape(ctx: &mut Ctx) {
         let id = &fm.id.value;
         match fm.hypotheses.len() {
             0 => found.push((
-                "no-hypotheses",
+                Rule::NoHypotheses,
                 fm.id.pos,
                 format!("failure mode `{id}` has no hypotheses"),
                 "write the 2 to 3 likeliest causes, each with how to verify it",
             )),
             n if n > 3 => found.push((
-                "too-many-hypotheses",
+                Rule::TooManyHypotheses,
                 fm.hypotheses[3].pos,
                 format!("failure mode `{id}` has {n} hypotheses"),
                 "pick 2 to 3 likely causes, not 20: keep the likeliest",
@@ -72,7 +74,7 @@ pub fn failure_mode_shape(ctx: &mut Ctx) {
         }
         if fm.checks.is_empty() {
             found.push((
-                "no-checks",
+                Rule::NoChecks,
                 fm.id.pos,
                 format!("failure mode `{id}` has no checks"),
                 "list the quick checks for it: `checks: [healthz, readyz]`",
@@ -102,12 +104,12 @@ pub fn actions(ctx: &mut Ctx) {
                         "high-risk action `{id}` has no {}",
                         missing.join(" and no ")
                     );
-                    found.push(("high-risk-without-plan", action.risk.pos, message, "say what you believe (`hypothesis`) and how you will know it worked (`verification`)"));
+                    found.push((Rule::HighRiskWithoutPlan, action.risk.pos, message, "say what you believe (`hypothesis`) and how you will know it worked (`verification`)"));
                 }
             }
             if action.confirm.is_empty() {
                 found.push((
-                    "action-without-confirm",
+                    Rule::ActionWithoutConfirm,
                     action.id.pos,
                     format!("action `{id}` has no `confirm` checks"),
                     "list the checks that show recovery: `confirm: [healthz]`",
@@ -156,7 +158,7 @@ pub fn links(ctx: &mut Ctx) {
             url.value
         );
         ctx.report(
-            "unsafe-link",
+            Rule::UnsafeLink,
             url.pos,
             message,
             "link to a web page: `https://…`",

@@ -45,6 +45,16 @@ pub enum Level {
     Off,
 }
 
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warn => "warn",
+            Level::Off => "off",
+        }
+    }
+}
+
 impl Config {
     pub fn title(&self) -> &str {
         self.title.as_deref().unwrap_or("On-call book")

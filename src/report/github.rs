@@ -21,7 +21,7 @@ pub fn write(report: &LintReport, out: &mut dyn Write) -> io::Result<()> {
             out,
             "::{kind} file={},line={line},col={col},title={}::{}",
             property(&display_path(&d.file)),
-            property(d.rule),
+            property(d.rule.name()),
             data(&message)
         )?;
     }

@@ -21,7 +21,7 @@ pub fn write(report: &LintReport, out: &mut dyn Write) -> io::Result<()> {
                 "file": display_path(&d.file),
                 "line": line,
                 "column": column,
-                "rule": d.rule,
+                "rule": d.rule.name(),
                 "severity": d.severity.as_str(),
                 "message": d.message,
                 "help": d.help,

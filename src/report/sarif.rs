@@ -6,25 +6,26 @@ use serde_json::json;
 
 use super::{LintReport, line_col};
 use crate::diagnostic::Severity;
-use crate::lint::registry;
+use crate::rule::Rule;
 use crate::source::display_path;
 
 pub fn write(report: &LintReport, out: &mut dyn Write) -> io::Result<()> {
     // Only the rules that fired: the log stays small and its rule table stable.
-    let fired: Vec<&registry::Rule> = registry::RULES
+    let fired: Vec<Rule> = Rule::ALL
         .iter()
-        .filter(|r| report.diagnostics.iter().any(|d| d.rule == r.name))
+        .copied()
+        .filter(|r| report.diagnostics.iter().any(|d| d.rule == *r))
         .collect();
     let rules: Vec<_> = fired
         .iter()
         .map(|r| {
             json!({
-                "id": r.name,
-                "name": r.name,
-                "shortDescription": { "text": r.doc.lines().next().unwrap_or(r.name) },
-                "fullDescription": { "text": r.doc },
-                "defaultConfiguration": { "level": sarif_level(r.default) },
-                "properties": { "code": r.code },
+                "id": r.name(),
+                "name": r.name(),
+                "shortDescription": { "text": r.summary() },
+                "fullDescription": { "text": r.doc() },
+                "defaultConfiguration": { "level": sarif_level(r.default_severity()) },
+                "properties": { "code": r.code() },
             })
         })
         .collect();
@@ -33,16 +34,14 @@ pub fn write(report: &LintReport, out: &mut dyn Write) -> io::Result<()> {
         .iter()
         .map(|d| {
             let (line, column) = line_col(d.pos);
-            let index = registry::RULES
-                .iter()
-                .position(|r| r.name == d.rule)
-                .unwrap_or(0);
+            // The index into the rule list of this log, which holds only the rules that fired.
+            let index = fired.iter().position(|r| *r == d.rule).unwrap_or(0);
             let text = match &d.help {
                 Some(help) => format!("{} (help: {help})", d.message),
                 None => d.message.clone(),
             };
             json!({
-                "ruleId": d.rule,
+                "ruleId": d.rule.name(),
                 "ruleIndex": index,
                 "level": sarif_level(d.severity),
                 "message": { "text": text },

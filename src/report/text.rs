@@ -27,7 +27,7 @@ fn render(renderer: &Renderer, d: &Diagnostic, source: Option<&SourceFile>) -> S
         Severity::Warning => Level::WARNING,
     };
     let path = display_path(&d.file);
-    let title = level().primary_title(d.message.as_str()).id(d.rule);
+    let title = level().primary_title(d.message.as_str()).id(d.rule.name());
     let group = match source.filter(|s| d.pos.is_known() && s.line(d.pos.line).is_some()) {
         Some(source) => {
             let (start, end) = line_span(source, d);

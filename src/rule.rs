@@ -1,0 +1,147 @@
+//! The rule registry: every rule of opsbook (runbooks, `opsbook.yaml`, incident records) in one
+//! table, each with its code, kebab-case name, default level, scope and documentation.
+//!
+//! `opsbook explain`, the README's rule table, the SARIF rule list and `opsbook.yaml`'s per-rule
+//! levels all read this table; a diagnostic carries a [`Rule`] value, never a string.
+
+use crate::diagnostic::Severity;
+
+/// What a rule looks at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    Runbook,
+    Config,
+    Incident,
+}
+
+const E: Severity = Severity::Error;
+const W: Severity = Severity::Warning;
+
+macro_rules! rules {
+    ($( $variant:ident $code:literal $name:literal $level:ident $scope:ident $fixed:literal $doc:literal ),* $(,)?) => {
+        /// A lint rule.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Rule { $( $variant ),* }
+
+        impl Rule {
+            /// Every rule, in code order.
+            pub const ALL: &'static [Rule] = &[ $( Rule::$variant ),* ];
+
+            /// `OB012`.
+            pub fn code(self) -> &'static str {
+                match self { $( Rule::$variant => $code ),* }
+            }
+
+            /// `unknown-check`: what users write in `opsbook.yaml` and see in output.
+            pub fn name(self) -> &'static str {
+                match self { $( Rule::$variant => $name ),* }
+            }
+
+            pub fn default_severity(self) -> Severity {
+                match self { $( Rule::$variant => $level ),* }
+            }
+
+            pub fn scope(self) -> Scope {
+                match self { $( Rule::$variant => Scope::$scope ),* }
+            }
+
+            /// Rules about reading a file and its structure: their level cannot be changed,
+            /// because a file that cannot be read would otherwise vanish from the site silently.
+            pub fn is_fixed(self) -> bool {
+                match self { $( Rule::$variant => $fixed ),* }
+            }
+
+            /// The user documentation: a first line, then why and how to fix it.
+            pub fn doc(self) -> &'static str {
+                match self { $( Rule::$variant => $doc ),* }
+            }
+        }
+    };
+}
+
+rules! {
+    InvalidYaml "OB001" "invalid-yaml" E Runbook true "The file is not valid YAML: a tab in the indentation, an unterminated quote, a stray character, or more than one document.\n\nFix the syntax at the place shown. YAML indents with spaces only; a runbook is one document, so remove any `---` separating a second one.",
+    UnknownField "OB002" "unknown-field" E Runbook true "A field the runbook schema does not have, usually a misspelling (`sympotms`).\n\nUnknown fields are rejected rather than ignored, so a typo never hides a section from the site. `opsbook schema` lists every field.",
+    DuplicateKey "OB003" "duplicate-key" E Runbook true "The same key appears twice in one mapping (also inside `headers`).\n\nMost YAML tools silently keep the last one; opsbook refuses, because one of the two was meant and the other is lost. Keep one.",
+    WrongType "OB004" "wrong-type" E Runbook true "A value of the wrong type: a list where text is expected, a word where a number is expected, an unknown severity or risk.\n\nQuote text that YAML would read as something else, and check the value against `opsbook schema`.",
+    MissingField "OB005" "missing-field" E Runbook true "A required field is missing. Every runbook needs `title`, `service`, `owner` and `last_reviewed`; every failure mode needs `id`, `title` and `severity`; every check needs `curl`; every action needs `id`, `title` and `risk`.",
+    InvalidDate "OB006" "invalid-date" E Runbook false "`last_reviewed` is not a real calendar date written `YYYY-MM-DD`.\n\nWrite the date of the last review, for example `2026-10-01`.",
+    YamlLimit "OB007" "yaml-limit" E Runbook true "The file breaks one of the loader's limits: nesting deeper than 64 levels, aliases that expand the document past 100,000 nodes, or a single document over the size limit.\n\nThese limits stop alias bombs and absurd nesting from hanging CI. A real runbook never needs them: write the values out.",
+    UnreadableFile "OB008" "unreadable-file" E Runbook true "A file in the runbooks folder cannot be read as a runbook: it is too large, a symbolic link (opsbook never follows links), a pipe or device, unreadable, or its name is not UTF-8.\n\nKeep runbooks as regular UTF-8-named files, copied rather than linked.",
+    InvalidUtf8 "OB009" "invalid-utf8" E Runbook true "The file is not valid UTF-8. The position shown is the first byte that is not.\n\nSave the file as UTF-8.",
+    InvalidId "OB010" "invalid-id" E Runbook false "An id that cannot become a URL or a file name. Runbook ids come from their paths; every path segment and every `id` in a file matches `^[a-z0-9][a-z0-9-]*$`.\n\nRename the file or the id using lowercase letters, digits and `-`.",
+    DuplicateId "OB011" "duplicate-id" E Runbook false "Two things share an id: two checks, two failure modes, two actions of one failure mode, or two runbooks whose ids differ only in case.\n\nIds become URLs that alerts link to; each must name one thing. Rename one of them.",
+    UnknownCheck "OB012" "unknown-check" E Runbook false "A failure mode, hypothesis or action refers to a check id that is not defined under `checks:`.\n\nFix the spelling (a suggestion is given when one is close) or define the check.",
+    CheckWithoutExpect "OB013" "check-without-expect" E Runbook false "A check has no `expect`, so running it proves nothing.\n\nSay what a healthy answer looks like: `expect: { status: 200 }` at least.",
+    InvalidCurl "OB014" "invalid-curl" E Runbook false "A `curl` line opsbook cannot run: a shell operator (`;`, `|`, `&&`, `$(…)`, backticks, redirects), an unsupported or dangerous flag (`-o` to a file, `-K`, `-d @file`, `-T`, `--unix-socket`), a `file://` URL, an unterminated quote, no URL, or more than one URL.\n\nopsbook runs checks itself, never through a shell. Keep one plain request and describe the expected response under `expect`.",
+    UndefinedPlaceholder "OB015" "undefined-placeholder" E Runbook false "A `{{ name }}` placeholder that no target defines. `{{ target }}` and `{{ request_id }}` always exist when the runbook has targets; any other name must be a `vars` entry of every target.\n\nAdd the var to each target, or fix the spelling.",
+    HardcodedTarget "OB016" "hardcoded-target" W Runbook false "A `curl` line names a host literally instead of `{{ target }}`.\n\nThe same check must run against local, staging and production; `opsbook check` refuses hosts that are not in `targets`. Write `{{ target }}/path`.",
+    LiteralSecret "OB017" "literal-secret" E Runbook false "A secret written literally in a check: an `Authorization`, `Cookie`, API key or token header, or a `-u user:password`, whose value is not an environment variable.\n\nRunbooks are read by many and land in git. Write `$TOKEN` (or `${TOKEN}`); opsbook reads it from the environment and never prints its value.",
+    HighRiskWithoutPlan "OB018" "high-risk-without-plan" E Runbook false "A `risk: high` action without a `hypothesis` or a `verification`.\n\nHigh-risk actions (a manual schema change, a dramatic timeout increase, restarting everything at once) can make an incident worse. Say what you believe and how you will know within minutes whether you were right.",
+    ActionWithoutConfirm "OB019" "action-without-confirm" E Runbook false "An action without `confirm` checks.\n\nEvery action ends by confirming recovery. List the checks that show it worked: `confirm: [healthz, hello]`.",
+    NoHypotheses "OB020" "no-hypotheses" E Runbook false "A failure mode without hypotheses.\n\nThe responder's loop is: observe, pick 2 to 3 likely causes, verify. Write the likely causes and how to verify each.",
+    TooManyHypotheses "OB021" "too-many-hypotheses" W Runbook false "A failure mode with more than 3 hypotheses.\n\nPick 2 to 3 likely causes, not 20: a long list slows the responder down. Keep the likeliest.",
+    NoChecks "OB022" "no-checks" E Runbook false "A failure mode without `checks`.\n\nGive the quick checks that answer the first questions: is it up, is it ready, does a request succeed?",
+    UnsafeLink "OB023" "unsafe-link" E Runbook false "A link whose URL scheme is not `http`, `https` or `mailto`, and that is not relative (for example `javascript:` or `file:`).\n\nLinks are shown to responders; use a web address.",
+    StaleReview "OB024" "stale-review" W Runbook false "`last_reviewed` is older than the review period (`review_every_days` of the runbook, or of `opsbook.yaml`, 90 days by default).\n\nRead the runbook against the service as it is today, then update `last_reviewed`.",
+    InsecureTls "OB025" "insecure-tls" W Runbook false "A check uses `-k`/`--insecure`. opsbook always verifies TLS and honours `-k` only when `opsbook check --insecure` is given.\n\nFix the certificate, or drop `-k`.",
+    NoTargets "OB026" "no-targets" E Runbook false "The runbook has checks but no `targets`, so `{{ target }}` means nothing.\n\nAdd at least one target: `targets: { local: http://127.0.0.1:3000 }`.",
+    InvalidConfig "OB027" "invalid-config" E Config true "`opsbook.yaml` is not valid: an unknown field, an unknown rule name under `lint.rules`, or a value of the wrong type.\n\nFix it at the place shown.",
+    IncidentFrontMatter "OB028" "incident-front-matter" E Incident true "An incident record without valid YAML front matter (`---` … `---` at the top), or with an unknown field in it.\n\n`opsbook incident new` writes a correct one; compare with it.",
+    UnknownSeverity "OB029" "unknown-severity" E Incident false "An incident `severity` that is not `sev1`, `sev2`, `sev3` or `sev4`.",
+    UnknownRunbook "OB030" "unknown-runbook" E Incident false "An incident names a `runbook` or `failure_mode` that does not exist.\n\nUse the ids from the site's URLs: `runbook: api`, `failure_mode: increased-latency`.",
+    InvalidTimestamp "OB031" "invalid-timestamp" E Incident false "An incident timestamp that is not RFC 3339 (`2026-11-26T08:15:00Z`).",
+    TimestampsOutOfOrder "OB032" "timestamps-out-of-order" E Incident false "Incident timestamps out of order: it must hold that started ≤ detected ≤ mitigated ≤ resolved.",
+    ResolvedWithoutTime "OB033" "resolved-without-time" E Incident false "`status: resolved` without `resolved_at`.",
+    UnansweredQuestion "OB034" "unanswered-question" W Incident false "A postmortem question without an answer (the template's placeholder is not an answer). A warning while the incident is open, an error once it is resolved.",
+    IncompleteActionItem "OB035" "incomplete-action-item" W Incident false "An action item without an owner or a due date. A warning while the incident is open, an error once it is resolved.",
+    IncompleteTimeline "OB036" "incomplete-timeline" W Incident false "A resolved incident whose timeline lacks a start and an end entry (at least two rows). A warning before it is resolved.",
+    UnknownStatus "OB037" "unknown-status" E Incident false "An incident `status` that is not `open`, `mitigated` or `resolved`.",
+    VarInSingleQuotes "OB038" "var-in-single-quotes" W Runbook false "A `$VAR` inside single quotes in a `curl` line. A shell does not expand variables inside single quotes, and neither does opsbook: the request carries the literal text `$VAR`, and the command copied from the page does the same.\n\nIf the value should come from the environment, use double quotes: `-H \"Authorization: Bearer $TOKEN\"`. If a literal `$` is meant, keep the single quotes and turn this rule off for the runbook's project.",
+    InvalidExpect "OB039" "invalid-expect" E Runbook false "An `expect` that can never be checked: a `matches` regex that does not compile, a JSON pointer that does not start with `/`, or a status class that is not `1xx`..`5xx`.\n\nFix the expression at the place shown; `opsbook check` would otherwise fail at 3 a.m. instead of in CI.",
+}
+
+impl Rule {
+    /// Finds a rule by name (`unknown-check`) or code (`OB012`), case-insensitively.
+    pub fn find(name_or_code: &str) -> Option<Rule> {
+        Rule::ALL.iter().copied().find(|r| {
+            r.name().eq_ignore_ascii_case(name_or_code)
+                || r.code().eq_ignore_ascii_case(name_or_code)
+        })
+    }
+
+    /// The first line of the documentation.
+    pub fn summary(self) -> &'static str {
+        self.doc().lines().next().unwrap_or("")
+    }
+}
+
+impl std::fmt::Display for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_codes_are_unique_and_kebab_case() {
+        let mut names: Vec<_> = Rule::ALL.iter().map(|r| r.name()).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), Rule::ALL.len());
+        for (i, r) in Rule::ALL.iter().enumerate() {
+            assert_eq!(r.code(), format!("OB{:03}", i + 1));
+            assert!(
+                r.name()
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{}",
+                r.name()
+            );
+            assert_eq!(Rule::find(r.name()), Some(*r));
+        }
+    }
+}

@@ -144,7 +144,7 @@ fn lint(global: &Global, args: LintArgs) -> CliResult {
         }
         sources.push(source);
     }
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.sort_by_key(Diagnostic::sort_key);
     let files = args.files.len();
     print_with(global, &sources, &diagnostics, files, args.format)?;
     Ok(outcome(&diagnostics))

@@ -98,7 +98,7 @@ pub fn apply_levels(diagnostics: Vec<Diagnostic>, options: &LintOptions) -> Vec<
             Some(d)
         })
         .collect();
-    kept.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    kept.sort_by_key(Diagnostic::sort_key);
     kept.dedup();
     kept
 }

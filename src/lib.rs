@@ -6,16 +6,19 @@
 //! [`report`] presenters. The library never prints and never exits; the binary does.
 
 pub mod check;
+pub mod compile;
 pub mod diagnostic;
 pub mod incident;
 pub mod lint;
 pub mod load;
 mod load_error;
 mod load_limits;
+pub mod markdown;
 pub mod model;
 pub mod render;
 pub mod report;
 pub mod rule;
 pub mod schema;
 pub mod source;
+pub mod suggest;
 pub mod workspace;

@@ -4,6 +4,7 @@ use crate::rule::Rule;
 
 use std::path::{Path, PathBuf};
 
+use crate::compile::{CompiledRunbook, compile};
 use crate::diagnostic::Diagnostic;
 use crate::lint::LintOptions;
 use crate::load::{self, LoadedRunbook};
@@ -21,7 +22,7 @@ pub struct Workspace {
     pub config_source: Option<SourceFile>,
     /// The runbooks folder ids are relative to.
     pub runbooks_dir: PathBuf,
-    pub runbooks: Vec<LoadedRunbook>,
+    pub runbooks: Vec<CompiledRunbook>,
     /// Files that were read but are not runbooks (kept to show their lines in diagnostics).
     pub unparsed: Vec<SourceFile>,
     pub diagnostics: Vec<Diagnostic>,
@@ -96,7 +97,7 @@ impl Workspace {
         };
         for result in load_all(&root, &files) {
             match result {
-                Ok(loaded) => self.runbooks.push(loaded),
+                Ok(loaded) => self.runbooks.push(compile(loaded)),
                 Err(failed) => {
                     self.diagnostics.push(failed.diagnostic);
                     self.unparsed.extend(failed.source);
@@ -224,11 +225,11 @@ impl Workspace {
         for (id, text) in BUNDLED_RUNBOOKS {
             let source = SourceFile::new(runbooks_dir.join(format!("{id}.yaml")), *text);
             match load::parse(&source) {
-                Ok(runbook) => runbooks.push(LoadedRunbook {
+                Ok(runbook) => runbooks.push(compile(LoadedRunbook {
                     id: (*id).to_owned(),
                     source,
                     runbook,
-                }),
+                })),
                 Err(d) => diagnostics.push(d),
             }
         }

@@ -15,7 +15,11 @@ fn lint(format: &str) -> String {
     let mut args = vec!["lint", "--format", format];
     args.extend(FILES);
     let output = opsbook(&fixtures(), &args);
-    assert_eq!(code(&output), 1, "an invalid YAML file is a finding: exit 1");
+    assert_eq!(
+        code(&output),
+        1,
+        "an invalid YAML file is a finding: exit 1"
+    );
     stdout(&output)
 }
 

@@ -3,13 +3,14 @@
 
 use std::cell::OnceCell;
 
-use regex::Regex;
 use serde_json::Value;
 
 use super::Failure;
 use super::http::HttpResponse;
 use super::secrets::Masker;
-use crate::model::{BodyExpect, Expect, HeaderExpect, JsonExpect, NumCompare, StatusExpect};
+use crate::compile::expect::{BodyCheck, CompiledExpect, HeaderCheck, JsonWant, Pattern};
+use crate::compile::template::Template;
+use crate::model::{NumCompare, StatusExpect};
 
 /// How much of a body a failure shows.
 const EXCERPT_CHARS: usize = 160;
@@ -20,13 +21,14 @@ pub struct Context<'a> {
     pub time_ms: u64,
     /// `-f` was given: a status of 400 or more fails.
     pub fail_on_error_status: bool,
-    pub substitute: &'a dyn Fn(&str) -> String,
+    /// Fills `{{ placeholders }}` with this run's values.
+    pub substitute: &'a dyn Fn(&Template) -> String,
     /// Body excerpts are cut after masking, so that half a secret never shows.
     pub masker: &'a Masker,
 }
 
 /// Every expectation that does not hold, in the order they were written.
-pub fn evaluate(expect: Option<&Expect>, cx: &Context) -> Vec<Failure> {
+pub fn evaluate(expect: Option<&CompiledExpect>, cx: &Context) -> Vec<Failure> {
     let mut failures = Vec::new();
     let status = cx.response.status;
     if cx.fail_on_error_status && status >= 400 {
@@ -43,16 +45,16 @@ pub fn evaluate(expect: Option<&Expect>, cx: &Context) -> Vec<Failure> {
         .filter(|w| !status_matches(w, status))
     {
         let actual = format!("{status}, {}", excerpt());
-        failures.push(failure("status", &status_text(&want.value), actual));
+        failures.push(failure("status", &status_text(want), actual));
     }
-    for (name, want) in expect.headers.iter() {
-        failures.extend(header(&name.value, &want.value, cx));
+    for (name, want) in &expect.headers {
+        failures.extend(header(name, want, cx));
     }
     if let Some(body) = &expect.body {
         body_failures(body, cx, &excerpt, &mut failures);
     }
-    if let Some(max) = expect.max_time_ms.as_ref().filter(|m| cx.time_ms > m.value) {
-        let expected = format!("at most {} ms", max.value);
+    if let Some(max) = expect.max_time_ms.filter(|m| cx.time_ms > *m) {
+        let expected = format!("at most {max} ms");
         failures.push(failure(
             "max_time_ms",
             &expected,
@@ -92,42 +94,50 @@ fn status_text(want: &StatusExpect) -> String {
     }
 }
 
-fn header(name: &str, want: &HeaderExpect, cx: &Context) -> Option<Failure> {
+fn header(name: &str, want: &HeaderCheck, cx: &Context) -> Option<Failure> {
     let got = cx.response.header(name);
     let what = format!("header {}", name.to_ascii_lowercase());
     let shown = got.as_ref().map_or("(absent)".into(), |v| format!("`{v}`"));
     match want {
-        HeaderExpect::Exact(value) => {
+        HeaderCheck::Exact(value) => {
             let value = (cx.substitute)(value);
             (got.as_deref() != Some(value.as_str()))
                 .then(|| failure(&what, &format!("`{value}`"), shown))
         }
-        HeaderExpect::Rule(rule) => {
-            if rule.absent == Some(true) {
+        HeaderCheck::Rule {
+            absent,
+            contains,
+            matches,
+        } => {
+            if *absent {
                 return got.is_some().then(|| failure(&what, "absent", shown));
             }
             let value = got.unwrap_or_default();
-            if let Some(part) = &rule.contains {
+            if let Some(part) = contains {
                 let part = (cx.substitute)(part);
                 if !value.contains(&part) {
                     return Some(failure(&what, &format!("contains `{part}`"), shown));
                 }
             }
-            if let Some(pattern) = &rule.matches {
-                let pattern = (cx.substitute)(pattern);
-                match Regex::new(&pattern) {
-                    Ok(re) if re.is_match(&value) => {}
-                    Ok(_) => return Some(failure(&what, &format!("matches `{pattern}`"), shown)),
-                    Err(_) => return Some(failure(&what, "a valid regex", format!("`{pattern}`"))),
-                }
-            }
-            None
+            let pattern = matches.as_ref()?;
+            mismatch(pattern, &value, cx).map(|(expected, _)| failure(&what, &expected, shown))
         }
     }
 }
 
+/// `(expected, why)` when `text` does not match the pattern (or the filled-in pattern is not a
+/// regex: a placeholder's value can make it invalid).
+fn mismatch(pattern: &Pattern, text: &str, cx: &Context) -> Option<(String, String)> {
+    let filled = (cx.substitute)(&pattern.template);
+    match pattern.regex_for(&filled) {
+        Ok(re) if re.is_match(text) => None,
+        Ok(_) => Some((format!("matches `{filled}`"), String::new())),
+        Err(_) => Some(("a valid regex".to_owned(), format!("`{filled}`"))),
+    }
+}
+
 fn body_failures(
-    body: &BodyExpect,
+    body: &BodyCheck,
     cx: &Context,
     excerpt: &dyn Fn() -> String,
     failures: &mut Vec<Failure>,
@@ -139,23 +149,21 @@ fn body_failures(
         ""
     };
     if let Some(part) = &body.contains {
-        let part = (cx.substitute)(&part.value);
+        let part = (cx.substitute)(part);
         if !text.contains(&part) {
             let actual = format!("{}{cut}", excerpt());
             failures.push(failure("body", &format!("contains `{part}`"), actual));
         }
     }
-    if let Some(pattern) = &body.matches {
-        let pattern = (cx.substitute)(&pattern.value);
-        match Regex::new(&pattern) {
-            Ok(re) if re.is_match(&text) => {}
-            Ok(_) => failures.push(failure(
-                "body",
-                &format!("matches `{pattern}`"),
-                format!("{}{cut}", excerpt()),
-            )),
-            Err(_) => failures.push(failure("body", "a valid regex", format!("`{pattern}`"))),
-        }
+    if let Some(pattern) = &body.matches
+        && let Some((expected, why)) = mismatch(pattern, &text, cx)
+    {
+        let actual = if why.is_empty() {
+            format!("{}{cut}", excerpt())
+        } else {
+            why
+        };
+        failures.push(failure("body", &expected, actual));
     }
     if body.json.is_empty() {
         return;
@@ -168,41 +176,43 @@ fn body_failures(
             return;
         }
     };
-    for (pointer, want) in body.json.iter() {
-        let what = format!("body json {}", pointer.value);
-        let got = json.pointer(&pointer.value);
-        if let Some((expected, actual)) = json_mismatch(&want.value, got, cx) {
+    for (pointer, want) in &body.json {
+        let what = format!("body json {pointer}");
+        let got = json.pointer(pointer);
+        if let Some((expected, actual)) = json_mismatch(want, got, cx) {
             failures.push(failure(&what, &expected, actual));
         }
     }
 }
 
 /// `(expected, actual)` when the value at the pointer does not match.
-fn json_mismatch(want: &JsonExpect, got: Option<&Value>, cx: &Context) -> Option<(String, String)> {
+fn json_mismatch(want: &JsonWant, got: Option<&Value>, cx: &Context) -> Option<(String, String)> {
     let Some(got) = got else {
         return Some((describe_want(want, cx), "nothing at that pointer".into()));
     };
     let actual = got.to_string();
     match want {
-        JsonExpect::Equals(value) => {
-            let value = substitute_json(value, cx);
+        JsonWant::Equals(_) | JsonWant::Text(_) => {
+            let value = wanted_value(want, cx);
             let same = match (number(&value), number(got)) {
                 (Some(a), Some(b)) => a == b,
                 _ => value == *got,
             };
             (!same).then(|| (value.to_string(), actual))
         }
-        JsonExpect::Compare(cmp) => match number(got) {
+        JsonWant::Compare(cmp) => match number(got) {
             Some(n) if compare(cmp, n) => None,
             _ => Some((describe_want(want, cx), actual)),
         },
     }
 }
 
-fn substitute_json(value: &Value, cx: &Context) -> Value {
-    match value {
-        Value::String(s) => Value::String((cx.substitute)(s)),
-        other => other.clone(),
+/// The value to compare with, placeholders filled in.
+fn wanted_value(want: &JsonWant, cx: &Context) -> Value {
+    match want {
+        JsonWant::Text(t) => Value::String((cx.substitute)(t)),
+        JsonWant::Equals(v) => v.clone(),
+        JsonWant::Compare(_) => Value::Null,
     }
 }
 
@@ -224,10 +234,10 @@ fn compare(c: &NumCompare, n: f64) -> bool {
         && c.ne.is_none_or(|v| n != v)
 }
 
-fn describe_want(want: &JsonExpect, cx: &Context) -> String {
+fn describe_want(want: &JsonWant, cx: &Context) -> String {
     match want {
-        JsonExpect::Equals(v) => substitute_json(v, cx).to_string(),
-        JsonExpect::Compare(c) => {
+        JsonWant::Equals(_) | JsonWant::Text(_) => wanted_value(want, cx).to_string(),
+        JsonWant::Compare(c) => {
             let parts = [
                 ("<", c.lt),
                 ("<=", c.lte),
@@ -273,8 +283,10 @@ mod tests {
     use super::*;
 
     fn failures(yaml: &str, response: &HttpResponse, time_ms: u64) -> Vec<Failure> {
-        let expect: Expect = serde_saphyr::from_str(yaml).expect("expect yaml");
-        let substitute = |s: &str| s.replace("{{ request_id }}", "ob-1");
+        let expect: crate::model::Expect = serde_saphyr::from_str(yaml).expect("expect yaml");
+        let expect = crate::compile::expect::standalone(&expect);
+        let substitute =
+            |t: &Template| t.show(&|name| (name == "request_id").then(|| "ob-1".into()));
         let masker = Masker::new(["hunter2"]);
         let cx = Context {
             response,

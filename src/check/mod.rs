@@ -4,7 +4,6 @@
 //!
 //! plan → prepare (substitute, allow-list) → send (redirects) → expect → masked `CheckResult`.
 
-pub mod curl;
 pub mod expect;
 pub mod http;
 pub mod plan;

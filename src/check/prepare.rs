@@ -1,17 +1,16 @@
 //! From a planned check to a request: placeholders, `$VAR`s from the caller's environment map,
 //! the host allow-list, timeouts and headers. Every secret used is added to the check's masker.
 
-use std::sync::LazyLock;
 use std::time::Duration;
 
 use base64::Engine;
-use regex::Regex;
 
-use super::curl::{self, CurlCommand};
 use super::http::HttpRequest;
 use super::plan::{PlannedCheck, host_of};
 use super::run::RunOptions;
 use super::secrets::Masker;
+use crate::compile::curl::CurlCommand;
+use crate::compile::template::{Missing, Template};
 
 pub const DEFAULT_CONNECT: Duration = Duration::from_secs(3);
 pub const DEFAULT_TOTAL: Duration = Duration::from_secs(10);
@@ -27,15 +26,12 @@ pub struct Prepared {
     pub secret_headers: Vec<String>,
 }
 
-static ENV_VAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))").expect("static")
-});
-
 /// The command as shown: placeholders substituted, `$VAR`s as written.
 pub fn display_command(check: &PlannedCheck, request_id: &str) -> String {
-    curl::substitute(&check.check.curl.value, |name| {
-        value(check, request_id, name)
-    })
+    check
+        .check
+        .line
+        .show(&|name| value(check, request_id, name))
 }
 
 /// The value of `{{ name }}` for this check run.
@@ -53,39 +49,33 @@ pub fn prepare(
     request_id: &str,
     masker: &mut Masker,
 ) -> Result<Prepared, String> {
-    let mut cmd =
-        curl::parse(&check.check.curl.value).map_err(|e| format!("curl: {}", e.message))?;
-    literal_password(&cmd, masker);
-    let lookup = |name: &str| value(check, request_id, name);
-    let place = |text: &str| fill_placeholders(text, &lookup, check);
-    let env = |text: &str, masker: &mut Masker| expand_env(text, options, masker);
-    cmd.url = env(&place(&cmd.url)?, masker)?;
+    let cmd = check
+        .check
+        .command
+        .as_ref()
+        .ok_or("the curl line cannot be run; see `opsbook lint`")?;
+    let mut fill = |t: &Template| fill(t, check, request_id, options, masker);
+    let url = fill(&cmd.url)?;
     let mut secret_headers = Vec::new();
     let mut headers = Vec::new();
     for (name, v) in &cmd.headers {
-        let filled = place(v)?;
-        if ENV_VAR.is_match(&filled) {
+        if v.has_env() {
             secret_headers.push(name.to_ascii_lowercase());
         }
-        headers.push((name.clone(), env(&filled, masker)?));
+        headers.push((name.clone(), fill(v)?));
     }
-    let body = match &cmd.data {
-        Some(d) => Some(env(&place(d)?, masker)?.into_bytes()),
-        None => None,
-    };
-    let user = match &cmd.user {
-        Some(u) => Some(env(&place(u)?, masker)?),
-        None => None,
-    };
-    check_host(&cmd.url, check, options)?;
-    add_default_headers(&cmd, &mut headers, user.as_deref(), masker);
-    let (connect_timeout, timeout) = timeouts(&cmd, options);
+    let body = cmd.data.as_ref().map(&mut fill).transpose()?;
+    let user = cmd.user.as_ref().map(&mut fill).transpose()?;
+    let agent = cmd.user_agent.as_ref().map(&mut fill).transpose()?;
+    check_host(&url, check, options)?;
+    add_default_headers(cmd, &mut headers, user.as_deref(), agent, masker);
+    let (connect_timeout, timeout) = timeouts(cmd, options);
     Ok(Prepared {
         request: HttpRequest {
             method: cmd.method().to_owned(),
-            url: std::mem::take(&mut cmd.url),
+            url,
             headers,
-            body,
+            body: body.map(String::into_bytes),
             connect_timeout,
             timeout,
             insecure: cmd.insecure && options.insecure,
@@ -96,57 +86,37 @@ pub fn prepare(
     })
 }
 
-fn fill_placeholders(
-    text: &str,
-    lookup: &dyn Fn(&str) -> Option<String>,
+/// Fills a value of the command: placeholders from the target, `$VAR`s from the options'
+/// environment map, each value read from the environment added to the masker.
+fn fill(
+    template: &Template,
     check: &PlannedCheck,
+    request_id: &str,
+    options: &RunOptions,
+    masker: &mut Masker,
 ) -> Result<String, String> {
-    if let Some((_, missing)) = curl::placeholders(text)
-        .into_iter()
-        .find(|(_, name)| lookup(name).is_none())
-    {
-        return Err(format!(
-            "placeholder `{{{{ {missing} }}}}` has no value for target `{}`",
-            check.target
-        ));
-    }
-    Ok(curl::substitute(text, lookup))
-}
-
-/// Replaces `$NAME` and `${NAME}` with values from the options' environment map.
-fn expand_env(text: &str, options: &RunOptions, masker: &mut Masker) -> Result<String, String> {
-    let mut missing = None;
-    let out = ENV_VAR.replace_all(text, |c: &regex::Captures| {
-        let name = c.get(1).or_else(|| c.get(2)).map_or("", |m| m.as_str());
-        match options.env.get(name) {
-            Some(v) => {
-                masker.add(v);
-                v.clone()
-            }
-            None => {
-                missing.get_or_insert_with(|| name.to_owned());
-                String::new()
-            }
-        }
-    });
-    match missing {
-        Some(name) => Err(format!("environment variable `${name}` is not set")),
-        None => Ok(out.into_owned()),
-    }
-}
-
-/// A password written literally after `-u` is a secret too.
-fn literal_password(cmd: &CurlCommand, masker: &mut Masker) {
-    let pass = cmd.user.as_deref().and_then(|u| u.split_once(':'));
-    if let Some((_, pass)) = pass.filter(|(_, p)| !ENV_VAR.is_match(p) && !p.contains("{{")) {
-        masker.add(pass);
-    }
+    let placeholder = |name: &str| value(check, request_id, name);
+    let mut env = |name: &str| {
+        let v = options.env.get(name)?;
+        masker.add(v);
+        Some(v.clone())
+    };
+    template
+        .fill(&placeholder, &mut env)
+        .map_err(|missing| match missing {
+            Missing::Placeholder(name) => format!(
+                "placeholder `{{{{ {name} }}}}` has no value for target `{}`",
+                check.target
+            ),
+            Missing::Env(name) => format!("environment variable `${name}` is not set"),
+        })
 }
 
 fn add_default_headers(
     cmd: &CurlCommand,
     headers: &mut Vec<(String, String)>,
     user: Option<&str>,
+    agent: Option<String>,
     masker: &mut Masker,
 ) {
     let has = |headers: &[(String, String)], name: &str| {
@@ -180,8 +150,8 @@ fn add_default_headers(
             "application/x-www-form-urlencoded".into(),
         ));
     }
-    if let Some(agent) = &cmd.user_agent {
-        headers.push(("User-Agent".into(), agent.clone()));
+    if let Some(agent) = agent {
+        headers.push(("User-Agent".into(), agent));
     }
 }
 

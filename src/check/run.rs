@@ -145,8 +145,8 @@ pub fn run_one(
             result.time_ms = elapsed_ms(started);
             result.status = Some(response.status);
             result.truncated = response.truncated;
-            let substitute = |text: &str| {
-                super::curl::substitute(text, |name| prepare::value(check, &request_id, name))
+            let substitute = |template: &crate::compile::template::Template| {
+                template.show(&|name| prepare::value(check, &request_id, name))
             };
             let cx = Context {
                 response: &response,
@@ -155,7 +155,7 @@ pub fn run_one(
                 substitute: &substitute,
                 masker: &masker,
             };
-            result.failures = expect::evaluate(check.check.expect.as_ref().map(|e| &e.value), &cx);
+            result.failures = expect::evaluate(check.check.expect.as_ref(), &cx);
             if !result.failures.is_empty() {
                 result.outcome = Outcome::Fail;
             }
@@ -254,6 +254,7 @@ pub fn dry_run(checks: &[PlannedCheck], options: &RunOptions) -> Vec<DryRun> {
 mod tests {
     use super::*;
     use crate::check::http::{HttpRequest, HttpResponse};
+    use crate::compile::{CompiledCheck, standalone_check};
     use crate::model::Check;
 
     /// Answers from a script and remembers what it was sent.
@@ -270,7 +271,7 @@ mod tests {
         }
     }
 
-    fn planned(check: &Check) -> PlannedCheck<'_> {
+    fn planned(check: &CompiledCheck) -> PlannedCheck<'_> {
         let values = [("target", "http://a.test")].map(|(k, v)| (k.to_owned(), v.to_owned()));
         PlannedCheck {
             runbook: "rb".into(),
@@ -297,6 +298,7 @@ mod tests {
         let yaml =
             r#"{curl: 'curl -L -H "x-token: $TOKEN" {{ target }}/a', expect: {status: 201}}"#;
         let check: Check = serde_saphyr::from_str(yaml).unwrap();
+        let check = standalone_check(&check);
         let fake = Fake {
             seen: Mutex::new(Vec::new()),
             reply: |_, n| HttpResponse {
@@ -325,6 +327,7 @@ mod tests {
     fn retries_until_a_pass() {
         let check: Check =
             serde_saphyr::from_str("{curl: 'curl {{ target }}/', expect: {status: 200}}").unwrap();
+        let check = standalone_check(&check);
         let fake = Fake {
             seen: Mutex::new(Vec::new()),
             reply: |_, n| HttpResponse {

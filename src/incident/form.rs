@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::skeleton::{NewIncident, view_json};
-use crate::load::LoadedRunbook;
+use crate::compile::CompiledRunbook;
 
 /// Escapes JSON for a script: no `</script>`, and no line separators that old parsers reject.
 fn script_safe(json: &str) -> String {
@@ -22,7 +22,7 @@ fn script_safe(json: &str) -> String {
 
 /// `book/<runbook-id>/incident-data.js`: adds the runbook's failure modes to
 /// `window.OPSBOOK_INCIDENTS`, keyed `runbook#failure-mode`.
-pub fn runbook_data_js(loaded: &LoadedRunbook, questions: &[String]) -> String {
+pub fn runbook_data_js(loaded: &CompiledRunbook, questions: &[String]) -> String {
     let mut entries = serde_json::Map::new();
     for fm in &loaded.runbook.failure_modes {
         let input = NewIncident {
@@ -47,7 +47,7 @@ pub fn runbook_data_js(loaded: &LoadedRunbook, questions: &[String]) -> String {
 }
 
 /// `book/incident-data.js`: every failure mode the form offers, and where its data is.
-pub fn list_js(runbooks: &[&LoadedRunbook]) -> String {
+pub fn list_js(runbooks: &[&CompiledRunbook]) -> String {
     let list: Vec<serde_json::Value> = runbooks
         .iter()
         .flat_map(|loaded| {

@@ -9,8 +9,8 @@ use chrono::{DateTime, FixedOffset};
 type Stamp = Option<(DateTime<FixedOffset>, Pos)>;
 
 use super::parse::{Record, Row};
+use crate::compile::CompiledRunbook;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::load::LoadedRunbook;
 use crate::model::Sp;
 use crate::source::{Pos, SourceFile};
 
@@ -39,7 +39,7 @@ impl Lint<'_> {
 }
 
 /// Lints a parsed record against the runbooks it refers to.
-pub fn lint(file: &SourceFile, record: &Record, runbooks: &[LoadedRunbook]) -> Vec<Diagnostic> {
+pub fn lint(file: &SourceFile, record: &Record, runbooks: &[CompiledRunbook]) -> Vec<Diagnostic> {
     let status = record.front.status.as_ref();
     let resolved = status.is_some_and(|s| s.value == "resolved");
     let mut l = Lint {
@@ -55,7 +55,7 @@ pub fn lint(file: &SourceFile, record: &Record, runbooks: &[LoadedRunbook]) -> V
     l.out
 }
 
-fn fields(l: &mut Lint, record: &Record, runbooks: &[LoadedRunbook]) {
+fn fields(l: &mut Lint, record: &Record, runbooks: &[CompiledRunbook]) {
     let f = &record.front;
     match &f.status {
         Some(s) if !matches!(s.value.as_str(), "open" | "mitigated" | "resolved") => {

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
-use crate::load::LoadedRunbook;
-use crate::model::{CheckRef, FailureMode, Runbook};
+use crate::compile::CompiledRunbook;
+use crate::model::FailureMode;
 
 pub const TEMPLATE: &str = include_str!("../../templates/incident.md");
 
@@ -60,7 +60,7 @@ struct ActionView<'a> {
 /// Renders the record. Runbook text is data for the template, never template source.
 /// `template` is the text of `incident.md`: [`TEMPLATE`], or a project's override.
 pub fn render(
-    loaded: &LoadedRunbook,
+    loaded: &CompiledRunbook,
     fm: &FailureMode,
     input: &NewIncident,
     template: &str,
@@ -100,14 +100,14 @@ fn one_line(text: &str) -> String {
 
 /// The values the template sees, as JSON (for the site's incident form).
 pub fn view_json(
-    loaded: &LoadedRunbook,
+    loaded: &CompiledRunbook,
     fm: &FailureMode,
     input: &NewIncident,
 ) -> serde_json::Value {
     serde_json::to_value(view(loaded, fm, input)).unwrap_or_default()
 }
 
-fn view<'a>(loaded: &'a LoadedRunbook, fm: &'a FailureMode, input: &'a NewIncident) -> View<'a> {
+fn view<'a>(loaded: &'a CompiledRunbook, fm: &'a FailureMode, input: &'a NewIncident) -> View<'a> {
     let rb = &loaded.runbook;
     let mut questions = input.questions.clone();
     questions.extend(
@@ -130,7 +130,7 @@ fn view<'a>(loaded: &'a LoadedRunbook, fm: &'a FailureMode, input: &'a NewIncide
                 verify: h.verify.as_ref().map(|v| one_line(v)),
             })
             .collect(),
-        checks: failure_mode_checks(rb, fm),
+        checks: failure_mode_checks(loaded, fm),
         actions: fm
             .actions
             .iter()
@@ -145,34 +145,22 @@ fn view<'a>(loaded: &'a LoadedRunbook, fm: &'a FailureMode, input: &'a NewIncide
     }
 }
 
-/// The failure mode's checks, then its actions' confirm checks, each once.
-fn failure_mode_checks<'a>(rb: &'a Runbook, fm: &'a FailureMode) -> Vec<CheckView<'a>> {
-    let refs = fm
-        .checks
-        .iter()
-        .chain(fm.actions.iter().flat_map(|a| a.confirm.iter()));
-    let mut out: Vec<CheckView> = Vec::new();
-    for (n, r) in refs.enumerate() {
-        let view = match &r.value {
-            CheckRef::Id(id) => match rb.check(id) {
-                Some(c) => CheckView {
-                    id: id.clone(),
-                    title: c.title.as_deref().map(String::as_str),
-                    curl: &c.curl,
-                },
-                None => continue,
-            },
-            CheckRef::Inline(c) => CheckView {
-                id: format!("check-{}", n + 1),
-                title: c.title.as_deref().map(String::as_str),
-                curl: &c.curl,
-            },
-        };
-        if !out.iter().any(|c| c.id == view.id) {
-            out.push(view);
-        }
-    }
-    out
+/// The failure mode's checks, then its actions' confirm checks, each once, under the ids
+/// `opsbook check` reports them with (so `--record` rows and this list agree).
+fn failure_mode_checks<'a>(loaded: &'a CompiledRunbook, fm: &FailureMode) -> Vec<CheckView<'a>> {
+    let Some((_, checks)) = loaded.mode(&fm.id.value) else {
+        return Vec::new();
+    };
+    checks
+        .for_record()
+        .into_iter()
+        .map(|i| &loaded.checks[i])
+        .map(|c| CheckView {
+            id: c.id.clone(),
+            title: c.title.as_deref(),
+            curl: &c.curl.value,
+        })
+        .collect()
 }
 
 /// `YYYY-MM-DD-<slug>.md` for a title.

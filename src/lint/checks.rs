@@ -1,11 +1,12 @@
 //! Check rules: every check says what healthy looks like, and every curl line is one we can run
-//! safely, against a target, without a secret written in it.
+//! safely, against a target, without a secret written in it. Lines that do not parse were
+//! reported when the runbook was compiled (`invalid-curl`).
 
+use super::Ctx;
+use crate::compile::curl::CurlCommand;
+use crate::compile::template::Template;
+use crate::compile::{CompiledCheck, pos_in_scalar};
 use crate::rule::Rule;
-
-use super::{Ctx, pos_in_scalar};
-use crate::check::curl::{self, CurlCommand};
-use crate::model::{Check, Sp};
 use crate::source::Pos;
 
 type Finding = (Rule, Pos, String, String);
@@ -13,8 +14,8 @@ type Finding = (Rule, Pos, String, String);
 pub fn checks(ctx: &mut Ctx) {
     let found: Vec<Finding> = ctx
         .loaded
-        .runbook
-        .all_checks()
+        .checks
+        .iter()
         .flat_map(|c| check_findings(ctx, c))
         .collect();
     for (rule, pos, message, help) in found {
@@ -22,55 +23,56 @@ pub fn checks(ctx: &mut Ctx) {
     }
 }
 
-fn check_findings(ctx: &Ctx, check: &Check) -> Vec<Finding> {
+fn check_findings(ctx: &Ctx, check: &CompiledCheck) -> Vec<Finding> {
     let mut out = Vec::new();
-    let name = check.id.as_ref().map_or_else(
-        || "inline check".to_owned(),
-        |i| format!("check `{}`", i.value),
-    );
-    if check.expect.as_ref().is_none_or(|e| e.is_empty()) {
-        let pos = check.id.as_ref().map_or(check.curl.pos, |i| i.pos);
+    let name = if check.named {
+        format!("check `{}`", check.id)
+    } else {
+        "inline check".to_owned()
+    };
+    let no_expect = check.expect.as_ref().is_none_or(|e| {
+        e.status.is_none() && e.headers.is_empty() && e.body.is_none() && e.max_time_ms.is_none()
+    });
+    if no_expect {
         out.push((
             Rule::CheckWithoutExpect,
-            pos,
+            check.pos,
             format!("{name} has no `expect`"),
             "say what a healthy answer looks like: `expect: { status: 200 }`".to_owned(),
         ));
     }
-    match curl::parse(&check.curl) {
-        Err(e) => {
-            let pos = pos_in_scalar(ctx.source(), &check.curl, e.offset);
-            out.push((Rule::InvalidCurl, pos, e.message, e.help));
-        }
-        Ok(command) => out.extend(command_findings(ctx, &check.curl, &command)),
+    if let Some(command) = &check.command {
+        out.extend(command_findings(ctx, check, command));
     }
     out
 }
 
-fn command_findings(ctx: &Ctx, line: &Sp<String>, command: &CurlCommand) -> Vec<Finding> {
+fn command_findings(ctx: &Ctx, check: &CompiledCheck, command: &CurlCommand) -> Vec<Finding> {
+    let line = &check.curl;
     let at = |needle: &str| pos_in_scalar(ctx.source(), line, line.find(needle).unwrap_or(0));
     let mut out = Vec::new();
-    if !command.url.starts_with("{{") {
-        let host = command
-            .url
+    if !command.url.starts_with_placeholder() {
+        let url = command.url.show(&|_| None);
+        let host = url
             .split("://")
             .nth(1)
             .unwrap_or("")
             .split(['/', '?'])
             .next()
-            .unwrap_or("");
+            .unwrap_or("")
+            .to_owned();
         out.push((
             Rule::HardcodedTarget,
-            at(host),
+            at(&host),
             format!("the URL names host `{host}` literally"),
             "write `{{ target }}/path` so the check runs against every target".to_owned(),
         ));
     }
     for (header, value) in &command.headers {
-        if is_secret_header(header) && is_literal(value) {
+        if let Some(text) = literal(value).filter(|_| is_secret_header(header)) {
             out.push((
                 Rule::LiteralSecret,
-                at(value),
+                at(&text),
                 format!("header `{header}` holds a literal secret"),
                 format!("read it from the environment: `{header}: $TOKEN`"),
             ));
@@ -78,13 +80,13 @@ fn command_findings(ctx: &Ctx, line: &Sp<String>, command: &CurlCommand) -> Vec<
     }
     let password = command
         .user
-        .as_deref()
-        .and_then(|u| u.split_once(':'))
-        .map(|(_, p)| p);
-    if let Some(password) = password.filter(|p| is_literal(p)) {
+        .as_ref()
+        .and_then(literal)
+        .and_then(|u| u.split_once(':').map(|(_, p)| p.to_owned()));
+    if let Some(password) = password.filter(|p| !p.is_empty()) {
         out.push((
             Rule::LiteralSecret,
-            at(password),
+            at(&password),
             "`-u` holds a literal password".into(),
             "write `-u user:$PASSWORD`".into(),
         ));
@@ -113,7 +115,10 @@ pub fn is_secret_header(name: &str) -> bool {
     .any(|w| n.contains(w))
 }
 
-/// A value with no `$VAR` and no placeholder in it is written literally.
-fn is_literal(value: &str) -> bool {
-    !value.is_empty() && !value.contains('$') && !value.contains("{{")
+/// The value, when it is written literally: no `$VAR`, no placeholder, and no `$` at all (a
+/// `$VAR` in single quotes is `var-in-single-quotes`, not a secret written out).
+fn literal(value: &Template) -> Option<String> {
+    value
+        .as_text()
+        .filter(|t| !t.is_empty() && !t.contains('$'))
 }

@@ -5,19 +5,10 @@ use crate::rule::Rule;
 use std::collections::BTreeMap;
 
 use super::Ctx;
+use crate::compile::{CompiledRunbook, is_valid_id};
 use crate::diagnostic::Diagnostic;
-use crate::load::LoadedRunbook;
 use crate::model::Sp;
 use crate::source::Pos;
-
-/// `^[a-z0-9][a-z0-9-]*$`
-pub fn is_valid_id(id: &str) -> bool {
-    let mut chars = id.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-}
 
 const ID_HELP: &str = "use lowercase letters, digits and `-`, starting with a letter or digit";
 
@@ -49,7 +40,7 @@ pub fn invalid_ids(ctx: &mut Ctx) {
 }
 
 /// Every id written in the file, with the scope it must be unique in.
-fn file_ids(loaded: &LoadedRunbook) -> Vec<(String, &Sp<String>)> {
+fn file_ids(loaded: &CompiledRunbook) -> Vec<(String, &Sp<String>)> {
     let rb = &loaded.runbook;
     let mut ids: Vec<(String, &Sp<String>)> = rb
         .checks
@@ -96,8 +87,8 @@ pub fn duplicate_ids_in_file(ctx: &mut Ctx) {
 }
 
 /// Runbook ids that collide across files, ignoring case (`API.yaml` and `api.yml`).
-pub fn colliding_runbook_ids(runbooks: &[LoadedRunbook]) -> Vec<Diagnostic> {
-    let mut seen: BTreeMap<String, &LoadedRunbook> = BTreeMap::new();
+pub fn colliding_runbook_ids(runbooks: &[CompiledRunbook]) -> Vec<Diagnostic> {
+    let mut seen: BTreeMap<String, &CompiledRunbook> = BTreeMap::new();
     let mut out = Vec::new();
     for loaded in runbooks {
         let key = loaded.id.to_lowercase();
@@ -122,19 +113,4 @@ pub fn colliding_runbook_ids(runbooks: &[LoadedRunbook]) -> Vec<Diagnostic> {
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_valid_id;
-
-    #[test]
-    fn id_pattern() {
-        for ok in ["api", "a-1", "0x"] {
-            assert!(is_valid_id(ok), "{ok}");
-        }
-        for bad in ["", "-a", "A", "a_b", "..", "a/b", "é"] {
-            assert!(!is_valid_id(bad), "{bad}");
-        }
-    }
 }

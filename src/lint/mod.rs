@@ -1,20 +1,18 @@
-//! The lint pass: rules over loaded runbooks, then the configured levels.
+//! The lint pass: what failed to compile, the rules over compiled runbooks, then the configured
+//! levels.
 
 mod checks;
 mod ids;
 mod refs;
 mod structure;
 
-pub use ids::is_valid_id;
-pub use structure::{is_safe_url, reviewed_on};
-
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
+use crate::compile::CompiledRunbook;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::load::LoadedRunbook;
-use crate::model::{Level, Sp};
+use crate::model::Level;
 use crate::rule::Rule;
 use crate::source::{Pos, SourceFile};
 
@@ -31,7 +29,7 @@ pub struct LintOptions {
 /// The context one runbook's rules run in.
 pub(crate) struct Ctx<'a> {
     pub options: &'a LintOptions,
-    pub loaded: &'a LoadedRunbook,
+    pub loaded: &'a CompiledRunbook,
     pub out: Vec<Diagnostic>,
 }
 
@@ -58,18 +56,17 @@ const RUNBOOK_RULES: &[RuleFn] = &[
     structure::actions,
     structure::links,
     refs::unknown_checks,
-    refs::undefined_placeholders,
     checks::checks,
 ];
 
 /// Runs every rule over the runbooks. Levels are applied by [`apply_levels`].
-pub fn lint(runbooks: &[LoadedRunbook], options: &LintOptions) -> Vec<Diagnostic> {
+pub fn lint(runbooks: &[CompiledRunbook], options: &LintOptions) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for loaded in runbooks {
         let mut ctx = Ctx {
             options,
             loaded,
-            out: Vec::new(),
+            out: loaded.findings.clone(),
         };
         for rule in RUNBOOK_RULES {
             rule(&mut ctx);
@@ -101,60 +98,4 @@ pub fn apply_levels(diagnostics: Vec<Diagnostic>, options: &LintOptions) -> Vec<
     kept.sort_by_key(Diagnostic::sort_key);
     kept.dedup();
     kept
-}
-
-/// The position of a byte offset inside a scalar value, where the scalar's text allows it.
-pub(crate) fn pos_in_scalar(source: &SourceFile, scalar: &Sp<String>, offset: usize) -> Pos {
-    let start = source.offset(scalar.pos);
-    let rest = &source.text[start..];
-    // Quoted and plain scalars on one line map offsets directly; block scalars fall back to
-    // their start, which still names the right line of the check.
-    let skip = usize::from(rest.starts_with('"') || rest.starts_with('\''));
-    let prefix = scalar.value.get(..offset).unwrap_or("");
-    let same_line =
-        !scalar.value.contains('\n') && rest.get(skip..).is_some_and(|r| r.starts_with(prefix));
-    if same_line {
-        source.pos_of(start + skip + offset)
-    } else {
-        scalar.pos
-    }
-}
-
-/// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
-pub(crate) fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl Iterator<Item = &'a str>,
-) -> Option<&'a str> {
-    candidates
-        .map(|c| (edit_distance(word, c), c))
-        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn suggests_close_names_only() {
-        let names = ["healthz", "readyz", "hello"];
-        assert_eq!(did_you_mean("helthz", names.into_iter()), Some("healthz"));
-        assert_eq!(did_you_mean("database", names.into_iter()), None);
-    }
 }

@@ -2,18 +2,15 @@
 
 use crate::rule::Rule;
 
-use chrono::NaiveDate;
-
 use super::Ctx;
-use crate::model::Risk;
+use crate::compile::reviewed_on;
+use std::ops::Range;
 
-/// `last_reviewed` as a date, if it is one.
-pub fn reviewed_on(text: &str) -> Option<NaiveDate> {
-    if text.len() != 10 {
-        return None;
-    }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
-}
+use crate::compile::pos_in_scalar;
+use crate::markdown::{self, is_safe_url};
+use crate::model::Risk;
+use crate::model::Sp;
+use crate::source::{Pos, SourceFile};
 
 pub fn invalid_date(ctx: &mut Ctx) {
     let date = &ctx.loaded.runbook.last_reviewed;
@@ -122,82 +119,45 @@ pub fn actions(ctx: &mut Ctx) {
     }
 }
 
-/// A link URL is allowed when it is http, https, mailto, or relative.
-pub fn is_safe_url(url: &str) -> bool {
-    let trimmed: String = url
-        .trim()
-        .chars()
-        .filter(|c| !c.is_control() && !c.is_whitespace())
-        .collect();
-    let lower = trimmed.to_ascii_lowercase();
-    match lower.find(':') {
-        None => true,
-        Some(colon) => {
-            let before = &lower[..colon];
-            // A colon after a path, query or fragment start is not a scheme (`a/b:c`, `?x=a:b`).
-            if before.contains(['/', '?', '#']) {
-                return true;
-            }
-            matches!(before, "http" | "https" | "mailto")
-        }
-    }
-}
-
+/// `unsafe-link`: the `links:` list, and every link or image inside Markdown text, found by the
+/// same parser the renderer uses, so that lint flags exactly what a page would turn into `#`.
 pub fn links(ctx: &mut Ctx) {
-    let bad: Vec<_> = ctx
-        .loaded
-        .runbook
+    let rb = &ctx.loaded.runbook;
+    let mut bad: Vec<(Pos, String)> = rb
         .links
         .iter()
         .filter(|l| !is_safe_url(&l.url))
-        .map(|l| l.url.clone())
+        .map(|l| (l.url.pos, l.url.value.clone()))
         .collect();
-    for url in bad {
-        let message = format!(
-            "link URL `{}` is not http, https, mailto or relative",
-            url.value
-        );
+    for text in rb.markdown_texts() {
+        for (range, url) in markdown::links(text)
+            .into_iter()
+            .filter(|(_, u)| !is_safe_url(u))
+        {
+            bad.push((link_pos(ctx.source(), text, range, &url), url));
+        }
+    }
+    for (pos, url) in bad {
+        let message = format!("link URL `{url}` is not http, https, mailto or relative");
         ctx.report(
             Rule::UnsafeLink,
-            url.pos,
+            pos,
             message,
             "link to a web page: `https://…`",
         );
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn safe_urls() {
-        for ok in [
-            "https://a",
-            "HTTP://a",
-            "mailto:x@y",
-            "../a.html",
-            "a/b:c",
-            "#top",
-        ] {
-            assert!(is_safe_url(ok), "{ok}");
-        }
-        for bad in [
-            "javascript:alert(1)",
-            "JaVaScRiPt:x",
-            " java\tscript:x",
-            "file:///etc",
-            "data:text/html,x",
-            "vbscript:x",
-        ] {
-            assert!(!is_safe_url(bad), "{bad}");
-        }
+/// Where a link's URL is written: exact in one-line text, else the first place the URL appears
+/// after the text starts (block scalars are indented, so offsets do not map one to one).
+fn link_pos(source: &SourceFile, text: &Sp<String>, range: Range<usize>, url: &str) -> Pos {
+    let in_element = text.value.get(range.clone()).and_then(|e| e.find(url));
+    if !text.value.contains('\n') {
+        return pos_in_scalar(source, text, range.start + in_element.unwrap_or(0));
     }
-
-    #[test]
-    fn dates() {
-        assert!(reviewed_on("2026-02-28").is_some());
-        assert!(reviewed_on("2026-02-30").is_none());
-        assert!(reviewed_on("2026-2-3").is_none());
+    let start = source.offset(text.pos);
+    match source.text[start..].find(url) {
+        Some(i) => source.pos_of(start + i),
+        None => text.pos,
     }
 }

@@ -174,31 +174,23 @@ pub struct Postmortem {
 }
 
 impl Runbook {
-    /// Every check reference in the runbook, with the failure mode it belongs to.
-    pub fn check_refs(&self) -> impl Iterator<Item = (&FailureMode, &Sp<CheckRef>)> {
-        self.failure_modes.iter().flat_map(|fm| {
-            let from_hypotheses = fm.hypotheses.iter().flat_map(|h| h.checks.iter());
-            let from_actions = fm.actions.iter().flat_map(|a| a.confirm.iter());
-            fm.checks
-                .iter()
-                .chain(from_hypotheses)
-                .chain(from_actions)
-                .map(move |r| (fm, r))
-        })
-    }
-
-    /// Every check written in the file: the named ones and the inline ones.
-    pub fn all_checks(&self) -> impl Iterator<Item = &Check> {
-        let inline = self.check_refs().filter_map(|(_, r)| match &r.value {
-            CheckRef::Inline(check) => Some(check.as_ref()),
-            CheckRef::Id(_) => None,
-        });
-        self.checks.iter().map(|c| &c.value).chain(inline)
-    }
-
-    pub fn check(&self, id: &str) -> Option<&Sp<Check>> {
-        self.checks
-            .iter()
-            .find(|c| c.id.as_ref().is_some_and(|i| i.value == id))
+    /// Every text the site renders as Markdown, in the order written.
+    pub fn markdown_texts(&self) -> Vec<&Sp<String>> {
+        let mut out: Vec<&Sp<String>> = self.summary.iter().collect();
+        for fm in &self.failure_modes {
+            out.extend(fm.symptoms.iter());
+            if let Some(s) = &fm.signals {
+                out.extend([&s.metrics, &s.tracing, &s.logs].into_iter().flatten());
+            }
+            for h in &fm.hypotheses {
+                out.push(&h.cause);
+                out.extend(h.verify.iter());
+            }
+            for a in &fm.actions {
+                let texts = [&a.when, &a.hypothesis, &a.verification, &a.steps];
+                out.extend(texts.into_iter().flatten());
+            }
+        }
+        out
     }
 }

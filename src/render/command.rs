@@ -3,13 +3,15 @@
 
 use serde::Serialize;
 
-use crate::check::curl::substitute;
-use crate::model::{Check, CheckRef, Runbook, Sp, StatusExpect};
+use crate::compile::expect::CompiledExpect;
+use crate::compile::{CompiledCheck, CompiledRunbook};
+use crate::model::StatusExpect;
 
 /// A curl check as shown: the raw command (for the page's script to fill in) and the command
 /// with the default target filled in (for readers without script, and for print).
 #[derive(Clone, Debug, Serialize)]
 pub struct Command {
+    /// The id of a named check; inline checks have none on the page.
     pub id: Option<String>,
     pub title: Option<String>,
     pub template: String,
@@ -18,40 +20,32 @@ pub struct Command {
     pub expect: Option<String>,
 }
 
-pub fn refs(rb: &Runbook, refs: &[Sp<CheckRef>]) -> Vec<Command> {
-    refs.iter()
-        .filter_map(|r| match &r.value {
-            CheckRef::Id(id) => rb.check(id).map(|c| command(rb, c)),
-            CheckRef::Inline(check) => Some(command(rb, check)),
-        })
+/// The checks at `indices` (into the compiled runbook's checks), as shown.
+pub fn commands(rb: &CompiledRunbook, indices: &[usize]) -> Vec<Command> {
+    indices
+        .iter()
+        .map(|&i| command(rb, &rb.checks[i]))
         .collect()
 }
 
-pub fn command(rb: &Runbook, check: &Check) -> Command {
-    let first = rb.targets.iter().next().map(|(_, t)| &t.value);
-    let shown = substitute(&check.curl, |name| {
-        let t = first?;
-        match name {
-            "target" => Some(t.url().to_owned()),
-            _ => t
-                .vars()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| v.to_owned()),
-        }
-    });
+pub fn command(rb: &CompiledRunbook, check: &CompiledCheck) -> Command {
+    let first = rb.default_target();
+    let shown = check
+        .line
+        .show(&|name| first.and_then(|t| t.value(name)).map(str::to_owned));
     Command {
-        id: check.id.as_ref().map(|i| i.value.clone()),
-        title: check.title.as_ref().map(|t| t.value.clone()),
+        id: check.named.then(|| check.id.clone()),
+        title: check.title.clone(),
         template: check.curl.value.clone(),
         shown,
-        expect: check.expect.as_ref().map(|e| expect_summary(e)),
+        expect: check.expect.as_ref().map(expect_summary),
     }
 }
 
-fn expect_summary(e: &crate::model::Expect) -> String {
+fn expect_summary(e: &CompiledExpect) -> String {
     let mut parts = Vec::new();
     if let Some(status) = &e.status {
-        parts.push(match &status.value {
+        parts.push(match status {
             StatusExpect::Code(c) => format!("status {c}"),
             StatusExpect::AnyOf(codes) => {
                 let codes: Vec<String> = codes.iter().map(u16::to_string).collect();
@@ -60,19 +54,19 @@ fn expect_summary(e: &crate::model::Expect) -> String {
             StatusExpect::Class(c) => format!("status {c}"),
         });
     }
-    for (name, _) in e.headers.iter() {
-        parts.push(format!("header {}", name.value));
+    for (name, _) in &e.headers {
+        parts.push(format!("header {name}"));
     }
     if let Some(body) = &e.body {
         if body.contains.is_some() || body.matches.is_some() {
             parts.push("body text".to_owned());
         }
-        for (pointer, _) in body.json.iter() {
-            parts.push(format!("JSON {}", pointer.value));
+        for (pointer, _) in &body.json {
+            parts.push(format!("JSON {pointer}"));
         }
     }
-    if let Some(ms) = &e.max_time_ms {
-        parts.push(format!("within {} ms", ms.value));
+    if let Some(ms) = e.max_time_ms {
+        parts.push(format!("within {ms} ms"));
     }
     parts.join(" · ")
 }
@@ -80,17 +74,17 @@ fn expect_summary(e: &crate::model::Expect) -> String {
 /// The targets of a runbook as the page's script reads them: a list of `{name, vars}` where
 /// `vars` holds `target` and the target's extra URLs. `<` is escaped so that the JSON can sit in
 /// a `<script type="application/json">` block without ending it.
-pub fn targets_json(rb: &Runbook) -> String {
+pub fn targets_json(rb: &CompiledRunbook) -> String {
     let list: Vec<serde_json::Value> = rb
         .targets
         .iter()
-        .map(|(name, t)| {
+        .map(|t| {
             let mut vars = serde_json::Map::new();
-            vars.insert("target".into(), t.url().into());
-            for (k, v) in t.vars() {
-                vars.insert(k.into(), v.into());
+            vars.insert("target".into(), t.url.clone().into());
+            for (k, v) in &t.vars {
+                vars.insert(k.clone(), v.clone().into());
             }
-            serde_json::json!({ "name": name.value, "vars": vars })
+            serde_json::json!({ "name": t.name, "vars": vars })
         })
         .collect();
     script_safe_json(&serde_json::Value::Array(list))

@@ -3,13 +3,9 @@
 
 use std::collections::HashMap;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
 
-use crate::lint::is_safe_url;
-
-fn options() -> Options {
-    Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS | Options::ENABLE_STRIKETHROUGH
-}
+use crate::markdown::{is_safe_url, options};
 
 /// Renders a Markdown block. Heading ids are `prefix` + a slug of the heading text, unique within
 /// the block, so that links to them stay stable across builds.

@@ -16,7 +16,7 @@ use minijinja::value::Serde;
 use minijinja::{Value, context};
 use serde::Serialize;
 
-use crate::load::LoadedRunbook;
+use crate::compile::CompiledRunbook;
 use crate::workspace::Workspace;
 use env::Templates;
 use site::Staging;
@@ -63,7 +63,7 @@ impl From<site::SiteError> for BuildError {
 /// lints first: this renders whatever it is given.
 pub fn build(ws: &Workspace, options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let templates = Templates::load(options.templates.as_deref())?;
-    let mut runbooks: Vec<&LoadedRunbook> = ws.runbooks.iter().collect();
+    let mut runbooks: Vec<&CompiledRunbook> = ws.runbooks.iter().collect();
     runbooks.sort_by(|a, b| a.id.cmp(&b.id));
     for loaded in &runbooks {
         check_ids(loaded)?;
@@ -79,7 +79,7 @@ pub fn build(ws: &Workspace, options: &BuildOptions) -> Result<BuildSummary, Bui
         pages: 0,
     };
     let mut groups: BTreeMap<String, Vec<view::RunbookCard>> = BTreeMap::new();
-    let render_one = |loaded: &&LoadedRunbook| {
+    let render_one = |loaded: &&CompiledRunbook| {
         let card = view::card(loaded, options.today, days);
         let pages = write_runbook(&templates, &staging, &site, loaded, &card)?;
         Ok((card, pages))
@@ -129,7 +129,7 @@ fn write_shared(
     staging: &Staging,
     site: &SiteInfo,
     groups: Vec<view::ServiceGroup>,
-    runbooks: &[&LoadedRunbook],
+    runbooks: &[&CompiledRunbook],
 ) -> Result<usize, BuildError> {
     let index = render_page(
         templates,
@@ -178,7 +178,7 @@ fn write_runbook(
     templates: &Templates,
     staging: &Staging,
     site: &SiteInfo,
-    loaded: &LoadedRunbook,
+    loaded: &CompiledRunbook,
     card: &view::RunbookCard,
 ) -> Result<usize, BuildError> {
     let root = "../".repeat(loaded.id.matches('/').count() + 1);
@@ -187,7 +187,7 @@ fn write_runbook(
         &format!("{}/incident-data.js", loaded.id),
         incidents.as_bytes(),
     )?;
-    let targets_json = command::targets_json(&loaded.runbook);
+    let targets_json = command::targets_json(loaded);
     let page = view::runbook_page(loaded, card.clone());
     let html = render_page(
         templates,
@@ -201,8 +201,8 @@ fn write_runbook(
         },
     )?;
     staging.write(&format!("{}/index.html", loaded.id), html.as_bytes())?;
-    for fm in &loaded.runbook.failure_modes {
-        let page = view::failure_mode_page(loaded, fm, card.clone());
+    for (index, fm) in loaded.runbook.failure_modes.iter().enumerate() {
+        let page = view::failure_mode_page(loaded, index, card.clone());
         let title = format!("{} — {}", fm.title.value, card.title);
         let html = render_page(
             templates,
@@ -239,7 +239,7 @@ fn render_page(
 
 /// Ids become folder and file names. Lint refuses bad ones; this keeps a lint level turned off
 /// from writing outside the site.
-fn check_ids(loaded: &LoadedRunbook) -> Result<(), BuildError> {
+fn check_ids(loaded: &CompiledRunbook) -> Result<(), BuildError> {
     let segments = loaded.id.split('/');
     let fms = loaded
         .runbook
@@ -247,7 +247,7 @@ fn check_ids(loaded: &LoadedRunbook) -> Result<(), BuildError> {
         .iter()
         .map(|fm| fm.id.value.as_str());
     for id in segments.chain(fms) {
-        if !crate::lint::is_valid_id(id) {
+        if !crate::compile::is_valid_id(id) {
             return Err(BuildError(format!(
                 "{}: id `{id}` cannot be used in a URL; run `opsbook lint`",
                 loaded.source.display()

@@ -9,9 +9,9 @@
 use serde_json::{Value, json};
 
 use super::command::escape_for_script;
-use crate::load::LoadedRunbook;
+use crate::compile::CompiledRunbook;
 
-pub fn index_js(runbooks: &[&LoadedRunbook]) -> String {
+pub fn index_js(runbooks: &[&CompiledRunbook]) -> String {
     let mut out = String::from("window.OPSBOOK_INDEX=[\n");
     for loaded in runbooks {
         let rb = &loaded.runbook;

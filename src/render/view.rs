@@ -5,9 +5,9 @@
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
-use super::command::{Command, command, refs};
+use super::command::{Command, command, commands};
 use super::markdown;
-use crate::load::LoadedRunbook;
+use crate::compile::{CompiledRunbook, ModeChecks};
 use crate::model::{Action, FailureMode, Risk, Runbook, Sp};
 
 /// A runbook as it appears in lists and page headers.
@@ -119,7 +119,7 @@ pub struct RecoveryCheck {
     pub actions: Vec<String>,
 }
 
-pub fn card(loaded: &LoadedRunbook, today: NaiveDate, default_days: u32) -> RunbookCard {
+pub fn card(loaded: &CompiledRunbook, today: NaiveDate, default_days: u32) -> RunbookCard {
     let rb = &loaded.runbook;
     let failure_modes = rb
         .failure_modes
@@ -154,7 +154,7 @@ fn review(rb: &Runbook, today: NaiveDate, default_days: u32) -> Review {
         .review_every_days
         .as_ref()
         .map_or(default_days, |d| d.value);
-    let due = crate::lint::reviewed_on(&rb.last_reviewed)
+    let due = crate::compile::reviewed_on(&rb.last_reviewed)
         .and_then(|d| d.checked_add_days(Days::new(u64::from(days))));
     Review {
         last_reviewed: rb.last_reviewed.value.clone(),
@@ -163,7 +163,7 @@ fn review(rb: &Runbook, today: NaiveDate, default_days: u32) -> Review {
     }
 }
 
-pub fn runbook_page(loaded: &LoadedRunbook, card: RunbookCard) -> RunbookPage {
+pub fn runbook_page(loaded: &CompiledRunbook, card: RunbookCard) -> RunbookPage {
     let rb = &loaded.runbook;
     RunbookPage {
         runbook: card,
@@ -176,18 +176,22 @@ pub fn runbook_page(loaded: &LoadedRunbook, card: RunbookCard) -> RunbookPage {
                 url: safe_url(&l.url),
             })
             .collect(),
-        targets: targets(rb),
-        checks: rb.checks.iter().map(|c| command(rb, c)).collect(),
+        targets: targets(loaded),
+        checks: loaded.named_checks().map(|c| command(loaded, c)).collect(),
     }
 }
 
+/// The page of the failure mode at `index` in the runbook.
 pub fn failure_mode_page(
-    loaded: &LoadedRunbook,
-    fm: &FailureMode,
+    loaded: &CompiledRunbook,
+    index: usize,
     card: RunbookCard,
 ) -> FailureModePage {
-    let rb = &loaded.runbook;
-    let mut actions: Vec<ActionView> = fm.actions.iter().map(|a| action(rb, a)).collect();
+    let fm = &loaded.runbook.failure_modes[index];
+    let checks = &loaded.modes[index];
+    let mut actions: Vec<ActionView> = (0..fm.actions.len())
+        .map(|i| action(loaded, fm, checks, i))
+        .collect();
     // A stable sort keeps the written order within each risk level.
     actions.sort_by_key(|a| a.risk == "high");
     FailureModePage {
@@ -200,21 +204,22 @@ pub fn failure_mode_page(
         hypotheses: fm
             .hypotheses
             .iter()
-            .map(|h| HypothesisView {
+            .zip(&checks.hypotheses)
+            .map(|(h, indices)| HypothesisView {
                 cause_html: markdown::inline(&h.cause),
                 verify_html: h
                     .verify
                     .as_ref()
                     .map(|v| markdown::inline(v))
                     .unwrap_or_default(),
-                checks: refs(rb, &h.checks),
+                checks: commands(loaded, indices),
             })
             .collect(),
-        checks: refs(rb, &fm.checks),
-        first_safe_action: first_safe_action(rb, fm),
+        checks: commands(loaded, &checks.quick),
+        first_safe_action: first_safe_action(loaded, fm, checks),
         recovery: recovery(&actions),
         actions,
-        targets: targets(rb),
+        targets: targets(loaded),
         incident_url: format!(
             "incident.html?runbook={}&failure_mode={}",
             loaded.id, fm.id.value
@@ -224,9 +229,14 @@ pub fn failure_mode_page(
 
 /// The first low-risk action, for the box at the top of the page. Its steps are rendered again
 /// with their own heading ids, since the same steps appear further down the page.
-fn first_safe_action(rb: &Runbook, fm: &FailureMode) -> Option<ActionView> {
-    let first = fm.actions.iter().find(|a| a.risk.value == Risk::Low)?;
-    let mut view = action(rb, first);
+fn first_safe_action(
+    loaded: &CompiledRunbook,
+    fm: &FailureMode,
+    checks: &ModeChecks,
+) -> Option<ActionView> {
+    let index = fm.actions.iter().position(|a| a.risk.value == Risk::Low)?;
+    let first = &fm.actions[index];
+    let mut view = action(loaded, fm, checks, index);
     view.steps_html = md(first.steps.as_ref(), "first-");
     Some(view)
 }
@@ -248,7 +258,8 @@ fn signals(fm: &FailureMode) -> Vec<Signal> {
     .collect()
 }
 
-fn action(rb: &Runbook, a: &Action) -> ActionView {
+fn action(loaded: &CompiledRunbook, fm: &FailureMode, checks: &ModeChecks, i: usize) -> ActionView {
+    let a: &Action = &fm.actions[i];
     ActionView {
         id: a.id.value.clone(),
         title: a.title.value.clone(),
@@ -265,7 +276,7 @@ fn action(rb: &Runbook, a: &Action) -> ActionView {
         },
         verification_html: md(a.verification.as_ref(), "ve-"),
         steps_html: md(a.steps.as_ref(), &format!("{}-", a.id.value)),
-        confirm: refs(rb, &a.confirm),
+        confirm: commands(loaded, &checks.confirm[i]),
     }
 }
 
@@ -292,19 +303,19 @@ fn md(text: Option<&Sp<String>>, prefix: &str) -> String {
 /// Links were linted already; this keeps a link that slipped through (a lint level turned off)
 /// from becoming a script URL.
 fn safe_url(url: &str) -> String {
-    if crate::lint::is_safe_url(url) {
+    if crate::markdown::is_safe_url(url) {
         url.to_owned()
     } else {
         "#".to_owned()
     }
 }
 
-fn targets(rb: &Runbook) -> Vec<TargetView> {
+fn targets(rb: &CompiledRunbook) -> Vec<TargetView> {
     rb.targets
         .iter()
-        .map(|(name, t)| TargetView {
-            name: name.value.clone(),
-            url: t.url().to_owned(),
+        .map(|t| TargetView {
+            name: t.name.clone(),
+            url: t.url.clone(),
         })
         .collect()
 }

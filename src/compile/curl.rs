@@ -1,27 +1,36 @@
 //! The curl command line: split with shell word rules (never a shell), read against a table of
 //! the flags opsbook supports. Anything else is an error with its offset in the line.
+//!
+//! Quoting follows the shell: a `$VAR` inside single quotes (or written `\$`) is text, and stays
+//! text when the check runs; each value comes out as a [`Template`] of text, placeholders and
+//! environment variables.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-/// A parsed curl command. Placeholders are still in it as `{{name}}`; `$VAR`s are untouched.
+use super::template::{LITERAL_DOLLAR, Template};
+
+/// A parsed curl command: every value a template, filled in when the check runs.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CurlCommand {
-    pub url: String,
+    pub url: Template,
     pub method: Option<String>,
-    pub headers: Vec<(String, String)>,
-    pub data: Option<String>,
+    pub headers: Vec<(String, Template)>,
+    pub data: Option<Template>,
     /// `--json`: sets the JSON content type and accept headers.
     pub json: bool,
-    pub user: Option<String>,
-    pub user_agent: Option<String>,
+    pub user: Option<Template>,
+    pub user_agent: Option<Template>,
     /// `-f`: a status of 400 or more is a failure.
     pub fail: bool,
     pub follow_redirects: bool,
     pub insecure: bool,
     pub max_time_secs: Option<f64>,
     pub connect_timeout_secs: Option<f64>,
+    /// `$VAR`s inside single quotes, with their byte offsets in the line: a shell leaves them as
+    /// text, so opsbook does too, and lint says so.
+    pub quoted_vars: Vec<(usize, String)>,
 }
 
 impl CurlCommand {
@@ -53,28 +62,52 @@ fn err(offset: usize, message: impl Into<String>, help: impl Into<String>) -> Cu
 static PLACEHOLDER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\{\{\s*([A-Za-z0-9_.-]*)\s*\}\}").expect("static regex"));
 
-/// `{{ name }}` placeholders in a text, with their byte offsets.
-pub fn placeholders(text: &str) -> Vec<(usize, String)> {
-    PLACEHOLDER
-        .captures_iter(text)
-        .map(|c| (c.get(0).map_or(0, |m| m.start()), c[1].to_owned()))
-        .collect()
-}
+static VAR_NAME: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\{?([A-Za-z_][A-Za-z0-9_]*)").expect("static regex"));
 
-/// Replaces each `{{ name }}` with `lookup(name)`, or leaves it when the lookup has nothing.
-pub fn substitute(text: &str, lookup: impl Fn(&str) -> Option<String>) -> String {
-    PLACEHOLDER
-        .replace_all(text, |c: &regex::Captures| {
-            lookup(&c[1]).unwrap_or_else(|| c[0].to_owned())
-        })
-        .into_owned()
+/// Marks each `$` a shell would not expand (inside single quotes, or escaped as `\$`) as
+/// [`LITERAL_DOLLAR`], and lists the `$VAR`s found inside single quotes.
+fn mark_literal_dollars(line: &str) -> (String, Vec<(usize, String)>) {
+    let mut out = String::with_capacity(line.len());
+    let mut quoted_vars = Vec::new();
+    let mut quote: Option<char> = None;
+    let mut chars = line.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match (quote, c) {
+            (Some('\''), '\'') | (Some('"'), '"') => quote = None,
+            (None, '\'' | '"') => quote = Some(c),
+            (Some('\''), '$') => {
+                if let Some(name) = VAR_NAME.captures(&line[i + 1..]) {
+                    quoted_vars.push((i, name[1].to_owned()));
+                }
+                out.push(LITERAL_DOLLAR);
+                continue;
+            }
+            (Some('"') | None, '\\') if chars.peek().map(|(_, n)| *n) == Some('$') => {
+                chars.next();
+                out.push(LITERAL_DOLLAR);
+                continue;
+            }
+            (Some('"') | None, '\\') => {
+                out.push(c);
+                if let Some((_, next)) = chars.next() {
+                    out.push(next);
+                }
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
+    }
+    (out, quoted_vars)
 }
 
 /// Parses a curl line as written in a runbook.
 pub fn parse(line: &str) -> Result<CurlCommand, CurlError> {
     check_shell_operators(line)?;
+    let (marked, quoted_vars) = mark_literal_dollars(line);
     // Placeholders are written `{{ target }}` with spaces; make them single words first.
-    let normalized = substitute(line, |name| Some(format!("{{{{{name}}}}}")));
+    let normalized = PLACEHOLDER.replace_all(&marked, "{{$1}}");
     let words = shell_words::split(&normalized).map_err(|_| {
         err(
             line.len(),
@@ -94,7 +127,10 @@ pub fn parse(line: &str) -> Result<CurlCommand, CurlError> {
         }
     }
     let mut cursor = Cursor { line, searched: 4 };
-    let mut command = CurlCommand::default();
+    let mut command = CurlCommand {
+        quoted_vars,
+        ..CurlCommand::default()
+    };
     let mut urls = Vec::new();
     let words: Vec<String> = words.collect();
     let mut i = 0;
@@ -128,7 +164,11 @@ struct Cursor<'a> {
 impl Cursor<'_> {
     /// Best-effort offset of a word in the original line, for pointing diagnostics at it.
     fn find(&mut self, word: &str) -> usize {
-        let probe: String = word.chars().take(12).collect();
+        let probe: String = word
+            .chars()
+            .take(12)
+            .map(|c| if c == LITERAL_DOLLAR { '$' } else { c })
+            .collect();
         match self
             .line
             .get(self.searched..)
@@ -344,7 +384,7 @@ fn apply(
         Flag::Fail => cmd.fail = true,
         Flag::Location => cmd.follow_redirects = true,
         Flag::Insecure => cmd.insecure = true,
-        Flag::Request => cmd.method = Some(value.to_ascii_uppercase()),
+        Flag::Request => cmd.method = Some(value.replace(LITERAL_DOLLAR, "$").to_ascii_uppercase()),
         Flag::Header => cmd.headers.push(parse_header(&value, offset)?),
         Flag::Data => {
             if value.starts_with('@') {
@@ -354,9 +394,9 @@ fn apply(
                     "write the body inline, or use `--data-raw` for a literal `@`",
                 ));
             }
-            cmd.data = Some(value);
+            cmd.data = Some(Template::with_env(&value));
         }
-        Flag::DataRaw => cmd.data = Some(value),
+        Flag::DataRaw => cmd.data = Some(Template::with_env(&value)),
         Flag::Json => {
             if value.starts_with('@') {
                 return Err(err(
@@ -366,10 +406,10 @@ fn apply(
                 ));
             }
             cmd.json = true;
-            cmd.data = Some(value);
+            cmd.data = Some(Template::with_env(&value));
         }
-        Flag::User => cmd.user = Some(value),
-        Flag::UserAgent => cmd.user_agent = Some(value),
+        Flag::User => cmd.user = Some(Template::with_env(&value)),
+        Flag::UserAgent => cmd.user_agent = Some(Template::with_env(&value)),
         Flag::MaxTime => cmd.max_time_secs = Some(seconds(&value, offset)?),
         Flag::ConnectTimeout => cmd.connect_timeout_secs = Some(seconds(&value, offset)?),
         Flag::Output if value == "/dev/null" => {}
@@ -384,10 +424,10 @@ fn apply(
     Ok(())
 }
 
-fn parse_header(value: &str, offset: usize) -> Result<(String, String), CurlError> {
+fn parse_header(value: &str, offset: usize) -> Result<(String, Template), CurlError> {
     match value.split_once(':') {
         Some((name, v)) if !name.trim().is_empty() && !name.contains(' ') => {
-            Ok((name.trim().to_owned(), v.trim().to_owned()))
+            Ok((name.trim().to_owned(), Template::with_env(v.trim())))
         }
         _ => Err(err(
             offset,
@@ -408,7 +448,7 @@ fn seconds(value: &str, offset: usize) -> Result<f64, CurlError> {
     }
 }
 
-fn pick_url(line: &str, urls: Vec<(usize, String)>) -> Result<String, CurlError> {
+fn pick_url(line: &str, urls: Vec<(usize, String)>) -> Result<Template, CurlError> {
     let mut urls = urls.into_iter();
     let Some((offset, url)) = urls.next() else {
         return Err(err(
@@ -444,7 +484,7 @@ fn pick_url(line: &str, urls: Vec<(usize, String)>) -> Result<String, CurlError>
             "checks may only fetch http:// and https:// URLs, usually `{{ target }}/path`",
         ));
     }
-    Ok(url)
+    Ok(Template::with_env(&url))
 }
 
 #[cfg(test)]
@@ -454,10 +494,10 @@ mod tests {
     #[test]
     fn parses_the_commands_people_write() {
         let c = parse(r#"curl -i -H "x-request-id: {{ request_id }}" {{ target }}/hello"#).unwrap();
-        assert_eq!(c.url, "{{target}}/hello");
+        assert_eq!(c.url, Template::with_env("{{target}}/hello"));
         assert_eq!(
             c.headers,
-            vec![("x-request-id".into(), "{{request_id}}".into())]
+            vec![("x-request-id".into(), Template::with_env("{{request_id}}"))]
         );
         let c = parse("curl -fsSL -XPOST --json '{\"a\":1}' -m 5 https://x.test/a").unwrap();
         assert!(c.fail && c.follow_redirects);
@@ -492,6 +532,19 @@ mod tests {
             let e = parse(line).unwrap_err();
             assert!(e.message.contains(want), "{line}: {}", e.message);
         }
+    }
+
+    #[test]
+    fn dollars_follow_the_shell() {
+        let c = parse(r#"curl -H 'x-a: $A' -H "x-b: $B \$C" -d \$D {{ target }}/"#).unwrap();
+        let fill = |t: &Template| {
+            t.fill(&|_| Some("T".into()), &mut |n| Some(format!("<{n}>")))
+                .unwrap()
+        };
+        assert_eq!(fill(&c.headers[0].1), "$A");
+        assert_eq!(fill(&c.headers[1].1), "<B> $C");
+        assert_eq!(fill(c.data.as_ref().unwrap()), "$D");
+        assert_eq!(c.quoted_vars, vec![(14, "A".to_owned())]);
     }
 
     #[test]

@@ -1,0 +1,412 @@
+//! The compiled runbook: everything later stages need, worked out once when a runbook is loaded.
+//!
+//! Each check (named or written inline) gets one id and its curl line parsed into templates;
+//! placeholders are resolved against every target, in the curl line and in `expect`; regexes are
+//! compiled and JSON pointers validated; targets lose their trailing slash; a failure mode's
+//! checks (its own, its hypotheses', its actions' confirm checks) are indices into one list.
+//! What fails to compile is a finding with its position. Render, check and incident consume this
+//! and never parse a curl line or a regex again.
+
+pub mod curl;
+pub mod expect;
+mod placeholders;
+pub mod template;
+
+use chrono::NaiveDate;
+
+use crate::diagnostic::Diagnostic;
+use crate::load::LoadedRunbook;
+use crate::model::{Check, CheckRef, FailureMode, Runbook, Sp};
+use crate::rule::Rule;
+use crate::source::{Pos, SourceFile};
+use curl::CurlCommand;
+use expect::CompiledExpect;
+use template::Template;
+
+/// A runbook with its checks compiled. `id`, `source` and `runbook` are the loaded ones.
+#[derive(Debug)]
+pub struct CompiledRunbook {
+    /// Its path below the runbooks folder, without the extension.
+    pub id: String,
+    pub source: SourceFile,
+    pub runbook: Runbook,
+    /// In the order written; the first is the default.
+    pub targets: Vec<Target>,
+    /// The named checks in the order written, then the inline ones.
+    pub checks: Vec<CompiledCheck>,
+    /// One entry per failure mode, in the order written.
+    pub modes: Vec<ModeChecks>,
+    /// References to check ids that are not defined (an `unknown-check` finding each).
+    pub dangling: Vec<Dangling>,
+    /// What failed to compile.
+    pub findings: Vec<Diagnostic>,
+}
+
+/// A target: its base URL and extra named URLs, without trailing slashes, so that
+/// `{{ target }}/healthz` never becomes `//healthz`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    pub name: String,
+    pub url: String,
+    pub vars: Vec<(String, String)>,
+}
+
+impl Target {
+    /// The value of `{{ name }}` for this target (`target` or one of its vars).
+    pub fn value(&self, name: &str) -> Option<&str> {
+        match name {
+            "target" => Some(&self.url),
+            _ => self
+                .vars
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str()),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct CompiledCheck {
+    /// The id written, or `<failure-mode>-inline-<n>` for an inline check without one.
+    pub id: String,
+    /// Written under `checks:` (rather than inline in a failure mode).
+    pub named: bool,
+    pub title: Option<String>,
+    /// Where the check is: its id, or its curl line.
+    pub pos: Pos,
+    /// The curl line as written.
+    pub curl: Sp<String>,
+    /// The curl line with placeholders only (`$VAR`s are text): what pages and results show.
+    pub line: Template,
+    /// `None` when the line cannot be run (an `invalid-curl` finding says why).
+    pub command: Option<CurlCommand>,
+    pub expect: Option<CompiledExpect>,
+}
+
+/// A reference to a check id that no check under `checks:` has.
+#[derive(Clone, Debug)]
+pub struct Dangling {
+    pub id: Sp<String>,
+    pub failure_mode: String,
+}
+
+/// A failure mode's checks, as indices into [`CompiledRunbook::checks`].
+#[derive(Clone, Debug, Default)]
+pub struct ModeChecks {
+    pub quick: Vec<usize>,
+    /// Per hypothesis, in the order written.
+    pub hypotheses: Vec<Vec<usize>>,
+    /// Per action, in the order written.
+    pub confirm: Vec<Vec<usize>>,
+}
+
+impl ModeChecks {
+    /// Every check of the failure mode once: its own, its hypotheses', its actions'.
+    pub fn all(&self) -> Vec<usize> {
+        let hypotheses = self.hypotheses.iter().flatten();
+        unique(
+            self.quick
+                .iter()
+                .chain(hypotheses)
+                .chain(self.confirm.iter().flatten()),
+        )
+    }
+
+    /// Its own checks, then its actions' confirm checks, once each: what a record lists.
+    pub fn for_record(&self) -> Vec<usize> {
+        unique(self.quick.iter().chain(self.confirm.iter().flatten()))
+    }
+}
+
+fn unique<'a>(indices: impl Iterator<Item = &'a usize>) -> Vec<usize> {
+    let mut out: Vec<usize> = Vec::new();
+    for &i in indices {
+        if !out.contains(&i) {
+            out.push(i);
+        }
+    }
+    out
+}
+
+impl CompiledRunbook {
+    pub fn check(&self, id: &str) -> Option<&CompiledCheck> {
+        self.checks.iter().find(|c| c.named && c.id == id)
+    }
+
+    pub fn named_checks(&self) -> impl Iterator<Item = &CompiledCheck> {
+        self.checks.iter().filter(|c| c.named)
+    }
+
+    /// The failure mode with this id and its checks.
+    pub fn mode(&self, id: &str) -> Option<(&FailureMode, &ModeChecks)> {
+        let i = self
+            .runbook
+            .failure_modes
+            .iter()
+            .position(|fm| fm.id.value == id)?;
+        Some((&self.runbook.failure_modes[i], &self.modes[i]))
+    }
+
+    pub fn default_target(&self) -> Option<&Target> {
+        self.targets.first()
+    }
+}
+
+/// Compiles a loaded runbook.
+pub fn compile(loaded: LoadedRunbook) -> CompiledRunbook {
+    let LoadedRunbook {
+        id,
+        source,
+        runbook,
+    } = loaded;
+    let targets = targets(&runbook);
+    let mut sink = Sink::new(&source);
+    let mut checks: Vec<CompiledCheck> = runbook
+        .checks
+        .iter()
+        .enumerate()
+        .map(|(n, c)| {
+            let id =
+                c.id.as_ref()
+                    .map_or_else(|| format!("check-{}", n + 1), |i| i.value.clone());
+            compile_check(&c.value, id, true, &mut sink)
+        })
+        .collect();
+    let mut dangling = Vec::new();
+    let modes = runbook
+        .failure_modes
+        .iter()
+        .map(|fm| mode_checks(&runbook, fm, &mut checks, &mut dangling, &mut sink))
+        .collect();
+    let mut findings = sink.out;
+    let has_checks = !checks.is_empty();
+    findings.extend(placeholders::undefined(
+        &source, &runbook, has_checks, &targets, &sink.uses,
+    ));
+    CompiledRunbook {
+        id,
+        source,
+        runbook,
+        targets,
+        checks,
+        modes,
+        dangling,
+        findings,
+    }
+}
+
+fn targets(rb: &Runbook) -> Vec<Target> {
+    let trim = |url: &str| url.trim().trim_end_matches('/').to_owned();
+    rb.targets
+        .iter()
+        .map(|(name, t)| Target {
+            name: name.value.clone(),
+            url: trim(t.url()),
+            vars: t.vars().map(|(k, v)| (k.to_owned(), trim(v))).collect(),
+        })
+        .collect()
+}
+
+/// Resolves the failure mode's references, compiling its inline checks into `checks`.
+fn mode_checks(
+    rb: &Runbook,
+    fm: &FailureMode,
+    checks: &mut Vec<CompiledCheck>,
+    dangling: &mut Vec<Dangling>,
+    sink: &mut Sink,
+) -> ModeChecks {
+    let mut n = 0;
+    let mut resolve = |refs: &[Sp<CheckRef>], checks: &mut Vec<CompiledCheck>| -> Vec<usize> {
+        let mut out = Vec::new();
+        for r in refs {
+            n += 1;
+            match &r.value {
+                CheckRef::Id(id) => {
+                    let found = rb
+                        .checks
+                        .iter()
+                        .position(|c| c.id.as_ref().is_some_and(|i| i.value == *id));
+                    match found {
+                        Some(i) => out.push(i),
+                        None => dangling.push(Dangling {
+                            id: Sp::new(id.clone(), r.pos),
+                            failure_mode: fm.id.value.clone(),
+                        }),
+                    }
+                }
+                CheckRef::Inline(check) => {
+                    let id = check.id.as_ref().map_or_else(
+                        || format!("{}-inline-{n}", fm.id.value),
+                        |i| i.value.clone(),
+                    );
+                    checks.push(compile_check(check, id, false, sink));
+                    out.push(checks.len() - 1);
+                }
+            }
+        }
+        out
+    };
+    let quick = resolve(&fm.checks, checks);
+    let hypotheses = fm
+        .hypotheses
+        .iter()
+        .map(|h| resolve(&h.checks, checks))
+        .collect();
+    let confirm = fm
+        .actions
+        .iter()
+        .map(|a| resolve(&a.confirm, checks))
+        .collect();
+    ModeChecks {
+        quick,
+        hypotheses,
+        confirm,
+    }
+}
+
+fn compile_check(check: &Check, id: String, named: bool, sink: &mut Sink) -> CompiledCheck {
+    let line = Template::placeholders_only(&check.curl);
+    let command = match curl::parse(&check.curl) {
+        Ok(command) => {
+            for (offset, name) in &command.quoted_vars {
+                quoted_var(&check.curl, *offset, name, sink);
+            }
+            Some(command)
+        }
+        Err(e) => {
+            let pos = pos_in_scalar(sink.source, &check.curl, e.offset);
+            sink.report(Rule::InvalidCurl, pos, e.message, e.help);
+            None
+        }
+    };
+    sink.uses_in_line(&check.curl);
+    let expect = check.expect.as_ref().map(|e| expect::compile(e, sink));
+    CompiledCheck {
+        id,
+        named,
+        title: check.title.as_ref().map(|t| t.value.clone()),
+        pos: check.id.as_ref().map_or(check.curl.pos, |i| i.pos),
+        curl: check.curl.clone(),
+        line,
+        command,
+        expect,
+    }
+}
+
+/// A check compiled on its own, findings dropped: for unit tests of what consumes it.
+#[cfg(test)]
+pub(crate) fn standalone_check(check: &Check) -> CompiledCheck {
+    let source = SourceFile::new("", "");
+    compile_check(check, "c".into(), true, &mut Sink::new(&source))
+}
+
+fn quoted_var(curl: &Sp<String>, offset: usize, name: &str, sink: &mut Sink) {
+    let pos = pos_in_scalar(sink.source, curl, offset);
+    sink.report(
+        Rule::VarInSingleQuotes,
+        pos,
+        format!("`${name}` is inside single quotes, so it is sent as the text `${name}`"),
+        format!(
+            "a shell does not expand variables in single quotes, and neither does opsbook; to send the value of `${name}`, use double quotes: \"…${name}…\""
+        ),
+    );
+}
+
+/// Collects a runbook's compile findings and the placeholders it uses.
+pub(crate) struct Sink<'a> {
+    source: &'a SourceFile,
+    out: Vec<Diagnostic>,
+    /// Every `{{ name }}` used, with where it is written.
+    uses: Vec<(Pos, String)>,
+}
+
+impl<'a> Sink<'a> {
+    pub(crate) fn new(source: &'a SourceFile) -> Self {
+        Sink {
+            source,
+            out: Vec::new(),
+            uses: Vec::new(),
+        }
+    }
+
+    pub(crate) fn report(
+        &mut self,
+        rule: Rule,
+        pos: Pos,
+        message: String,
+        help: impl Into<String>,
+    ) {
+        self.out
+            .push(Diagnostic::new(rule, &self.source.path, pos, message).help(help));
+    }
+
+    /// Placeholders of a value written at `pos`.
+    pub(crate) fn uses(&mut self, template: &Template, pos: Pos) {
+        self.uses
+            .extend(template.placeholder_names().map(|n| (pos, n.to_owned())));
+    }
+
+    /// Placeholders of a curl line, each at its own column.
+    fn uses_in_line(&mut self, line: &Sp<String>) {
+        for (offset, name) in template::placeholders(line) {
+            self.uses
+                .push((pos_in_scalar(self.source, line, offset), name));
+        }
+    }
+}
+
+/// `^[a-z0-9][a-z0-9-]*$`: ids become URLs and file names.
+pub fn is_valid_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// `last_reviewed` as a date, if it is one written `YYYY-MM-DD`.
+pub fn reviewed_on(text: &str) -> Option<NaiveDate> {
+    if text.len() != 10 {
+        return None;
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
+/// The position of a byte offset inside a scalar value, where the scalar's text allows it.
+pub fn pos_in_scalar(source: &SourceFile, scalar: &Sp<String>, offset: usize) -> Pos {
+    let start = source.offset(scalar.pos);
+    let rest = &source.text[start..];
+    // Quoted and plain scalars on one line map offsets directly; block scalars fall back to
+    // their start, which still names the right line of the check.
+    let skip = usize::from(rest.starts_with('"') || rest.starts_with('\''));
+    let prefix = scalar.value.get(..offset).unwrap_or("");
+    let same_line =
+        !scalar.value.contains('\n') && rest.get(skip..).is_some_and(|r| r.starts_with(prefix));
+    if same_line {
+        source.pos_of(start + skip + offset)
+    } else {
+        scalar.pos
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_pattern() {
+        for ok in ["api", "a-1", "0x"] {
+            assert!(is_valid_id(ok), "{ok}");
+        }
+        for bad in ["", "-a", "A", "a_b", "..", "a/b", "é"] {
+            assert!(!is_valid_id(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn dates() {
+        assert!(reviewed_on("2026-02-28").is_some());
+        assert!(reviewed_on("2026-02-30").is_none());
+        assert!(reviewed_on("2026-2-3").is_none());
+    }
+}

@@ -1,0 +1,74 @@
+//! Placeholders resolved against every target: `{{ target }}`, `{{ request_id }}`, and the vars
+//! that every target defines. One check of the names used anywhere a placeholder may appear (the
+//! curl line, header and body expectations, JSON values), so none stays literal at run time.
+
+use super::Target;
+use crate::diagnostic::Diagnostic;
+use crate::model::Runbook;
+use crate::rule::Rule;
+use crate::source::{Pos, SourceFile};
+use crate::suggest::did_you_mean;
+
+/// Placeholders every target defines.
+fn defined(targets: &[Target]) -> Vec<String> {
+    let mut names = vec!["target".to_owned(), "request_id".to_owned()];
+    if let Some(first) = targets.first() {
+        for (name, _) in &first.vars {
+            if targets.iter().all(|t| t.value(name).is_some()) {
+                names.push(name.clone());
+            }
+        }
+    }
+    names
+}
+
+/// `no-targets` when the runbook has checks and nowhere to run them, else every use of a
+/// placeholder that some target does not define.
+pub(super) fn undefined(
+    source: &SourceFile,
+    rb: &Runbook,
+    has_checks: bool,
+    targets: &[Target],
+    uses: &[(Pos, String)],
+) -> Vec<Diagnostic> {
+    let report = |rule, pos, message: String, help: String| {
+        Diagnostic::new(rule, &source.path, pos, message).help(help)
+    };
+    if targets.is_empty() {
+        if !has_checks {
+            return Vec::new();
+        }
+        let pos = rb.checks.first().map_or(Pos::new(1, 1), |c| c.curl.pos);
+        let help = "add one: `targets: { local: http://127.0.0.1:3000 }`".to_owned();
+        let message = "the runbook has checks but no `targets`".to_owned();
+        return vec![report(Rule::NoTargets, pos, message, help)];
+    }
+    let defined = defined(targets);
+    uses.iter()
+        .filter(|(_, name)| !defined.contains(name))
+        .map(|(pos, name)| {
+            let partly = targets.iter().any(|t| t.value(name).is_some());
+            let message = if partly {
+                format!("placeholder `{{{{ {name} }}}}` is not defined by every target")
+            } else {
+                format!("placeholder `{{{{ {name} }}}}` is not defined")
+            };
+            report(
+                Rule::UndefinedPlaceholder,
+                *pos,
+                message,
+                help_for(name, &defined),
+            )
+        })
+        .collect()
+}
+
+fn help_for(name: &str, defined: &[String]) -> String {
+    match did_you_mean(name, defined.iter().map(String::as_str)) {
+        Some(close) => format!("did you mean `{{{{ {close} }}}}`?"),
+        None => format!(
+            "add `{name}` to the `vars` of every target, or use one of: {}",
+            defined.join(", ")
+        ),
+    }
+}

@@ -106,9 +106,8 @@ fn check_status(status: &Sp<StatusExpect>, sink: &mut Sink) {
 }
 
 fn text(value: &str, pos: Pos, sink: &mut Sink) -> Template {
-    let t = Template::placeholders_only(value);
-    sink.uses(&t, pos);
-    t
+    sink.uses(value, pos);
+    Template::placeholders_only(value)
 }
 
 fn pattern(value: &str, pos: Pos, sink: &mut Sink) -> Pattern {
@@ -120,7 +119,12 @@ fn pattern(value: &str, pos: Pos, sink: &mut Sink) -> Pattern {
         Ok(re) => Some(re).filter(|_| !template.has_placeholders()),
         Err(e) => {
             let detail = e.to_string();
-            let last = detail.lines().last().unwrap_or("").trim();
+            let last = detail
+                .lines()
+                .last()
+                .unwrap_or("")
+                .trim()
+                .trim_start_matches("error: ");
             sink.report(
                 Rule::InvalidExpect,
                 pos,

@@ -279,7 +279,7 @@ fn compile_check(check: &Check, id: String, named: bool, sink: &mut Sink) -> Com
             None
         }
     };
-    sink.uses_in_line(&check.curl);
+    sink.uses(&check.curl, check.curl.pos);
     let expect = check.expect.as_ref().map(|e| expect::compile(e, sink));
     CompiledCheck {
         id,
@@ -340,17 +340,17 @@ impl<'a> Sink<'a> {
             .push(Diagnostic::new(rule, &self.source.path, pos, message).help(help));
     }
 
-    /// Placeholders of a value written at `pos`.
-    pub(crate) fn uses(&mut self, template: &Template, pos: Pos) {
-        self.uses
-            .extend(template.placeholder_names().map(|n| (pos, n.to_owned())));
-    }
-
-    /// Placeholders of a curl line, each at its own column.
-    fn uses_in_line(&mut self, line: &Sp<String>) {
-        for (offset, name) in template::placeholders(line) {
-            self.uses
-                .push((pos_in_scalar(self.source, line, offset), name));
+    /// Placeholders of a text written at `pos` (a curl line, an expected value), each at its
+    /// own column where the text is on one line.
+    pub(crate) fn uses(&mut self, text: &str, pos: Pos) {
+        let found = template::placeholders(text);
+        if found.is_empty() {
+            return;
+        }
+        let scalar = Sp::new(text.to_owned(), pos);
+        for (offset, name) in found {
+            let at = pos_in_scalar(self.source, &scalar, offset);
+            self.uses.push((at, name));
         }
     }
 }

@@ -1,0 +1,117 @@
+//! What the compiled runbook core fixed: one id per inline check everywhere, one trimmed target
+//! for site and check, and shell quoting followed when `$VAR`s are filled in.
+
+mod support;
+
+use std::io::Write;
+
+use support::{opsbook, project, read_head, serve, stdout};
+
+const MODE: &str = "failure_modes:
+  - id: down
+    title: Down
+    severity: sev1
+    hypotheses:
+      - cause: It crashed
+        checks: [{ curl: 'curl {{ target }}/hyp', expect: { status: 200 } }]
+      - cause: It hangs
+    checks: [healthz, { curl: 'curl {{ target }}/inline', expect: { status: 200 } }]
+    actions:
+      - id: rollback
+        title: Roll back
+        risk: low
+        confirm: [{ curl: 'curl {{ target }}/confirm', expect: { status: 200 } }]
+";
+
+fn runbook(target: &str, check: &str) -> String {
+    format!(
+        "title: T\nservice: s\nowner: o\nlast_reviewed: 2026-11-20\n\
+         targets: {{ local: '{target}' }}\nchecks:\n  - id: healthz\n    curl: {check}\n    \
+         expect: {{ status: 200 }}\n{MODE}"
+    )
+}
+
+#[test]
+fn inline_checks_have_one_id_for_check_and_the_incident_record() {
+    let dir = project(&[(
+        "api",
+        &runbook("http://127.0.0.1:9", "curl {{ target }}/healthz"),
+    )]);
+    let dry = opsbook(dir.path(), &["check", "api#down", "--dry-run"], &[]);
+    let names: Vec<String> = stdout(&dry)
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "api#healthz",
+            "api#down-inline-2",
+            "api#down-inline-3",
+            "api#down-inline-4"
+        ]
+    );
+    let new = opsbook(
+        dir.path(),
+        &[
+            "incident",
+            "new",
+            "api#down",
+            "--title",
+            "t",
+            "--started-at",
+            "2026-11-26T08:00:00Z",
+        ],
+        &[],
+    );
+    assert!(new.status.success(), "{}", support::stderr(&new));
+    let record = std::fs::read_to_string(dir.path().join("incidents/2026-11-26-t.md")).unwrap();
+    // The record lists the failure mode's own and its confirm checks, with check's ids.
+    for id in ["healthz", "down-inline-2", "down-inline-4"] {
+        assert!(record.contains(&format!("`{id}`")), "{id} in:\n{record}");
+    }
+    assert!(!record.contains("check-2"), "{record}");
+}
+
+#[test]
+fn a_target_with_a_trailing_slash_is_trimmed_on_the_site_and_in_check() {
+    let dir = project(&[(
+        "api",
+        &runbook("http://127.0.0.1:9/", "curl {{ target }}/healthz"),
+    )]);
+    let dry = stdout(&opsbook(dir.path(), &["check", "--dry-run"], &[]));
+    assert!(dry.contains("curl http://127.0.0.1:9/healthz"), "{dry}");
+    let out = dir.path().join("book");
+    let built = opsbook(dir.path(), &["build", "--out", out.to_str().unwrap()], &[]);
+    assert!(built.status.success(), "{}", stdout(&built));
+    let page = std::fs::read_to_string(out.join("api/down.html")).unwrap();
+    let page = page.replace("&#x2f;", "/");
+    assert!(page.contains("http://127.0.0.1:9/healthz"), "{page}");
+    assert!(!page.contains("127.0.0.1:9//healthz"), "{page}");
+}
+
+#[test]
+fn single_quotes_keep_a_dollar_literal_as_a_shell_does() {
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = std::sync::Arc::clone(&seen);
+    let addr = serve(move |mut s| {
+        let head = read_head(&s);
+        log.lock().unwrap().push(head);
+        let _ = s.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+    });
+    let line = r#""curl -H 'x-single: $TOKEN' -H \"x-double: $TOKEN\" -H 'x-escaped: \\$TOKEN' {{ target }}/healthz""#;
+    let dir = project(&[("api", &runbook(&format!("http://{addr}"), line))]);
+    let lint = stdout(&opsbook(dir.path(), &["lint"], &[]));
+    assert!(lint.contains("warning[var-in-single-quotes]"), "{lint}");
+    let out = opsbook(
+        dir.path(),
+        &["check", "api#healthz"],
+        &[("TOKEN", "s3cret")],
+    );
+    assert!(out.status.success(), "{}", stdout(&out));
+    let heads = seen.lock().unwrap();
+    let head = heads.first().expect("one request").to_ascii_lowercase();
+    assert!(head.contains("x-single: $token\r\n"), "{head}");
+    assert!(head.contains("x-double: s3cret\r\n"), "{head}");
+    assert!(head.contains("x-escaped: \\$token\r\n"), "{head}");
+}

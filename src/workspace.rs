@@ -66,6 +66,14 @@ impl Workspace {
     }
 
     fn load_path(&mut self, path: &Path) {
+        // `opsbook lint .` at the project's root means the project: its runbooks folder, not
+        // every YAML file below it (opsbook.yaml, CI workflows, alert rules).
+        let runbooks_dir = self.runbooks_dir.clone();
+        let path = if same_file(path, &self.root) {
+            runbooks_dir.as_path()
+        } else {
+            path
+        };
         if std::fs::symlink_metadata(path).is_err() {
             let message = format!(
                 "no runbooks folder or file `{}`",
@@ -86,7 +94,9 @@ impl Workspace {
         let files = if path.is_dir() {
             let (files, problems) = load::find_runbooks(path);
             self.diagnostics.extend(problems);
-            files
+            // A project's config is never a runbook, wherever the scan meets one.
+            let is_config = |f: &PathBuf| f.file_name().is_some_and(|n| n == CONFIG_FILE);
+            files.into_iter().filter(|f| !is_config(f)).collect()
         } else {
             vec![path.to_path_buf()]
         };
@@ -168,6 +178,35 @@ impl Workspace {
             .chain(self.config_source.iter())
             .chain(self.unparsed.iter())
             .find(|s| s.path == path)
+    }
+}
+
+/// Whether two paths name the same file or folder (both exist).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// The project a command run in `start` belongs to: the nearest folder at or above `start` that
+/// holds `opsbook.yaml`, the way cargo and git find theirs. The path stays relative to `start`
+/// (`..`, `../..`) so that diagnostics name files the way the user can open them from where
+/// they are. `None` when no folder up to the file system's root has one.
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    let absolute = std::path::absolute(start).ok()?;
+    let mut dir = absolute.as_path();
+    let mut relative = start.to_path_buf();
+    loop {
+        if dir.join(CONFIG_FILE).is_file() {
+            return Some(relative);
+        }
+        dir = dir.parent()?;
+        relative = if relative == Path::new(".") {
+            PathBuf::from("..")
+        } else {
+            relative.join("..")
+        };
     }
 }
 

@@ -20,11 +20,10 @@ pub struct Args {
 
 pub fn run(global: &Global, args: Args) -> CliResult {
     let workspace = if Workspace::is_empty_project(&global.project) {
-        if !global.quiet {
-            eprintln!(
-                "note: no opsbook.yaml or runbooks/ here; building the bundled example runbooks (`opsbook init` starts your own)"
-            );
-        }
+        // Said even with --quiet: what gets built is not the user's own runbooks.
+        eprintln!(
+            "note: no opsbook.yaml here or in any folder above, and no runbooks/ here; building the bundled example runbooks (`opsbook init` starts your own)"
+        );
         Workspace::bundled(&global.project)
     } else {
         Workspace::load(&global.project, &[])

@@ -78,7 +78,13 @@ pub enum Command {
 }
 
 pub fn run(cli: Cli) -> CliResult {
-    let global = output::Global::new(&cli);
+    let mut global = output::Global::new(&cli);
+    // Every command but `init` works on the project the folder belongs to, found upwards.
+    if !matches!(cli.command, Command::Init(_))
+        && let Some(root) = opsbook::workspace::discover(&global.project)
+    {
+        global.project = root;
+    }
     match cli.command {
         Command::Check(args) => check::run(&global, args),
         Command::Init(args) => init::run(&global, args),

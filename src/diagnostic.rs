@@ -2,26 +2,9 @@
 
 use std::path::PathBuf;
 
-use serde::Serialize;
-
+pub use crate::rule::Severity;
 use crate::rule::Rule;
 use crate::source::Pos;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        }
-    }
-}
 
 /// One finding: a rule, a place, a message and, where we know one, what to do about it.
 #[derive(Clone, Debug, PartialEq, Eq)]

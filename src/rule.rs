@@ -4,7 +4,24 @@
 //! `opsbook explain`, the README's rule table, the SARIF rule list and `opsbook.yaml`'s per-rule
 //! levels all read this table; a diagnostic carries a [`Rule`] value, never a string.
 
-use crate::diagnostic::Severity;
+use serde::Serialize;
+
+/// How bad a finding is. Configured per rule in `opsbook.yaml` (`error`, `warn`, `off`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
 
 /// What a rule looks at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -11,6 +11,15 @@ fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// A project over the bundled runbooks with the default lint levels: the repo's own
+/// opsbook.yaml denies warnings, and `incident lint` honours it as `lint` does.
+fn default_levels() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = format!("runbooks: '{}'\n", repo().join("runbooks").display());
+    std::fs::write(dir.path().join("opsbook.yaml"), config).expect("config");
+    dir
+}
+
 fn new_record(dir: &Path) -> std::process::Output {
     let dir = dir.to_str().expect("utf-8 temp path");
     let args = [
@@ -35,9 +44,12 @@ fn skeleton_for_a_bundled_failure_mode() {
     let path = dir.path().join("2026-11-26-p95-above-slo.md");
     let text = std::fs::read_to_string(&path).expect("the record was written");
     insta::assert_snapshot!(text);
+    let project = default_levels();
     let lint = opsbook(
         repo(),
         &[
+            "-C",
+            project.path().to_str().expect("utf-8"),
             "incident",
             "lint",
             "--color",
@@ -107,7 +119,14 @@ fn a_complete_record_passes() {
 
 #[test]
 fn an_open_record_with_gaps_gets_warnings_only() {
-    let (exit, text) = lint_fixture("open-with-gaps");
+    let project = default_levels();
+    let path = "tests/fixtures/incidents/open-with-gaps.md";
+    let dir = project.path().to_str().expect("utf-8");
+    let output = opsbook(
+        repo(),
+        &["-C", dir, "incident", "lint", "--color", "never", path],
+    );
+    let (exit, text) = (code(&output), stdout(&output));
     assert_eq!(exit, 0, "{text}");
     assert!(text.contains("warning[unanswered-question]"), "{text}");
 }

@@ -2,6 +2,7 @@
 //! snapshotted once, and the config that sets levels.
 
 mod common;
+mod sarif;
 
 use common::{code, fixtures, opsbook, stdout};
 
@@ -49,11 +50,35 @@ fn github() {
 #[test]
 fn sarif_loads_as_sarif_2_1_0() {
     let text = lint("sarif");
+    sarif::assert_valid_sarif(&text);
     let log: serde_sarif::sarif::Sarif = serde_json::from_str(&text).expect("a SARIF 2.1.0 log");
     let run = &log.runs[0];
     assert_eq!(run.tool.driver.name, "opsbook");
     assert_eq!(run.results.as_ref().map(Vec::len), Some(3));
     insta::assert_snapshot!(text);
+}
+
+#[test]
+fn the_schema_rejects_what_is_not_sarif() {
+    let text = lint("sarif");
+    let mut log: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    assert!(sarif::schema_accepts(&log));
+    log["runs"][0]["results"][0]["level"] = "fatal".into();
+    assert!(!sarif::schema_accepts(&log));
+}
+
+/// The rule table holds only the rules that fired; indices count into it, whichever rules
+/// fire (a rule late in the registry alone once pointed past the end of the table).
+#[test]
+fn sarif_rule_indices_name_their_rules() {
+    for file in [
+        "lint/stale-review.yaml",
+        "lint/insecure-tls.yaml",
+        "lint/clean.yaml",
+    ] {
+        let output = opsbook(&fixtures(), &["lint", "--format", "sarif", file]);
+        sarif::assert_valid_sarif(&stdout(&output));
+    }
 }
 
 #[test]
@@ -89,6 +114,42 @@ fn config_levels_and_deny_warnings() {
         "{}",
         stdout(&output)
     );
+}
+
+/// `opsbook lint ARGS` on the fixtures with only the colour variables in `env` set.
+fn lint_with_env(args: &[&str], env: &[(&str, &str)]) -> String {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_opsbook"));
+    cmd.arg("lint")
+        .args(args)
+        .args(FILES)
+        .current_dir(fixtures());
+    for name in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "TERM"] {
+        cmd.env_remove(name);
+    }
+    cmd.env("OPSBOOK_TODAY", common::TODAY)
+        .envs(env.iter().copied());
+    stdout(&cmd.output().expect("runs"))
+}
+
+/// `--color auto` is anstream's choice: NO_COLOR wins over everything, CLICOLOR_FORCE colours
+/// even a pipe, CLICOLOR=0 turns colour off; `--color always|never` override all of them.
+#[test]
+fn color_auto_follows_the_clicolor_conventions() {
+    let coloured =
+        |args: &[&str], env: &[(&str, &str)]| lint_with_env(args, env).contains('\u{1b}');
+    assert!(!coloured(&[], &[]), "a pipe is not coloured");
+    assert!(coloured(&[], &[("CLICOLOR_FORCE", "1")]));
+    assert!(coloured(
+        &["--color", "auto"],
+        &[("CLICOLOR_FORCE", "1"), ("CLICOLOR", "0")]
+    ));
+    assert!(!coloured(
+        &[],
+        &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]
+    ));
+    assert!(!coloured(&[], &[("CLICOLOR", "0")]));
+    assert!(!coloured(&["--color", "never"], &[("CLICOLOR_FORCE", "1")]));
+    assert!(coloured(&["--color", "always"], &[("NO_COLOR", "1")]));
 }
 
 #[test]

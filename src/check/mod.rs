@@ -8,7 +8,6 @@ pub mod expect;
 pub mod http;
 pub mod plan;
 pub mod prepare;
-pub mod present;
 mod redirect;
 pub mod request_id;
 pub mod run;

@@ -1,14 +1,14 @@
 //! `opsbook build [--out DIR]`: lint, then render the site atomically into `book/`.
 
-use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use opsbook::diagnostic::Diagnostic;
 use opsbook::render::{self, BuildOptions};
-use opsbook::report::{self, Format, LintReport};
+use opsbook::report::{self, Format, LintReport, View};
 use opsbook::workspace::Workspace;
 
 use super::output::Global;
+use super::reports::{self, ReportArgs, ReportSpec};
 use super::{CliResult, Outcome, lint};
 
 #[derive(clap::Args, Debug)]
@@ -16,6 +16,9 @@ pub struct Args {
     /// The output folder. Default: `out` of opsbook.yaml, else `book` beside it.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Reports of the lint step (`--report sarif=opsbook.sarif`).
+    #[command(flatten)]
+    pub reports: ReportArgs,
 }
 
 pub fn run(global: &Global, args: Args) -> CliResult {
@@ -29,7 +32,7 @@ pub fn run(global: &Global, args: Args) -> CliResult {
         Workspace::load(&global.project, &[])
     };
     let out = out_dir(global, &workspace, args.out);
-    if let Some(outcome) = lint_first(global, &workspace)? {
+    if let Some(outcome) = lint_first(global, &workspace, &args.reports.reports)? {
         return Ok(outcome);
     }
     let options = options(global, &workspace, out);
@@ -45,20 +48,28 @@ pub fn run(global: &Global, args: Args) -> CliResult {
     Ok(Outcome::Ok)
 }
 
-/// Prints the lint findings if there are any; returns the lint's outcome when errors stop the
-/// build. Warnings are printed and the build goes on.
-pub fn lint_first(global: &Global, workspace: &Workspace) -> Result<Option<Outcome>, String> {
+/// Prints the lint findings if there are any and writes the `--report` files; returns the
+/// lint's outcome when errors stop the build. Warnings are printed and the build goes on; with
+/// `--quiet` a run with warnings only prints nothing.
+pub fn lint_first(
+    global: &Global,
+    workspace: &Workspace,
+    extra: &[ReportSpec],
+) -> Result<Option<Outcome>, String> {
     let diagnostics = workspace.lint(global.today());
-    let shown: Vec<Diagnostic> = diagnostics
-        .iter()
-        .filter(|d| !global.quiet || d.is_error())
-        .cloned()
-        .collect();
-    if !shown.is_empty() {
-        let text = lint_text(workspace, &shown, global.styled());
-        let mut out = global.stdout();
-        out.write_all(text.as_bytes())
-            .map_err(|e| format!("cannot write the report: {e}"))?;
+    let sources = |path: &Path| workspace.source(path);
+    let report = LintReport {
+        diagnostics: &diagnostics,
+        sources: &sources,
+        files: workspace.files_checked(),
+    };
+    let shown = diagnostics.iter().any(|d| !global.quiet || d.is_error());
+    if shown {
+        lint::print(global, &report, Format::Text, extra)?;
+    } else {
+        reports::write_all(extra, &|format, out| {
+            report::write_lint(format, &report, View::default(), out)
+        })?;
     }
     match lint::outcome(&diagnostics) {
         Outcome::Ok => Ok(None),
@@ -66,16 +77,20 @@ pub fn lint_first(global: &Global, workspace: &Workspace) -> Result<Option<Outco
     }
 }
 
-/// The lint report as text: printed by `build`, and shown by `serve` while an edit is broken.
+/// The lint report as text, shown by `serve` while an edit is broken.
 pub fn lint_text(workspace: &Workspace, diagnostics: &[Diagnostic], styled: bool) -> String {
-    let sources = |path: &std::path::Path| workspace.source(path);
+    let sources = |path: &Path| workspace.source(path);
     let report = LintReport {
         diagnostics,
         sources: &sources,
         files: workspace.files_checked(),
     };
+    let view = View {
+        quiet: false,
+        styled,
+    };
     let mut out = Vec::new();
-    let _ = report::write(Format::Text, &report, styled, &mut out);
+    let _ = report::write_lint(Format::Text, &report, view, &mut out);
     String::from_utf8_lossy(&out).into_owned()
 }
 

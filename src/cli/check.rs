@@ -2,19 +2,20 @@
 //! clap args → `RunOptions` (with the environment read here, not in the library) → runner →
 //! presenter → exit code.
 
+use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use clap::ValueEnum;
 use opsbook::check::http::UreqTransport;
-use opsbook::check::present::{self, Format, TextOptions};
 use opsbook::check::{CheckResult, RunOptions, Summary, plan, run::dry_run};
 use opsbook::incident::record::TimelineRow;
-use opsbook::report;
+use opsbook::report::{self, CheckReport, Format, LintReport};
+use opsbook::source::display_path;
 use opsbook::workspace::Workspace;
 
 use super::output::Global;
+use super::reports::{self, FormatArg, ReportArgs};
 use super::{CliResult, Outcome};
 
 #[derive(clap::Args, Debug)]
@@ -37,8 +38,10 @@ pub struct Args {
     #[arg(long)]
     pub dry_run: bool,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
-    pub format: CheckFormat,
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+    #[command(flatten)]
+    pub reports: ReportArgs,
     /// Also allow requests to this host (repeatable).
     #[arg(long, value_name = "HOST")]
     pub allow_host: Vec<String>,
@@ -51,13 +54,6 @@ pub struct Args {
     /// Total time per check when its command has no `-m` (default `10s`).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
-}
-
-#[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum CheckFormat {
-    Text,
-    Json,
-    Junit,
 }
 
 /// `500ms`, `30s`, `2m`, `1h`, or plain seconds.
@@ -89,13 +85,12 @@ pub fn run(global: &Global, args: Args) -> CliResult {
     if diagnostics.iter().any(|d| d.is_error()) {
         let errors: Vec<_> = diagnostics.into_iter().filter(|d| d.is_error()).collect();
         let sources = |path: &std::path::Path| workspace.source(path);
-        super::lint::print(
-            global,
-            &sources,
-            &errors,
-            workspace.runbooks.len(),
-            report::Format::Text,
-        )?;
+        let report = LintReport {
+            diagnostics: &errors,
+            sources: &sources,
+            files: workspace.runbooks.len(),
+        };
+        super::lint::print(global, &report, Format::Text, &[])?;
         eprintln!("error: the runbooks have lint errors; fix them before running checks");
         return Ok(Outcome::InputError);
     }
@@ -125,8 +120,8 @@ pub fn run(global: &Global, args: Args) -> CliResult {
             .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
             .collect(),
     };
-    let mut out = global.stdout();
     if args.dry_run {
+        let mut out = global.stdout();
         for line in dry_run(&planned, &options) {
             writeln!(out, "{}  {}", line.name, line.command).map_err(write_error)?;
         }
@@ -136,16 +131,17 @@ pub fn run(global: &Global, args: Args) -> CliResult {
     let progress = Progress::new(planned.len(), global.quiet);
     let results = opsbook::check::run(&planned, &options, &transport, &|r| progress.show(r));
     progress.finish();
-    let format = match args.format {
-        CheckFormat::Text => Format::Text,
-        CheckFormat::Json => Format::Json,
-        CheckFormat::Junit => Format::Junit,
+    let files = runbook_files(&workspace);
+    let report = CheckReport {
+        results: &results,
+        runbook_files: &files,
     };
-    let text = TextOptions {
-        quiet: global.quiet,
-        styled: global.styled(),
-    };
-    present::write(format, &results, text, &mut out).map_err(write_error)?;
+    reports::present(
+        global,
+        args.format.into(),
+        &args.reports.reports,
+        &|f, view, out| report::write_check(f, &report, view, out),
+    )?;
     if let Some(record) = &args.record {
         opsbook::incident::record::append(record, &timeline_rows(&results))?;
     }
@@ -154,6 +150,19 @@ pub fn run(global: &Global, args: Args) -> CliResult {
     } else {
         Outcome::Findings
     })
+}
+
+/// Runbook id → its file relative to the project (where CI checks the repository out), so
+/// SARIF results can point at the runbook.
+fn runbook_files(workspace: &Workspace) -> BTreeMap<String, String> {
+    let relative = |path: &std::path::Path| {
+        let path = path.strip_prefix(&workspace.root).unwrap_or(path);
+        display_path(path)
+    };
+    let files = workspace.runbooks.iter();
+    files
+        .map(|r| (r.id.clone(), relative(&r.source.path)))
+        .collect()
 }
 
 /// The results as incident timeline rows, stamped with the time the run finished.
@@ -203,7 +212,7 @@ impl Progress {
         }
         if let Ok(mut done) = self.done.lock() {
             *done += 1;
-            let line = present::line(r, false);
+            let line = report::check_line(r, false);
             let mut err = std::io::stderr().lock();
             let _ = write!(
                 err,

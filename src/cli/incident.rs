@@ -5,11 +5,15 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use opsbook::diagnostic::Diagnostic;
 use opsbook::incident::{lint as incident_lint, parse, skeleton};
+use opsbook::lint::apply_levels;
 use opsbook::load;
+use opsbook::report::LintReport;
+use opsbook::rule::Rule;
 use opsbook::workspace::Workspace;
 
-use super::lint::{LintFormat, outcome, print};
+use super::lint::{outcome, print};
 use super::output::Global;
+use super::reports::{FormatArg, ReportArgs};
 use super::{CliResult, Outcome};
 
 #[derive(clap::Subcommand, Debug)]
@@ -42,8 +46,11 @@ pub struct LintArgs {
     /// Incident record files (Markdown).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
-    #[arg(long, value_enum, default_value_t = LintFormat::Text)]
-    pub format: LintFormat,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+    #[command(flatten)]
+    pub reports: ReportArgs,
 }
 
 pub fn run(global: &Global, command: Command) -> CliResult {
@@ -126,9 +133,16 @@ fn incident_template(global: &Global) -> Result<String, String> {
     }
 }
 
+/// Incident findings go through the same levels as runbook findings (`lint.rules`,
+/// `lint.deny_warnings`), and an invalid `opsbook.yaml` stops the run as it does `lint`.
 fn lint(global: &Global, args: LintArgs) -> CliResult {
     let ws = Workspace::load(&global.project, &[]);
-    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    let mut diagnostics: Vec<Diagnostic> = ws
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == Rule::InvalidConfig)
+        .cloned()
+        .collect();
     let mut sources = Vec::new();
     for path in &args.files {
         let source = match load::read_source(path) {
@@ -144,19 +158,15 @@ fn lint(global: &Global, args: LintArgs) -> CliResult {
         }
         sources.push(source);
     }
-    diagnostics.sort_by_key(Diagnostic::sort_key);
-    let files = args.files.len();
-    print_with(global, &sources, &diagnostics, files, args.format)?;
+    let diagnostics = apply_levels(diagnostics, &ws.lint_options(global.today()));
+    let report = LintReport {
+        diagnostics: &diagnostics,
+        sources: &|path| {
+            let incident = sources.iter().find(|s| s.path == path);
+            incident.or_else(|| ws.source(path))
+        },
+        files: args.files.len(),
+    };
+    print(global, &report, args.format.into(), &args.reports.reports)?;
     Ok(outcome(&diagnostics))
-}
-
-fn print_with(
-    global: &Global,
-    sources: &[opsbook::source::SourceFile],
-    diagnostics: &[Diagnostic],
-    files: usize,
-    format: LintFormat,
-) -> Result<(), String> {
-    let lookup = |path: &std::path::Path| sources.iter().find(|s| s.path == path);
-    print(global, &lookup, diagnostics, files, format.into())
 }

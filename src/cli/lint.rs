@@ -1,15 +1,14 @@
 //! `opsbook lint [PATH...]`: validate runbooks, for CI.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use clap::ValueEnum;
 use opsbook::diagnostic::Diagnostic;
 use opsbook::report::{self, Format, LintReport};
 use opsbook::rule::Rule;
-use opsbook::source::SourceFile;
 use opsbook::workspace::Workspace;
 
 use super::output::Global;
+use super::reports::{self, FormatArg, ReportArgs, ReportSpec};
 use super::{CliResult, Outcome};
 
 #[derive(clap::Args, Debug)]
@@ -17,29 +16,10 @@ pub struct Args {
     /// Runbook files or folders. Default: the runbooks folder of opsbook.yaml (`runbooks/`).
     pub paths: Vec<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = LintFormat::Text)]
-    pub format: LintFormat,
-}
-
-#[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum LintFormat {
-    Text,
-    Json,
-    Github,
-    Sarif,
-    Junit,
-}
-
-impl From<LintFormat> for Format {
-    fn from(f: LintFormat) -> Self {
-        match f {
-            LintFormat::Text => Format::Text,
-            LintFormat::Json => Format::Json,
-            LintFormat::Github => Format::Github,
-            LintFormat::Sarif => Format::Sarif,
-            LintFormat::Junit => Format::Junit,
-        }
-    }
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+    #[command(flatten)]
+    pub reports: ReportArgs,
 }
 
 pub fn run(global: &Global, args: Args) -> CliResult {
@@ -50,33 +30,26 @@ pub fn run(global: &Global, args: Args) -> CliResult {
     }
     let workspace = Workspace::load(&global.project, &args.paths);
     let diagnostics = workspace.lint(global.today());
-    let files = workspace.files_checked();
-    let sources = |path: &std::path::Path| workspace.source(path);
-    print(global, &sources, &diagnostics, files, args.format.into())?;
+    let sources = |path: &Path| workspace.source(path);
+    let report = LintReport {
+        diagnostics: &diagnostics,
+        sources: &sources,
+        files: workspace.files_checked(),
+    };
+    print(global, &report, args.format.into(), &args.reports.reports)?;
     Ok(outcome(&diagnostics))
 }
 
-/// Prints diagnostics in `format`; `sources` finds the text of a file to show its lines.
-pub fn print<'a>(
+/// Prints the report on standard output in `format`, then writes each `--report` file.
+pub fn print(
     global: &Global,
-    sources: &'a dyn Fn(&std::path::Path) -> Option<&'a SourceFile>,
-    diagnostics: &[Diagnostic],
-    files: usize,
+    report: &LintReport,
     format: Format,
+    extra: &[ReportSpec],
 ) -> Result<(), String> {
-    let shown: Vec<Diagnostic> = diagnostics
-        .iter()
-        .filter(|d| !global.quiet || d.is_error())
-        .cloned()
-        .collect();
-    let report = LintReport {
-        diagnostics: &shown,
-        sources,
-        files,
-    };
-    let mut out = global.stdout();
-    report::write(format, &report, global.styled(), &mut out)
-        .map_err(|e| format!("cannot write the report: {e}"))
+    reports::present(global, format, extra, &|format, view, out| {
+        report::write_lint(format, report, view, out)
+    })
 }
 
 /// 2 when `opsbook.yaml` is invalid (opsbook cannot do its job), 1 for any other error in the

@@ -8,6 +8,7 @@ mod incident;
 mod init;
 mod lint;
 mod output;
+mod reports;
 mod schema;
 mod serve;
 
@@ -36,10 +37,11 @@ pub type CliResult = Result<Outcome, String>;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
-    /// Colour: auto (a terminal, unless NO_COLOR is set), always or never.
+    /// Colour: auto (a terminal; NO_COLOR, CLICOLOR and CLICOLOR_FORCE respected), always or
+    /// never.
     #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto)]
     pub color: ColorWhen,
-    /// Print only findings and failures.
+    /// Text output shows only errors and failed checks; its summary still counts everything.
     #[arg(long, short, global = true)]
     pub quiet: bool,
     /// The project folder (holding opsbook.yaml). Default: the current folder.

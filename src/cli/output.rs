@@ -1,7 +1,8 @@
 //! Options every command shares: colour, quiet, the project folder and "today".
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
+
+use opsbook::report::View;
 
 use super::{Cli, ColorWhen};
 
@@ -16,14 +17,10 @@ impl Global {
         let color = match cli.color {
             ColorWhen::Always => anstream::ColorChoice::Always,
             ColorWhen::Never => anstream::ColorChoice::Never,
-            ColorWhen::Auto => {
-                let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-                if no_color || !std::io::stdout().is_terminal() {
-                    anstream::ColorChoice::Never
-                } else {
-                    anstream::ColorChoice::Always
-                }
-            }
+            // anstream's own choice: NO_COLOR, then CLICOLOR_FORCE, then CLICOLOR=0, then a
+            // terminal with a colour-capable TERM. Written by hand, these drift from what every
+            // other anstream-based tool on the machine does.
+            ColorWhen::Auto => anstream::AutoStream::choice(&std::io::stdout()),
         };
         Global {
             color,
@@ -33,7 +30,15 @@ impl Global {
     }
 
     pub fn styled(&self) -> bool {
-        self.color == anstream::ColorChoice::Always
+        self.color != anstream::ColorChoice::Never
+    }
+
+    /// How reports on the terminal look: `--quiet`, and colour as chosen above.
+    pub fn view(&self) -> View {
+        View {
+            quiet: self.quiet,
+            styled: self.styled(),
+        }
     }
 
     /// Standard output, with styling stripped unless colour was chosen.

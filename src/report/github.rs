@@ -1,12 +1,15 @@
-//! `--format github`: workflow commands that GitHub Actions turns into annotations.
+//! `--format github`: workflow commands that GitHub Actions turns into annotations. Lint
+//! findings point at their file and line; a failed or errored check is an `::error` titled
+//! `runbook#check` (passing checks make no annotation).
 
 use std::io::{self, Write};
 
-use super::{LintReport, line_col};
+use super::{LintReport, check_problems, line_col};
+use crate::check::{CheckResult, Outcome};
 use crate::diagnostic::Severity;
 use crate::source::display_path;
 
-pub fn write(report: &LintReport, out: &mut dyn Write) -> io::Result<()> {
+pub fn write_lint(report: &LintReport, out: &mut dyn Write) -> io::Result<()> {
     for d in report.diagnostics {
         let kind = match d.severity {
             Severity::Error => "error",
@@ -23,6 +26,20 @@ pub fn write(report: &LintReport, out: &mut dyn Write) -> io::Result<()> {
             property(&display_path(&d.file)),
             property(d.rule.name()),
             data(&message)
+        )?;
+    }
+    Ok(())
+}
+
+pub fn write_check(results: &[CheckResult], out: &mut dyn Write) -> io::Result<()> {
+    for r in results.iter().filter(|r| r.outcome != Outcome::Pass) {
+        let mut lines = check_problems(r);
+        lines.push(format!("request id: {}", r.request_id));
+        writeln!(
+            out,
+            "::error title={}::{}",
+            property(&r.name()),
+            data(&lines.join("\n"))
         )?;
     }
     Ok(())

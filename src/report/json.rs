@@ -1,13 +1,15 @@
-//! `--format json`: one object, `{"summary": …, "diagnostics": […]}`.
+//! `--format json`: one object, `{"summary": …, "diagnostics": […]}` for lint and
+//! `{"summary": …, "results": […]}` for check, as DESIGN.md specifies.
 
 use std::io::{self, Write};
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::{LintReport, line_col};
+use crate::check::{CheckResult, Summary};
 use crate::source::display_path;
 
-pub fn write(report: &LintReport, out: &mut dyn Write) -> io::Result<()> {
+pub fn write_lint(report: &LintReport, out: &mut dyn Write) -> io::Result<()> {
     let diagnostics: Vec<_> = report
         .diagnostics
         .iter()
@@ -32,6 +34,40 @@ pub fn write(report: &LintReport, out: &mut dyn Write) -> io::Result<()> {
         "summary": { "files": report.files, "errors": report.errors(), "warnings": report.warnings() },
         "diagnostics": diagnostics,
     });
-    serde_json::to_writer_pretty(&mut *out, &value)?;
+    finish(&value, out)
+}
+
+pub fn write_check(results: &[CheckResult], out: &mut dyn Write) -> io::Result<()> {
+    let s = Summary::of(results);
+    let value = json!({
+        "summary": {"passed": s.passed, "failed": s.failed, "errors": s.errors},
+        "results": results.iter().map(result).collect::<Vec<Value>>(),
+    });
+    finish(&value, out)
+}
+
+fn result(r: &CheckResult) -> Value {
+    json!({
+        "runbook": r.runbook,
+        "id": r.id,
+        "title": r.title,
+        "outcome": r.outcome.as_str(),
+        "status": r.status,
+        "time_ms": r.time_ms,
+        "request_id": r.request_id,
+        "command": r.command,
+        "failures": r.failures.iter().map(|f| json!({
+            "expectation": f.expectation,
+            "expected": f.expected,
+            "actual": f.actual,
+        })).collect::<Vec<Value>>(),
+        "error": r.error,
+        "truncated": r.truncated,
+        "attempts": r.attempts,
+    })
+}
+
+fn finish(value: &Value, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
     writeln!(out)
 }

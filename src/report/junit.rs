@@ -1,13 +1,20 @@
-//! `--format junit`: one test case per file, a failure per error, for CI test reports.
+//! `--format junit`, for CI test reports. Lint: one test case per file, a `<failure>` per error
+//! and warnings as `<system-out>`. Check: one test case per check, a `<failure>` for a failed
+//! one and an `<error>` for one that could not run.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use super::{LintReport, location};
+use super::xml::{self, close, leaf, open};
+use super::{LintReport, check_problems, location};
+use crate::check::{CheckResult, Outcome, Summary};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::display_path;
 
-pub fn write(report: &LintReport, out: &mut dyn Write) -> io::Result<()> {
+const LINT: &str = "opsbook lint";
+const CHECK: &str = "opsbook check";
+
+pub fn write_lint(report: &LintReport, out: &mut dyn Write) -> io::Result<()> {
     let mut by_file: BTreeMap<String, Vec<&Diagnostic>> = BTreeMap::new();
     for d in report.diagnostics {
         by_file.entry(display_path(&d.file)).or_default().push(d);
@@ -15,79 +22,105 @@ pub fn write(report: &LintReport, out: &mut dyn Write) -> io::Result<()> {
     let failures = by_file
         .values()
         .filter(|ds| ds.iter().any(|d| d.severity == Severity::Error))
-        .count();
-    writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
-    writeln!(
-        out,
-        r#"<testsuites name="opsbook lint" tests="{}" failures="{failures}">"#,
-        by_file.len().max(1)
-    )?;
-    writeln!(
-        out,
-        r#"  <testsuite name="opsbook lint" tests="{}" failures="{failures}">"#,
-        by_file.len().max(1)
-    )?;
+        .count()
+        .to_string();
+    let tests = by_file.len().max(1).to_string();
+    let counts = [("name", LINT), ("tests", &tests), ("failures", &failures)];
+    xml::declaration(out)?;
+    open(out, 0, "testsuites", &counts)?;
+    open(out, 1, "testsuite", &counts)?;
     if by_file.is_empty() {
-        writeln!(
-            out,
-            r#"    <testcase classname="opsbook.lint" name="runbooks"/>"#
-        )?;
+        let case = [("classname", "opsbook.lint"), ("name", "runbooks")];
+        leaf(out, 2, "testcase", &case, None)?;
     }
     for (file, diagnostics) in &by_file {
-        writeln!(
+        open(
             out,
-            r#"    <testcase classname="opsbook.lint" name="{}">"#,
-            xml_escape(file)
+            2,
+            "testcase",
+            &[("classname", "opsbook.lint"), ("name", file)],
         )?;
         for d in diagnostics {
-            let tag = if d.severity == Severity::Error {
-                "failure"
-            } else {
-                "system-out"
-            };
-            let text = format!(
-                "{}: {}[{}]: {}",
-                location(d),
-                d.severity.as_str(),
-                d.rule,
-                d.message
-            );
-            if tag == "failure" {
-                writeln!(
-                    out,
-                    r#"      <failure type="{}" message="{}">{}</failure>"#,
-                    d.rule,
-                    xml_escape(&d.message),
-                    xml_text(&text)
-                )?;
-            } else {
-                writeln!(out, "      <system-out>{}</system-out>", xml_text(&text))?;
-            }
+            lint_finding(d, out)?;
         }
-        writeln!(out, "    </testcase>")?;
+        close(out, 2, "testcase")?;
     }
-    writeln!(out, "  </testsuite>\n</testsuites>")
+    close(out, 1, "testsuite")?;
+    close(out, 0, "testsuites")
 }
 
-/// Escapes text for an XML attribute or element, dropping characters XML 1.0 cannot hold.
-pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
+/// An error fails the file's test case; a warning is shown beside it.
+fn lint_finding(d: &Diagnostic, out: &mut dyn Write) -> io::Result<()> {
+    let text = format!(
+        "{}: {}[{}]: {}",
+        location(d),
+        d.severity.as_str(),
+        d.rule,
+        d.message
+    );
+    if d.severity == Severity::Error {
+        let attrs = [("type", d.rule.name()), ("message", d.message.as_str())];
+        leaf(out, 3, "failure", &attrs, Some(&text))
+    } else {
+        leaf(out, 3, "system-out", &[], Some(&text))
     }
-    out
 }
 
-/// Element text; the same escaping, named for where it is used.
-pub fn xml_text(s: &str) -> String {
-    xml_escape(s)
+pub fn write_check(results: &[CheckResult], out: &mut dyn Write) -> io::Result<()> {
+    let s = Summary::of(results);
+    let total_ms: u64 = results.iter().map(|r| r.time_ms).sum();
+    let (tests, failed, errors) = (
+        results.len().to_string(),
+        s.failed.to_string(),
+        s.errors.to_string(),
+    );
+    let time = seconds(total_ms);
+    let counts = [
+        ("name", CHECK),
+        ("tests", &tests),
+        ("failures", &failed),
+        ("errors", &errors),
+        ("time", &time),
+    ];
+    xml::declaration(out)?;
+    open(out, 0, "testsuites", &counts)?;
+    open(out, 1, "testsuite", &counts)?;
+    for r in results {
+        case(r, out)?;
+    }
+    close(out, 1, "testsuite")?;
+    close(out, 0, "testsuites")
+}
+
+fn case(r: &CheckResult, out: &mut dyn Write) -> io::Result<()> {
+    let time = seconds(r.time_ms);
+    let attrs = [("classname", &*r.runbook), ("name", &r.id), ("time", &time)];
+    open(out, 2, "testcase", &attrs)?;
+    let problems = check_problems(r);
+    let first = problems.first().map_or("", String::as_str);
+    let tag = match r.outcome {
+        Outcome::Pass => None,
+        Outcome::Fail => Some("failure"),
+        Outcome::Error => Some("error"),
+    };
+    if let Some(tag) = tag {
+        leaf(
+            out,
+            3,
+            tag,
+            &[("message", first)],
+            Some(&problems.join("\n")),
+        )?;
+    }
+    let status = r.status.map_or("-".into(), |s| s.to_string());
+    let info = format!(
+        "request id: {}\nstatus: {status}\ncommand: {}",
+        r.request_id, r.command
+    );
+    leaf(out, 3, "system-out", &[], Some(&info))?;
+    close(out, 2, "testcase")
+}
+
+fn seconds(ms: u64) -> String {
+    format!("{:.3}", ms as f64 / 1000.0)
 }

@@ -1,24 +1,35 @@
-//! The human view: rustc-style snippets with annotate-snippets, then a summary line.
+//! The human view. Lint: rustc-style snippets with annotate-snippets. Check: one line per
+//! check, its failures indented below. Both end with the summary line.
 
 use std::io::{self, Write};
 
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
+use anstyle::{AnsiColor, Style};
 
-use super::{LintReport, location};
+use super::summary::{check_summary, lint_summary};
+use super::{LintReport, View, location};
+use crate::check::{CheckResult, Outcome, Summary};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::{SourceFile, display_path};
 
-pub fn write(report: &LintReport, styled: bool, out: &mut dyn Write) -> io::Result<()> {
-    let renderer = if styled {
+/// Quiet leaves warnings out; the summary still counts them and says how many it hid.
+pub fn write_lint(report: &LintReport, view: View, out: &mut dyn Write) -> io::Result<()> {
+    let renderer = if view.styled {
         Renderer::styled()
     } else {
         Renderer::plain()
     };
+    let mut hidden = 0;
     for d in report.diagnostics {
+        if view.quiet && !d.is_error() {
+            hidden += 1;
+            continue;
+        }
         let source = (report.sources)(&d.file);
         writeln!(out, "{}\n", render(&renderer, d, source))?;
     }
-    writeln!(out, "{}", summary(report))
+    let summary = lint_summary(report.files, report.errors(), report.warnings(), hidden);
+    writeln!(out, "{summary}")
 }
 
 fn render(renderer: &Renderer, d: &Diagnostic, source: Option<&SourceFile>) -> String {
@@ -65,18 +76,57 @@ fn line_span(source: &SourceFile, d: &Diagnostic) -> (usize, usize) {
     (start, start + len)
 }
 
-pub fn summary(report: &LintReport) -> String {
-    let plural = |n: usize, what: &str| {
-        if n == 1 {
-            format!("1 {what}")
-        } else {
-            format!("{n} {what}s")
+/// Quiet leaves passing checks out; the summary still counts them.
+pub fn write_check(results: &[CheckResult], view: View, out: &mut dyn Write) -> io::Result<()> {
+    for r in results
+        .iter()
+        .filter(|r| !view.quiet || r.outcome != Outcome::Pass)
+    {
+        writeln!(out, "{}", check_line(r, view.styled))?;
+        for f in &r.failures {
+            let (what, expected) = (printable(&f.expectation), printable(&f.expected));
+            writeln!(out, "       {what}: expected {expected}")?;
+            let pad = " ".repeat(what.chars().count());
+            writeln!(out, "       {pad}  got {}", printable(&f.actual))?;
         }
+        if let Some(error) = &r.error {
+            writeln!(out, "       {}", printable(error))?;
+        }
+        if r.truncated {
+            writeln!(
+                out,
+                "       (body cut at 1 MiB; the rest was not downloaded)"
+            )?;
+        }
+    }
+    writeln!(out, "{}", check_summary(&Summary::of(results)))
+}
+
+/// `PASS   api#healthz  200  12ms  ob-...`: a result's line, also the progress display's.
+pub fn check_line(r: &CheckResult, styled: bool) -> String {
+    let (word, color) = match r.outcome {
+        Outcome::Pass => ("PASS", AnsiColor::Green),
+        Outcome::Fail => ("FAIL", AnsiColor::Red),
+        Outcome::Error => ("ERROR", AnsiColor::Magenta),
     };
+    let style = Style::new().fg_color(Some(color.into())).bold();
+    let outcome = if styled {
+        format!("{style}{word:<5}{style:#}")
+    } else {
+        format!("{word:<5}")
+    };
+    let status = r.status.map_or("-".into(), |s| s.to_string());
     format!(
-        "{}: {}, {}",
-        plural(report.files, "file"),
-        plural(report.errors(), "error"),
-        plural(report.warnings(), "warning")
+        "{outcome}  {}  {status}  {}ms  {}",
+        r.name(),
+        r.time_ms,
+        r.request_id
     )
+}
+
+/// What a server sent may hold terminal escapes; they are shown as spaces.
+fn printable(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }

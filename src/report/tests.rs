@@ -1,0 +1,125 @@
+//! The check presenters over one passing, one failing and one errored result (hostile text
+//! included), snapshotted per format.
+
+use std::collections::BTreeMap;
+
+use super::*;
+use crate::check::{Failure, Outcome};
+
+fn results() -> Vec<CheckResult> {
+    let base = CheckResult {
+        runbook: "api".into(),
+        id: "healthz".into(),
+        title: "Is it up?".into(),
+        outcome: Outcome::Pass,
+        status: Some(200),
+        time_ms: 12,
+        request_id: "ob-20261126T081500Z-7f3a9c-0001".into(),
+        command: "curl -i http://127.0.0.1:3000/healthz".into(),
+        failures: Vec::new(),
+        error: None,
+        truncated: false,
+        attempts: 1,
+    };
+    let fail = CheckResult {
+        id: "hello".into(),
+        outcome: Outcome::Fail,
+        status: Some(500),
+        request_id: "ob-20261126T081500Z-7f3a9c-0002".into(),
+        failures: vec![Failure {
+            expectation: "header x-evil".into(),
+            expected: "`safe`".into(),
+            actual: "`<script>alert(\"x\")</script>&`".into(),
+        }],
+        ..base.clone()
+    };
+    let error = CheckResult {
+        id: "readyz".into(),
+        outcome: Outcome::Error,
+        status: None,
+        time_ms: 1003,
+        request_id: "ob-20261126T081500Z-7f3a9c-0003".into(),
+        error: Some("timed out after 1 s".into()),
+        ..base.clone()
+    };
+    vec![base, fail, error]
+}
+
+fn write(format: Format, view: View) -> String {
+    let results = results();
+    let files = BTreeMap::from([("api".to_owned(), "runbooks/api.yaml".to_owned())]);
+    let report = CheckReport {
+        results: &results,
+        runbook_files: &files,
+    };
+    let mut out = Vec::new();
+    write_check(format, &report, view, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+fn check(format: Format, quiet: bool) -> String {
+    write(
+        format,
+        View {
+            quiet,
+            styled: false,
+        },
+    )
+}
+
+#[test]
+fn check_text() {
+    insta::assert_snapshot!(check(Format::Text, false));
+    let styled = write(
+        Format::Text,
+        View {
+            quiet: false,
+            styled: true,
+        },
+    );
+    assert!(styled.contains("\u{1b}["));
+    let quiet = check(Format::Text, true);
+    assert!(!quiet.contains("PASS") && quiet.ends_with("1 passed, 1 failed, 1 errors\n"));
+}
+
+#[test]
+fn check_json() {
+    insta::assert_snapshot!(check(Format::Json, false));
+}
+
+#[test]
+fn check_junit() {
+    insta::assert_snapshot!(check(Format::Junit, false));
+}
+
+#[test]
+fn check_sarif() {
+    insta::assert_snapshot!(check(Format::Sarif, false));
+}
+
+#[test]
+fn check_github_annotates_only_what_did_not_pass() {
+    let text = check(Format::Github, false);
+    insta::assert_snapshot!(text);
+    assert_eq!(text.lines().count(), 2, "{text}");
+    assert!(
+        text.starts_with("::error title=api#hello::header x-evil: expected `safe`, got "),
+        "{text}"
+    );
+    assert!(text.contains("::error title=api#readyz::timed out after 1 s%0Arequest id: "));
+}
+
+#[test]
+fn machine_formats_ignore_quiet() {
+    for format in [Format::Json, Format::Github, Format::Sarif, Format::Junit] {
+        assert_eq!(check(format, true), check(format, false), "{format:?}");
+    }
+}
+
+#[test]
+fn format_names_round_trip() {
+    for format in Format::ALL {
+        assert_eq!(Format::from_name(format.name()), Some(format));
+    }
+    assert_eq!(Format::from_name("xml"), None);
+}

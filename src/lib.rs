@@ -10,8 +10,6 @@ pub mod diagnostic;
 pub mod incident;
 pub mod lint;
 pub mod load;
-mod load_error;
-mod load_limits;
 pub mod model;
 pub mod render;
 pub mod report;

@@ -273,7 +273,7 @@ mod tests {
     use super::*;
 
     fn failures(yaml: &str, response: &HttpResponse, time_ms: u64) -> Vec<Failure> {
-        let expect: Expect = serde_saphyr::from_str(yaml).expect("expect yaml");
+        let expect: Expect = crate::load::from_str(yaml).expect("expect yaml");
         let substitute = |s: &str| s.replace("{{ request_id }}", "ob-1");
         let masker = Masker::new(["hunter2"]);
         let cx = Context {

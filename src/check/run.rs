@@ -296,7 +296,7 @@ mod tests {
     fn redirects_drop_secrets_across_origins_and_results_are_masked() {
         let yaml =
             r#"{curl: 'curl -L -H "x-token: $TOKEN" {{ target }}/a', expect: {status: 201}}"#;
-        let check: Check = serde_saphyr::from_str(yaml).unwrap();
+        let check: Check = crate::load::from_str(yaml).unwrap();
         let fake = Fake {
             seen: Mutex::new(Vec::new()),
             reply: |_, n| HttpResponse {
@@ -324,7 +324,7 @@ mod tests {
     #[test]
     fn retries_until_a_pass() {
         let check: Check =
-            serde_saphyr::from_str("{curl: 'curl {{ target }}/', expect: {status: 200}}").unwrap();
+            crate::load::from_str("{curl: 'curl {{ target }}/', expect: {status: 200}}").unwrap();
         let fake = Fake {
             seen: Mutex::new(Vec::new()),
             reply: |_, n| HttpResponse {

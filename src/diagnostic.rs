@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
-pub use crate::rule::Severity;
 use crate::rule::Rule;
+pub use crate::rule::Severity;
 use crate::source::Pos;
 
 /// One finding: a rule, a place, a message and, where we know one, what to do about it.

@@ -11,8 +11,6 @@ pub mod diagnostic;
 pub mod incident;
 pub mod lint;
 pub mod load;
-mod load_error;
-mod load_limits;
 pub mod markdown;
 pub mod model;
 pub mod render;

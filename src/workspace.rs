@@ -105,14 +105,11 @@ impl Workspace {
         } else {
             self.runbooks_dir.clone()
         };
-        for result in load_all(&root, &files) {
-            match result {
-                Ok(loaded) => self.runbooks.push(compile(loaded)),
-                Err(failed) => {
-                    self.diagnostics.push(failed.diagnostic);
-                    self.unparsed.extend(failed.source);
-                }
-            }
+        for file in load_all(&root, &files) {
+            let (loaded, unparsed, diagnostics) = file.into_parts();
+            self.runbooks.extend(loaded.map(compile));
+            self.unparsed.extend(unparsed);
+            self.diagnostics.extend(diagnostics);
         }
     }
 
@@ -155,12 +152,18 @@ impl Workspace {
     }
 
     /// How many files were looked at: the runbooks, and the files that could not be one.
+    /// A runbook with structural findings, or a file with several, counts once.
     pub fn files_checked(&self) -> usize {
         let unreadable = self
             .diagnostics
             .iter()
-            .filter(|d| d.rule.is_fixed() && d.rule != Rule::InvalidConfig);
-        self.runbooks.len() + unreadable.count()
+            .filter(|d| d.rule.is_fixed() && d.rule != Rule::InvalidConfig)
+            .map(|d| d.file.as_path());
+        let runbooks = self.runbooks.iter().map(|r| r.source.path.as_path());
+        runbooks
+            .chain(unreadable)
+            .collect::<std::collections::HashSet<_>>()
+            .len()
     }
 
     /// Load problems plus every rule's findings, with the configured levels applied.
@@ -211,7 +214,7 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 }
 
 /// Loads files on every core, keeping their order: parsing is most of the time `lint` takes.
-fn load_all(root: &Path, files: &[PathBuf]) -> Vec<Result<LoadedRunbook, Box<load::Unloaded>>> {
+fn load_all(root: &Path, files: &[PathBuf]) -> Vec<load::RunbookFile> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(files.len().max(1));
@@ -255,21 +258,21 @@ impl Workspace {
     pub fn bundled(root: &Path) -> Workspace {
         let mut diagnostics = Vec::new();
         let config_source = SourceFile::new(root.join(CONFIG_FILE), BUNDLED_CONFIG);
-        let config = load::parse::<Config>(&config_source).unwrap_or_else(|d| {
-            diagnostics.push(d);
-            Config::default()
-        });
+        let parsed = load::parse::<Config>(&config_source);
+        diagnostics.extend(parsed.diagnostics);
+        let config = parsed.value.unwrap_or_default();
         let runbooks_dir = root.join("runbooks");
         let mut runbooks = Vec::new();
         for (id, text) in BUNDLED_RUNBOOKS {
             let source = SourceFile::new(runbooks_dir.join(format!("{id}.yaml")), *text);
-            match load::parse(&source) {
-                Ok(runbook) => runbooks.push(compile(LoadedRunbook {
+            let parsed = load::parse(&source);
+            diagnostics.extend(parsed.diagnostics);
+            if let Some(runbook) = parsed.value {
+                runbooks.push(compile(LoadedRunbook {
                     id: (*id).to_owned(),
                     source,
                     runbook,
-                })),
-                Err(d) => diagnostics.push(d),
+                }));
             }
         }
         let config_source = Some(config_source);

@@ -12,10 +12,12 @@ fn module_of(path: &Path, src: &Path) -> Option<String> {
     (!matches!(name, "lib" | "main" | "cli")).then(|| name.to_owned())
 }
 
-/// `crate::name` references in a file's code (comments skipped).
+/// `crate::name` references in a file's code (comments and unit tests skipped: a test may use a
+/// later stage to build its input).
 fn references(text: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    for line in text.lines().filter(|l| !l.trim_start().starts_with("//")) {
+    let code = text.lines().take_while(|l| l.trim() != "#[cfg(test)]");
+    for line in code.filter(|l| !l.trim_start().starts_with("//")) {
         for (i, _) in line.match_indices("crate::") {
             let rest = &line[i + "crate::".len()..];
             let name: String = rest
@@ -50,7 +52,9 @@ fn graph() -> BTreeMap<String, BTreeSet<String>> {
                 stack.push(path);
                 continue;
             }
-            let Some(module) = module_of(&path, &src) else { continue };
+            let Some(module) = module_of(&path, &src) else {
+                continue;
+            };
             let text = std::fs::read_to_string(&path).expect("read file");
             let deps = graph.entry(module.clone()).or_default();
             deps.extend(references(&text).into_iter().filter(|d| *d != module));

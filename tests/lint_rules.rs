@@ -97,3 +97,43 @@ fn every_rule_has_a_fixture_and_an_explanation() {
         assert!(stdout(&output).contains(rule.summary()));
     }
 }
+
+/// Lints one fixture and returns (exit code, output) without asserting a rule.
+fn lint_output(name: &str) -> (i32, String) {
+    let path = format!("lint/{name}.yaml");
+    let output = opsbook(&fixtures(), &["lint", "--color", "never", &path]);
+    (code(&output), stdout(&output))
+}
+
+#[test]
+fn structural_problems_do_not_hide_the_other_findings() {
+    let (exit, text) = lint_output("all-findings");
+    assert_eq!(exit, 1, "{text}");
+    for (rule, place) in [
+        ("unknown-field", "all-findings.yaml:16:5"),
+        ("invalid-id", "all-findings.yaml:13:9"),
+        ("unknown-check", "all-findings.yaml:22:14"),
+    ] {
+        assert!(text.contains(&format!("[{rule}]")), "{rule}:\n{text}");
+        assert!(text.contains(place), "{rule} at {place}:\n{text}");
+    }
+    assert!(text.contains("did you mean `symptoms`?"), "{text}");
+    insta::assert_snapshot!("all-findings", text);
+}
+
+#[test]
+fn every_structural_problem_of_a_file_is_reported() {
+    let (exit, text) = lint_output("structural-many");
+    assert_eq!(exit, 1, "{text}");
+    for place in [
+        "structural-many.yaml:4:1",
+        "structural-many.yaml:6:20",
+        "structural-many.yaml:13:28",
+    ] {
+        assert!(text.contains(place), "{place}:\n{text}");
+    }
+    assert_eq!(text.matches("[unknown-field]").count(), 2, "{text}");
+    assert_eq!(text.matches("[wrong-type]").count(), 1, "{text}");
+    assert!(text.contains("1 file: 3 errors"), "{text}");
+    insta::assert_snapshot!("structural-many", text);
+}

@@ -283,7 +283,7 @@ mod tests {
     use super::*;
 
     fn failures(yaml: &str, response: &HttpResponse, time_ms: u64) -> Vec<Failure> {
-        let expect: crate::model::Expect = serde_saphyr::from_str(yaml).expect("expect yaml");
+        let expect: crate::model::Expect = crate::load::from_str(yaml).expect("expect yaml");
         let expect = crate::compile::expect::standalone(&expect);
         let substitute =
             |t: &Template| t.show(&|name| (name == "request_id").then(|| "ob-1".into()));

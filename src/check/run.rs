@@ -297,7 +297,7 @@ mod tests {
     fn redirects_drop_secrets_across_origins_and_results_are_masked() {
         let yaml =
             r#"{curl: 'curl -L -H "x-token: $TOKEN" {{ target }}/a', expect: {status: 201}}"#;
-        let check: Check = serde_saphyr::from_str(yaml).unwrap();
+        let check: Check = crate::load::from_str(yaml).unwrap();
         let check = standalone_check(&check);
         let fake = Fake {
             seen: Mutex::new(Vec::new()),
@@ -326,7 +326,7 @@ mod tests {
     #[test]
     fn retries_until_a_pass() {
         let check: Check =
-            serde_saphyr::from_str("{curl: 'curl {{ target }}/', expect: {status: 200}}").unwrap();
+            crate::load::from_str("{curl: 'curl {{ target }}/', expect: {status: 200}}").unwrap();
         let check = standalone_check(&check);
         let fake = Fake {
             seen: Mutex::new(Vec::new()),

@@ -65,10 +65,13 @@ pub fn parse(file: &SourceFile) -> Result<Record, Diagnostic> {
     })?;
     // Parse the front matter on its own, padded with blank lines so positions match the file.
     let padded = SourceFile::new(&file.path, format!("\n{front_text}"));
-    let front: FrontMatter = crate::load::parse(&padded).map_err(|mut d| {
-        d.rule = Rule::IncidentFrontMatter;
-        d
-    })?;
+    // Front matter is a handful of fields: its first problem stops the record.
+    let front = crate::load::parse::<FrontMatter>(&padded)
+        .strict(&padded)
+        .map_err(|mut d| {
+            d.rule = Rule::IncidentFrontMatter;
+            d
+        })?;
     let mut record = Record {
         front,
         answers: Vec::new(),

@@ -164,7 +164,7 @@ mod tests {
     #[test]
     fn header_values_written_as_numbers_or_booleans_are_text() {
         let yaml = "headers: {content-length: 0, x-cache: true, x-b: {contains: q}}\n";
-        let expect: Expect = serde_saphyr::from_str(yaml).expect("parses");
+        let expect: Expect = crate::load::from_str(yaml).expect("parses");
         let got: Vec<HeaderExpect> = expect
             .headers
             .iter()

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator};
-use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use crate::source::Pos;
 
@@ -29,17 +29,41 @@ impl<T> std::ops::Deref for Sp<T> {
     }
 }
 
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Sp<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let spanned = serde_saphyr::Spanned::<T>::deserialize(deserializer)?;
-        let at = spanned.referenced;
-        let pos = Pos::new(clamp(at.line()), clamp(at.column()));
-        Ok(Sp::new(spanned.value, pos))
-    }
+/// The newtype-struct name by which `Sp` asks the loader's deserializer for a position.
+pub(crate) const SPAN_MARKER: &str = "$opsbook::Sp";
+
+/// A position as one number, the way the loader hands it to `Sp`.
+pub(crate) fn pack_pos(pos: Pos) -> u64 {
+    (u64::from(pos.line) << 32) | u64::from(pos.column)
 }
 
-fn clamp(n: u64) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
+fn unpack_pos(packed: u64) -> Pos {
+    Pos::new((packed >> 32) as u32, packed as u32)
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Sp<T> {
+    // The loader's deserializer answers the marker with (position, value); any other
+    // deserializer (serde's buffer for untagged enums, say) sees a plain newtype and the
+    // position stays unknown.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct SpVisitor<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for SpVisitor<T> {
+            type Value = Sp<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a value")
+            }
+            fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Sp<T>, D::Error> {
+                T::deserialize(d).map(|value| Sp::new(value, Pos::UNKNOWN))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Sp<T>, A::Error> {
+                let missing = || serde::de::Error::custom("a position and a value");
+                let pos = seq.next_element::<u64>()?.ok_or_else(missing)?;
+                let value = seq.next_element::<T>()?.ok_or_else(missing)?;
+                Ok(Sp::new(value, unpack_pos(pos)))
+            }
+        }
+        deserializer.deserialize_newtype_struct(SPAN_MARKER, SpVisitor(std::marker::PhantomData))
+    }
 }
 
 impl<T: JsonSchema> JsonSchema for Sp<T> {

@@ -1,70 +1,15 @@
-//! Finding runbook files and parsing YAML with positions and explicit limits.
-//!
-//! Everything the user wrote that cannot be read becomes a `Diagnostic` naming the file (and the
-//! line and column where there is one); nothing here panics on input.
-
-use crate::rule::Rule;
+//! Finding runbook files and reading them as text: regular files only, size-limited, UTF-8.
 
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use serde::de::DeserializeOwned;
 use walkdir::WalkDir;
 
+use super::MAX_FILE_BYTES;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Config, Runbook};
+use crate::rule::Rule;
 use crate::source::{Pos, SourceFile, invalid_utf8_pos};
-
-/// Files larger than this are refused before they are read: a runbook is a few KB.
-pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
-/// Nesting deeper than this is refused; a runbook needs about six levels.
-pub const MAX_DEPTH: usize = 64;
-/// At most this many nodes once every alias is expanded (a billion-laughs bomb has billions).
-pub const MAX_EXPANDED_NODES: u64 = 100_000;
-
-/// A runbook and where it came from.
-#[derive(Debug)]
-pub struct LoadedRunbook {
-    /// Its path below the runbooks folder, without the extension.
-    pub id: String,
-    pub source: SourceFile,
-    pub runbook: Runbook,
-}
-
-/// Parses a YAML document into `T` with opsbook's limits. Positions are 1-based.
-pub fn parse<T: DeserializeOwned>(file: &SourceFile) -> Result<T, Diagnostic> {
-    if file
-        .text
-        .trim()
-        .lines()
-        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
-    {
-        return Err(Diagnostic::new(
-            Rule::InvalidYaml,
-            &file.path,
-            Pos::new(1, 1),
-            "the file holds no YAML document".into(),
-        )
-        .help("write the runbook's fields (`opsbook init` shows an example), or delete the file"));
-    }
-    crate::load_limits::check(file)?;
-    serde_saphyr::from_str_with_options(&file.text, options())
-        .map_err(|e| crate::load_error::diagnose(file, &e))
-}
-
-fn options() -> serde_saphyr::Options {
-    let mut budget = serde_saphyr::Budget::default();
-    budget.max_depth = MAX_DEPTH;
-    budget.max_documents = 1;
-    budget.max_nodes = 200_000;
-    budget.max_total_scalar_bytes = MAX_FILE_BYTES as usize;
-    let mut options = serde_saphyr::Options::default();
-    options.budget = Some(budget);
-    options.with_snippet = false;
-    options.strict_booleans = true;
-    options
-}
 
 /// Reads a text file: regular files only, size-limited, UTF-8, a leading BOM dropped.
 pub fn read_source(path: &Path) -> Result<SourceFile, Diagnostic> {
@@ -215,44 +160,4 @@ pub fn runbook_id(root: &Path, path: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
     parts.join("/")
-}
-
-/// A file that could not be loaded: why, and its text when it was read (to show the line).
-#[derive(Debug)]
-pub struct Unloaded {
-    pub diagnostic: Diagnostic,
-    pub source: Option<SourceFile>,
-}
-
-fn unloaded(diagnostic: Diagnostic, source: Option<SourceFile>) -> Box<Unloaded> {
-    Box::new(Unloaded { diagnostic, source })
-}
-
-/// Loads one runbook file. A file that was read but not parsed comes back with its text, so
-/// that the diagnostic can show the line.
-pub fn load_runbook(root: &Path, path: &Path) -> Result<LoadedRunbook, Box<Unloaded>> {
-    let source = read_source(path).map_err(|d| unloaded(d, None))?;
-    match parse::<Runbook>(&source) {
-        Ok(runbook) => Ok(LoadedRunbook {
-            id: runbook_id(root, path),
-            source,
-            runbook,
-        }),
-        Err(d) => Err(unloaded(d, Some(source))),
-    }
-}
-
-/// Loads `opsbook.yaml` if it exists.
-pub fn load_config(path: &Path) -> Result<Option<(SourceFile, Config)>, Box<Unloaded>> {
-    if !path.exists() {
-        return Ok(None);
-    }
-    let source = read_source(path).map_err(|d| unloaded(d, None))?;
-    match parse::<Config>(&source) {
-        Ok(config) => Ok(Some((source, config))),
-        Err(mut d) => {
-            d.rule = Rule::InvalidConfig;
-            Err(unloaded(d, Some(source)))
-        }
-    }
 }

@@ -2,7 +2,10 @@
 
 mod common;
 
+use std::path::Path;
+
 use common::{code, fixtures, opsbook, stdout};
+use opsbook::rule::{Rule, Scope};
 
 /// Lints one fixture and returns (exit code, output), asserting the expected rule fired.
 fn lint_fixture(name: &str, rule: &str) -> (i32, String) {
@@ -80,22 +83,103 @@ fn clean_fixtures_load_fine() {
     }
 }
 
-#[test]
-fn every_rule_has_a_fixture_and_an_explanation() {
-    let tested = std::fs::read_to_string(file!()).unwrap_or_default();
-    let incident_tests = std::fs::read_to_string("tests/incident.rs").unwrap_or_default();
-    for rule in opsbook::rule::Rule::ALL {
-        if matches!(rule.name(), "unreadable-file" | "invalid-config") {
-            continue; // covered by tests/bad_input.rs and tests/lint_formats.rs
+/// The output of linting the input that makes `rule` fire: its fixture, by the rule's name
+/// where there is one.
+fn firing_output(rule: Rule, scratch: &Path) -> String {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let fixture = |name: &str| {
+        stdout(&opsbook(
+            &fixtures(),
+            &["lint", &format!("lint/{name}.yaml")],
+        ))
+    };
+    match rule {
+        Rule::InvalidYaml => fixture("invalid-yaml-tab"),
+        Rule::YamlLimit => fixture("yaml-limit-bomb"),
+        Rule::UnreadableFile => {
+            let runbooks = scratch.join("runbooks");
+            std::fs::create_dir_all(&runbooks).unwrap();
+            std::os::unix::fs::symlink("/etc/hostname", runbooks.join("linked.yaml")).unwrap();
+            stdout(&opsbook(scratch, &["lint"]))
         }
-        let fixture = tested.contains(&format!("=> \"{}\"", rule.name()))
-            || incident_tests.contains(&format!("(\"{}\",", rule.name()))
-            || incident_tests.contains(&format!("warning[{}]", rule.name()));
-        assert!(fixture, "no fixture for {}", rule.name());
-        let output = opsbook(&fixtures(), &["explain", rule.name()]);
-        assert_eq!(code(&output), 0);
-        assert!(stdout(&output).contains(rule.summary()));
+        Rule::InvalidConfig => {
+            let runbooks = scratch.join("runbooks");
+            std::fs::create_dir_all(&runbooks).unwrap();
+            let config = "lint: { rules: { invalid-yaml: off } }\n";
+            std::fs::write(scratch.join("opsbook.yaml"), config).unwrap();
+            stdout(&opsbook(scratch, &["lint"]))
+        }
+        r if r.scope() == Scope::Incident => {
+            let path = format!("tests/fixtures/incidents/{}.md", r.name());
+            stdout(&opsbook(repo, &["incident", "lint", &path]))
+        }
+        r => fixture(r.name()),
     }
+}
+
+/// The output of linting clean input of the rule's scope.
+fn clean_output(scope: Scope) -> String {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    match scope {
+        Scope::Incident => stdout(&opsbook(
+            repo,
+            &["incident", "lint", "tests/fixtures/incidents/complete.md"],
+        )),
+        Scope::Runbook | Scope::Config => {
+            stdout(&opsbook(&fixtures(), &["lint", "lint/clean.yaml"]))
+        }
+    }
+}
+
+#[test]
+fn every_rule_in_the_registry_fires_on_its_fixture_and_not_on_clean_input() {
+    for &rule in Rule::ALL {
+        let scratch = tempfile::tempdir().unwrap();
+        let tag = format!("[{}]", rule.name());
+        let fired = firing_output(rule, scratch.path());
+        assert!(fired.contains(&tag), "{rule} did not fire:\n{fired}");
+        let clean = clean_output(rule.scope());
+        assert!(
+            !clean.contains(&tag),
+            "{rule} fired on clean input:\n{clean}"
+        );
+        let explained = stdout(&opsbook(&fixtures(), &["explain", rule.name()]));
+        assert!(explained.contains(rule.summary()), "{rule}: {explained}");
+    }
+}
+
+#[test]
+fn rules_about_reading_a_file_cannot_be_turned_off() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("runbooks")).unwrap();
+    std::fs::write(
+        dir.path().join("runbooks/broken.yaml"),
+        "title: [unclosed\n",
+    )
+    .unwrap();
+    let config = "lint:\n  rules: { invalid-yaml: off, unknown-field: warn }\n";
+    std::fs::write(dir.path().join("opsbook.yaml"), config).unwrap();
+    let output = opsbook(dir.path(), &["lint"]);
+    let text = stdout(&output);
+    assert_eq!(code(&output), 2, "an invalid opsbook.yaml: {text}");
+    assert!(
+        text.contains("error[invalid-config]: rule `invalid-yaml` cannot be set to `off`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("rule `unknown-field` cannot be set to `warn`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("error[invalid-yaml]") && text.contains("runbooks/broken.yaml"),
+        "{text}"
+    );
+    let build = opsbook(dir.path(), &["build"]);
+    assert_ne!(
+        code(&build),
+        0,
+        "the broken runbook does not vanish from a built site"
+    );
 }
 
 /// Lints one fixture and returns (exit code, output) without asserting a rule.

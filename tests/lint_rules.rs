@@ -221,3 +221,32 @@ fn every_structural_problem_of_a_file_is_reported() {
     assert!(text.contains("1 file: 3 errors"), "{text}");
     insta::assert_snapshot!("structural-many", text);
 }
+
+/// The README's rule table, as the registry says it.
+fn readme_table() -> String {
+    let mut table = String::from(
+        "| code | name | default | level can be changed | what it catches |\n|---|---|---|---|---|\n",
+    );
+    for rule in Rule::ALL {
+        let changeable = if rule.is_fixed() { "no" } else { "yes" };
+        table.push_str(&format!(
+            "| {} | {} | {} | {changeable} | {} |\n",
+            rule.code(),
+            rule.name(),
+            rule.default_severity().as_str(),
+            rule.summary().replace('|', "\\|"),
+        ));
+    }
+    table
+}
+
+#[test]
+fn the_readme_rule_table_is_the_registry() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README");
+    let table = readme_table();
+    assert!(
+        readme.contains(&table),
+        "README.md's rule table differs from the registry (src/rule.rs); replace it with:\n\n{table}"
+    );
+}

@@ -2,10 +2,11 @@
 //! `build`: the one clap enum of output formats, and the extra reports a run writes beside its
 //! terminal output (as hurl's `--report-junit` does), each written atomically.
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
+use opsbook::atomic::{Staged, WriteError};
 use opsbook::report::{Format, View};
 
 use super::output::Global;
@@ -101,38 +102,18 @@ fn write_atomically(
     path: &Path,
     write: &dyn Fn(&mut dyn Write) -> io::Result<()>,
 ) -> Result<(), String> {
-    let fail =
-        |e: &dyn std::fmt::Display| format!("{}: cannot write the report: {e}", path.display());
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let mut file = tempfile::Builder::new()
-        .prefix(".opsbook-report")
-        .tempfile_in(dir)
-        .map_err(|e| fail(&e))?;
+    let fail = |e: WriteError| format!("{}: cannot write the report: {}", path.display(), e.error);
+    let staged = Staged::write(path, &mut |out| write(out)).map_err(fail)?;
+    // Temporary files are created private; a report is an ordinary file that CI uploads and
+    // others read.
+    #[cfg(unix)]
     {
-        let mut out = BufWriter::new(file.as_file_mut());
-        write(&mut out)
-            .and_then(|()| out.flush())
-            .map_err(|e| fail(&e))?;
+        use std::os::unix::fs::PermissionsExt;
+        staged
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(fail)?;
     }
-    readable(file.as_file()).map_err(|e| fail(&e))?;
-    file.persist(path).map_err(|e| fail(&e.error))?;
-    Ok(())
-}
-
-/// Temporary files are created private; a report is an ordinary file that CI uploads and
-/// others read.
-#[cfg(unix)]
-fn readable(file: &std::fs::File) -> io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    file.set_permissions(std::fs::Permissions::from_mode(0o644))
-}
-
-#[cfg(not(unix))]
-fn readable(_file: &std::fs::File) -> io::Result<()> {
-    Ok(())
+    staged.replace(path).map_err(fail)
 }
 
 #[cfg(test)]

@@ -5,8 +5,9 @@
 //! the rename the record is read again; if someone saved an edit meanwhile, the rows are applied
 //! to the new text instead, so an edit is never lost.
 
-use std::io::Write;
 use std::path::Path;
+
+use crate::atomic::Staged;
 
 /// One row of the timeline: what a check run found.
 #[derive(Clone, Debug, PartialEq)]
@@ -90,27 +91,24 @@ fn insertion_point(text: &str) -> Option<usize> {
 
 /// Appends rows to the record at `path`, atomically, retrying when the file changes under us.
 pub fn append(path: &Path, rows: &[TimelineRow]) -> Result<(), String> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
     for _ in 0..20 {
         let before = read(path)?;
         let updated = with_rows(&before, rows);
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".opsbook-record-")
-            .tempfile_in(dir)
-            .map_err(|e| format!("{}: cannot write beside the record: {e}", dir.display()))?;
-        tmp.write_all(updated.as_bytes())
-            .and_then(|()| tmp.as_file().sync_all())
-            .map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
-        if let Ok(permissions) = std::fs::metadata(path).map(|m| m.permissions()) {
-            let _ = std::fs::set_permissions(tmp.path(), permissions);
+        let staged = Staged::bytes(path, updated.as_bytes()).map_err(|e| {
+            format!(
+                "{}: cannot write beside the record: {}",
+                e.path.display(),
+                e.error
+            )
+        })?;
+        if let Ok(meta) = std::fs::metadata(path) {
+            let _ = staged.set_permissions(meta.permissions());
         }
         if read(path)? != before {
             continue; // edited meanwhile: apply the rows to the new text
         }
-        tmp.persist(path)
+        staged
+            .replace(path)
             .map_err(|e| format!("{}: cannot replace the record: {}", path.display(), e.error))?;
         return Ok(());
     }

@@ -1,12 +1,12 @@
 //! `opsbook incident new`: the Markdown skeleton, pre-filled from the runbook, written without
 //! ever replacing a file.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
+use crate::atomic::Staged;
 use crate::compile::CompiledRunbook;
 use crate::model::FailureMode;
 
@@ -192,14 +192,9 @@ pub fn write_new(dir: &Path, name: &str, text: &str) -> Result<PathBuf, String> 
             path.display()
         ));
     }
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".incident-")
-        .tempfile_in(dir)
-        .map_err(|e| format!("{}: cannot write: {e}", dir.display()))?;
-    tmp.write_all(text.as_bytes())
-        .and_then(|()| tmp.as_file().sync_all())
-        .map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
-    tmp.persist_noclobber(&path).map_err(|e| {
+    let staged = Staged::bytes(&path, text.as_bytes())
+        .map_err(|e| format!("{}: cannot write: {}", path.display(), e.error))?;
+    staged.create(&path).map_err(|e| {
         if e.error.kind() == std::io::ErrorKind::AlreadyExists {
             format!(
                 "{} already exists; opsbook never overwrites an incident record",

@@ -1,0 +1,68 @@
+//! Where compiling a runbook puts what it finds: findings with their positions, and every
+//! placeholder used (resolved against the targets once the whole runbook is read).
+
+use super::template;
+use crate::diagnostic::Diagnostic;
+use crate::model::Sp;
+use crate::rule::Rule;
+use crate::source::{Pos, SourceFile};
+
+/// Collects a runbook's compile findings and the placeholders it uses.
+pub(crate) struct Sink<'a> {
+    pub(crate) source: &'a SourceFile,
+    pub(crate) out: Vec<Diagnostic>,
+    /// Every `{{ name }}` used, with where it is written.
+    pub(crate) uses: Vec<(Pos, String)>,
+}
+
+impl<'a> Sink<'a> {
+    pub(crate) fn new(source: &'a SourceFile) -> Self {
+        Sink {
+            source,
+            out: Vec::new(),
+            uses: Vec::new(),
+        }
+    }
+
+    pub(crate) fn report(
+        &mut self,
+        rule: Rule,
+        pos: Pos,
+        message: String,
+        help: impl Into<String>,
+    ) {
+        self.out
+            .push(Diagnostic::new(rule, &self.source.path, pos, message).help(help));
+    }
+
+    /// Placeholders of a text written at `pos` (a curl line, an expected value), each at its
+    /// own column where the text is on one line.
+    pub(crate) fn uses(&mut self, text: &str, pos: Pos) {
+        let found = template::placeholders(text);
+        if found.is_empty() {
+            return;
+        }
+        let scalar = Sp::new(text.to_owned(), pos);
+        for (offset, name) in found {
+            let at = pos_in_scalar(self.source, &scalar, offset);
+            self.uses.push((at, name));
+        }
+    }
+}
+
+/// The position of a byte offset inside a scalar value, where the scalar's text allows it.
+pub fn pos_in_scalar(source: &SourceFile, scalar: &Sp<String>, offset: usize) -> Pos {
+    let start = source.offset(scalar.pos);
+    let rest = &source.text[start..];
+    // Quoted and plain scalars on one line map offsets directly; block scalars fall back to
+    // their start, which still names the right line of the check.
+    let skip = usize::from(rest.starts_with('"') || rest.starts_with('\''));
+    let prefix = scalar.value.get(..offset).unwrap_or("");
+    let same_line =
+        !scalar.value.contains('\n') && rest.get(skip..).is_some_and(|r| r.starts_with(prefix));
+    if same_line {
+        source.pos_of(start + skip + offset)
+    } else {
+        scalar.pos
+    }
+}

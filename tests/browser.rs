@@ -265,6 +265,18 @@ fn form_and_cli(
     (incident_preview(&dom), expected)
 }
 
+/// The page's self-test fills every field through input events, then reloads once; the
+/// preview after the reload is built from what autosave stored.
+fn selftest_markdown(chromium: &str, out: &Path) -> String {
+    let url = file_url(
+        &out.join("incident.html"),
+        "?runbook=api&failure_mode=error-spike#opsbook-selftest",
+    );
+    let (dom, problems) = dump(chromium, &url);
+    assert!(problems.is_empty(), "{problems:#?}");
+    incident_preview(&dom)
+}
+
 #[test]
 fn incident_form_produces_the_same_markdown_as_the_cli() {
     let Some(chromium) = chromium() else { return };
@@ -299,13 +311,7 @@ fn incident_form_follows_an_overridden_template() {
         "{cli}"
     );
     // Every field the self-test fills in lands where the override puts it.
-    let url = file_url(
-        &out.join("incident.html"),
-        "?runbook=api&failure_mode=error-spike#opsbook-selftest",
-    );
-    let (dom, problems) = dump(&chromium, &url);
-    assert!(problems.is_empty(), "{problems:#?}");
-    let markdown = incident_preview(&dom);
+    let markdown = selftest_markdown(&chromium, &out);
     for filled in [
         "commander: \"dana\"",
         "| when | what |\n|---|---|\n| 2026-11-26T08:00:00Z | Started: p95 above SLO (sev",
@@ -327,15 +333,7 @@ fn incident_form_follows_an_overridden_template() {
 fn incident_form_autosaves_survives_a_reload_and_lints_clean() {
     let Some(chromium) = chromium() else { return };
     let (tmp, out) = site(".");
-    // The page's self-test fills every field through input events, then reloads once; the
-    // preview after the reload is built from what autosave stored.
-    let url = file_url(
-        &out.join("incident.html"),
-        "?runbook=api&failure_mode=error-spike#opsbook-selftest",
-    );
-    let (dom, problems) = dump(&chromium, &url);
-    assert!(problems.is_empty(), "{problems:#?}");
-    let markdown = incident_preview(&dom);
+    let markdown = selftest_markdown(&chromium, &out);
     for saved in [
         "status: resolved",
         "commander: \"dana\"",

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use minijinja::syntax::SyntaxConfig;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 
-use crate::incident::skeleton::{self, Skeleton};
+use crate::incident::skeleton::Skeleton;
 
 /// The default page templates, by file name.
 pub const TEMPLATES: &[(&str, &str)] = &[
@@ -57,12 +57,14 @@ pub struct Templates {
 pub fn incident_template(overrides: Option<&Path>) -> Result<Skeleton, TemplateError> {
     let overrides = overrides.filter(|d| d.is_dir());
     let name = "incident.md";
-    let (source, file) = match read_override(overrides, name)? {
-        Some(text) => (text, overrides.map(|d| d.join(name).display().to_string())),
-        None => (skeleton::TEMPLATE.to_owned(), None),
+    let skeleton = match read_override(overrides, name)? {
+        Some(text) => {
+            let file = overrides.map(|d| d.join(name).display().to_string());
+            Skeleton::new(text, file.unwrap_or_else(|| name.to_owned()))
+        }
+        None => Skeleton::builtin(),
     };
-    let file = file.unwrap_or_else(|| format!("(default template) {name}"));
-    Skeleton::new(source, file).map_err(TemplateError)
+    skeleton.map_err(TemplateError)
 }
 
 impl Templates {

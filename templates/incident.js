@@ -46,49 +46,68 @@
     };
   }
 
-  // ---- Markdown: the same text as templates/incident.md renders ----
-  function cell(text) { return String(text || "").replace(/\|/g, "\\|").replace(/[\r\n]+/g, " "); }
+  // ---- Markdown: exactly what templates/incident.md renders ----
+  // The build rendered the template with a sentinel for every field filled in here
+  // (`\uE000title|yaml_string\uE001`: the field, then the filters the template applied); this
+  // only puts the person's values in, through the same filters (src/incident/fields.rs), and
+  // repeats the block of a list once per row. The build proved the result equals the template's.
+  var FILTERS = {
+    yaml_string: function (v) { return JSON.stringify(v); },
+    cell: function (v) { return v.replace(/\|/g, "\\|").replace(/[\r\n]/g, " "); },
+    yaml_optional: function (v) { return v ? " " + v : ""; },
+    yaml_optional_string: function (v) { return v ? " " + JSON.stringify(v) : ""; },
+    yaml_list: function (v) {
+      var ids = v.split(",").map(function (x) { return x.trim(); }).filter(Boolean);
+      return "[" + ids.map(function (x) { return JSON.stringify(x); }).join(", ") + "]";
+    }
+  };
+  var SENTINEL = /\uE000([^\uE001]*)\uE001/g;
+  function fill(text, values) {
+    return text.replace(SENTINEL, function (_, inner) {
+      var chain = inner.split("|");
+      return chain.slice(1).reduce(function (v, f) { return FILTERS[f](v); }, String(values[chain[0]] || ""));
+    });
+  }
   function orPlaceholder(text, d) { return String(text || "").trim() ? String(text).replace(/\s+$/, "") : d.placeholder; }
-  function stamp(name, value) { return name + ":" + (value.trim() ? " " + value.trim() : ""); }
 
-  function markdown(s) {
-    var d = data[s.fm];
-    var ids = s.request_ids.split(",").map(function (x) { return x.trim(); }).filter(Boolean);
-    var out = ["---", "title: " + JSON.stringify(s.title), "severity: " + s.severity,
-      "status: " + s.status, "runbook: " + d.runbook, "failure_mode: " + d.failure_mode,
-      "started_at: " + s.started_at.trim(), stamp("detected_at", s.detected_at),
-      stamp("mitigated_at", s.mitigated_at), stamp("resolved_at", s.resolved_at),
-      "commander:" + (s.commander.trim() ? " " + JSON.stringify(s.commander.trim()) : ""),
-      "request_ids: " + JSON.stringify(ids).replace(/","/g, "\", \""), "---", "",
-      "# " + s.title, "",
-      "Runbook: `" + d.runbook + "`, failure mode `" + d.failure_mode + "`: " + d.failure_mode_title + ".", "",
-      "## Summary", "", orPlaceholder(s.summary, d), "", "## Impact", "", orPlaceholder(s.impact, d), "",
-      "## Timeline", "", "| time (UTC) | event |", "|---|---|",
-      "| " + cell(s.started_at.trim()) + " | " + cell("Incident started: " + s.title) + " |"];
-    s.events.forEach(function (e) { if (e[0] || e[1]) out.push("| " + cell(e[0]) + " | " + cell(e[1]) + " |"); });
-    out.push("", "## Hypotheses", "",
-      "Tick each hypothesis you verified; strike through (`~~…~~`) the ones you ruled out.", "");
+  // The fields by the names the template sees (src/incident/fields.rs `names`).
+  function values(s, d) {
+    var v = { title: s.title, severity: s.severity, started_at: s.started_at.trim(), status: s.status,
+      commander: s.commander.trim(), detected_at: s.detected_at.trim(), mitigated_at: s.mitigated_at.trim(),
+      resolved_at: s.resolved_at.trim(), request_ids: s.request_ids,
+      summary: orPlaceholder(s.summary, d), impact: orPlaceholder(s.impact, d) };
     d.hypotheses.forEach(function (h, i) {
-      var text = h.cause + (h.verify ? ". Verify: " + h.verify : "");
       var mark = s.hypotheses[i] || "open";
-      out.push(mark === "verified" ? "- [x] " + text : mark === "ruled-out" ? "- [ ] ~~" + text + "~~" : "- [ ] " + text);
+      v["hypotheses." + i + ".checkbox"] = mark === "verified" ? "[x]" : "[ ]";
+      v["hypotheses." + i + ".strike"] = mark === "ruled-out" ? "~~" : "";
     });
-    out.push("", "## Checks", "");
-    d.checks.forEach(function (c) {
-      out.push("- `" + c.id + "`" + (c.title ? ": " + c.title : ""), "", "  ```sh", "  " + c.curl, "  ```", "");
-    });
-    out.push("## Actions taken", "", "| action | risk | taken at | result |", "|---|---|---|---|");
     d.actions.forEach(function (a, i) {
       var taken = s.actions[i] || {};
-      out.push("| " + a.title + " (`" + a.id + "`) | " + a.risk + " | " + cell(taken.at) + " | " + cell(taken.result) + " |");
+      v["actions." + i + ".taken_at"] = taken.at || "";
+      v["actions." + i + ".result"] = taken.result || "";
     });
-    out.push("", "## Postmortem", "");
-    d.questions.forEach(function (q, i) { out.push("### " + q, "", orPlaceholder(s.answers[i], d), ""); });
-    out.push("## Action items", "", "| item | owner | due | status |", "|---|---|---|---|");
-    s.items.forEach(function (r) {
-      if (r.some(function (c) { return c; })) out.push("| " + r.map(cell).join(" | ") + " |");
+    d.questions.forEach(function (q, i) { v["answers." + i] = orPlaceholder(s.answers[i], d); });
+    return v;
+  }
+  function rows(list, names) {
+    return list.filter(function (r) { return r.some(function (c) { return c; }); }).map(function (r) {
+      var row = {};
+      names.forEach(function (n, i) { row[n] = r[i] || ""; });
+      return row;
     });
-    return out.join("\n") + "\n";
+  }
+
+  function markdown(s) {
+    var d = data[s.fm], v = values(s, d);
+    var lists = { events: rows(s.events, ["events.time", "events.event"]),
+      items: rows(s.items, ["items.item", "items.owner", "items.due", "items.status"]) };
+    var text = d.md.map(function (piece) {
+      if (typeof piece === "string") return fill(piece, v);
+      return (lists[piece.each] || []).map(function (row) {
+        return fill(piece.md, Object.assign({}, v, row));
+      }).join("");
+    }).join("");
+    return /\n$/.test(text) ? text : text + "\n";
   }
 
   // ---- The form's dynamic parts, built from the data of the chosen failure mode ----

@@ -226,48 +226,114 @@ fn incident_preview(dom: &str) -> String {
         .replace("&amp;", "&")
 }
 
-#[test]
-fn incident_form_produces_the_same_markdown_as_the_cli() {
-    let Some(chromium) = chromium() else { return };
-    let (tmp, out) = site(".");
-    let query = "?runbook=api&failure_mode=increased-latency&title=p95%20above%20SLO&started_at=2026-11-26T08:00:00Z";
-    let (dom, problems) = dump(&chromium, &file_url(&out.join("incident.html"), query));
+/// The form's Markdown for `api#increased-latency`, with the title and start time from the
+/// page's URL, and the record `incident new` writes in `project` with the same values.
+fn form_and_cli(
+    chromium: &str,
+    project: &Path,
+    out: &Path,
+    title: &str,
+    title_query: &str,
+) -> (String, String) {
+    let query = format!(
+        "?runbook=api&failure_mode=increased-latency&title={title_query}&started_at=2026-11-26T08:00:00Z"
+    );
+    let (dom, problems) = dump(chromium, &file_url(&out.join("incident.html"), &query));
     assert!(problems.is_empty(), "{problems:#?}");
-    let form = incident_preview(&dom);
-    let dir = tmp.path().join("incidents");
+    let records = tempfile::tempdir().expect("tempdir");
     let cli = common::opsbook(
-        &repo(),
+        project,
         &[
             "incident",
             "new",
             "api#increased-latency",
             "--title",
-            "p95 above SLO",
+            title,
             "--started-at",
             "2026-11-26T08:00:00Z",
             "--dir",
-            dir.to_str().expect("utf-8"),
+            records.path().to_str().expect("utf-8"),
         ],
     );
     assert!(cli.status.success(), "{cli:?}");
-    let expected =
-        std::fs::read_to_string(dir.join("2026-11-26-p95-above-slo.md")).expect("record");
-    assert_eq!(form, expected);
+    let record = std::fs::read_dir(records.path())
+        .expect("records")
+        .flatten()
+        .next()
+        .expect("one record");
+    let expected = std::fs::read_to_string(record.path()).expect("record");
+    (incident_preview(&dom), expected)
+}
+
+/// The page's self-test fills every field through input events, then reloads once; the
+/// preview after the reload is built from what autosave stored.
+fn selftest_markdown(chromium: &str, out: &Path) -> String {
+    let url = file_url(
+        &out.join("incident.html"),
+        "?runbook=api&failure_mode=error-spike#opsbook-selftest",
+    );
+    let (dom, problems) = dump(chromium, &url);
+    assert!(problems.is_empty(), "{problems:#?}");
+    incident_preview(&dom)
+}
+
+#[test]
+fn incident_form_produces_the_same_markdown_as_the_cli() {
+    let Some(chromium) = chromium() else { return };
+    let (_tmp, out) = site(".");
+    let (form, cli) = form_and_cli(
+        &chromium,
+        &repo(),
+        &out,
+        "p95 above SLO",
+        "p95%20above%20SLO",
+    );
+    assert_eq!(form, cli);
+}
+
+/// A project's own `templates/incident.md` (another heading order, the title and severity in
+/// a sentence, a runbook value in a condition, other filters): the form writes what it renders.
+#[test]
+fn incident_form_follows_an_overridden_template() {
+    let Some(chromium) = chromium() else { return };
+    let template =
+        std::fs::read_to_string(repo().join("tests/fixtures/incident-override/incident.md"))
+            .expect("fixture");
+    let (tmp, project) = site_common::project(&["api.yaml"], &[("incident.md", &template)]);
+    let out = tmp.path().join("book");
+    ok(&build(&project, &out));
+    let title = "p95 \"above\" | SLO \\ ünï";
+    let query = "p95%20%22above%22%20%7C%20SLO%20%5C%20%C3%BCn%C3%AF";
+    let (form, cli) = form_and_cli(&chromium, &project, &out, title, query);
+    assert_eq!(form, cli);
+    assert!(
+        cli.contains("**sev2** on `api` (Increased latency): \"p95 \"above\" | SLO \\ ünï\""),
+        "{cli}"
+    );
+    // Every field the self-test fills in lands where the override puts it.
+    let markdown = selftest_markdown(&chromium, &out);
+    for filled in [
+        "commander: \"dana\"",
+        "| when | what |\n|---|---|\n| 2026-11-26T08:00:00Z | Started: p95 above SLO (sev",
+        "| 2026-11-26T09:02:00Z | Resolved: p95 back to normal |",
+        "## Impact\n\nSlow /hello for 21 minutes.\n\n## Summary\n\nA deploy added a slow query.",
+        "1. [x] ",
+        "### 1. ",
+        "Answer 1.",
+        "- [ ] Add the missing index (\"dana\", due 2026-12-01, open)",
+    ] {
+        assert!(
+            markdown.contains(filled),
+            "`{filled}` is missing:\n{markdown}"
+        );
+    }
 }
 
 #[test]
 fn incident_form_autosaves_survives_a_reload_and_lints_clean() {
     let Some(chromium) = chromium() else { return };
     let (tmp, out) = site(".");
-    // The page's self-test fills every field through input events, then reloads once; the
-    // preview after the reload is built from what autosave stored.
-    let url = file_url(
-        &out.join("incident.html"),
-        "?runbook=api&failure_mode=error-spike#opsbook-selftest",
-    );
-    let (dom, problems) = dump(&chromium, &url);
-    assert!(problems.is_empty(), "{problems:#?}");
-    let markdown = incident_preview(&dom);
+    let markdown = selftest_markdown(&chromium, &out);
     for saved in [
         "status: resolved",
         "commander: \"dana\"",

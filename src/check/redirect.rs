@@ -4,6 +4,8 @@
 
 use std::time::Instant;
 
+use url::Url;
+
 use super::http::{HttpRequest, HttpResponse, Transport, seconds};
 
 pub const MAX_REDIRECTS: usize = 10;
@@ -64,48 +66,67 @@ pub fn send(
     }
 }
 
-/// `scheme://host:port`, with the scheme's default port made explicit.
+/// `scheme://host:port`, with the scheme's default port made explicit (`url` does that).
 fn origin(url: &str) -> Option<(String, String, u16)> {
-    let uri: ureq::http::Uri = url.parse().ok()?;
-    let scheme = uri.scheme_str()?.to_ascii_lowercase();
-    let port = uri
-        .port_u16()
-        .unwrap_or(if scheme == "https" { 443 } else { 80 });
-    Some((scheme, uri.host()?.to_ascii_lowercase(), port))
+    let url = Url::parse(url).ok()?;
+    let port = url.port_or_known_default()?;
+    Some((url.scheme().to_owned(), url.host_str()?.to_owned(), port))
 }
 
-/// The absolute URL a `Location` points at.
+/// The absolute URL a `Location` points at, resolved as RFC 3986 says (relative paths,
+/// `..` segments, query-only and scheme-relative references); the fragment stays on this side.
 fn resolve(base: &str, location: &str) -> Option<String> {
-    let lower = location.to_ascii_lowercase();
-    if lower.starts_with("http://") || lower.starts_with("https://") {
-        return Some(location.to_owned());
-    }
-    let uri: ureq::http::Uri = base.parse().ok()?;
-    let scheme = uri.scheme_str()?;
-    let authority = uri.authority()?.as_str();
-    if let Some(rest) = location.strip_prefix("//") {
-        return Some(format!("{scheme}://{rest}"));
-    }
-    if location.starts_with('/') {
-        return Some(format!("{scheme}://{authority}{location}"));
-    }
-    let path = uri.path();
-    let dir = &path[..path.rfind('/').map_or(0, |i| i + 1)];
-    Some(format!("{scheme}://{authority}{dir}{location}"))
+    let mut next = Url::parse(base).ok()?.join(location.trim()).ok()?;
+    next.set_fragment(None);
+    Some(next.into())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const BASE: &str = "http://a.test:8080/x/y?q=1";
+
+    fn resolved(location: &str) -> String {
+        resolve(BASE, location).expect("a valid location")
+    }
+
     #[test]
-    fn resolves_locations() {
-        let base = "http://a.test:8080/x/y?q=1";
-        assert_eq!(resolve(base, "/z").unwrap(), "http://a.test:8080/z");
-        assert_eq!(resolve(base, "z").unwrap(), "http://a.test:8080/x/z");
-        assert_eq!(resolve(base, "//b.test/z").unwrap(), "http://b.test/z");
-        assert_eq!(resolve(base, "https://c.test/").unwrap(), "https://c.test/");
+    fn resolves_paths_against_the_base() {
+        assert_eq!(resolved("/z"), "http://a.test:8080/z");
+        assert_eq!(resolved("z"), "http://a.test:8080/x/z");
+        assert_eq!(resolved("../healthz"), "http://a.test:8080/healthz");
+        assert_eq!(resolved("./a/../b"), "http://a.test:8080/x/b");
+    }
+
+    #[test]
+    fn a_query_only_location_keeps_the_whole_path() {
+        assert_eq!(resolved("?x=2"), "http://a.test:8080/x/y?x=2");
+    }
+
+    #[test]
+    fn scheme_relative_and_absolute_locations() {
+        assert_eq!(resolved("//b.test/z"), "http://b.test/z");
+        assert_eq!(resolved("https://c.test/"), "https://c.test/");
+        assert_eq!(resolved("HTTPS://C.test/a/../b"), "https://c.test/b");
+    }
+
+    #[test]
+    fn fragments_are_not_sent() {
+        assert_eq!(resolved("/z#part"), "http://a.test:8080/z");
+        assert_eq!(resolved("#top"), "http://a.test:8080/x/y?q=1");
+    }
+
+    #[test]
+    fn invalid_locations_are_refused() {
+        assert_eq!(resolve(BASE, "http://[::1"), None);
+        assert_eq!(resolve("not a url", "/z"), None);
+    }
+
+    #[test]
+    fn origins_make_default_ports_explicit() {
         assert_ne!(origin("http://a.test/"), origin("http://a.test:81/"));
         assert_eq!(origin("http://A.test/"), origin("http://a.test:80/x"));
+        assert_eq!(origin("https://a.test/"), origin("https://a.test:443/"));
     }
 }

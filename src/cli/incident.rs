@@ -110,7 +110,7 @@ fn new(global: &Global, args: NewArgs) -> CliResult {
         started_at,
         questions: ws.config.questions(),
     };
-    let text = skeleton::render(loaded, fm, &input, &incident_template(global)?)?;
+    let text = incident_template(&ws.root)?.render(loaded, fm, &input)?;
     let dir = if args.dir.is_absolute() {
         args.dir
     } else {
@@ -123,14 +123,10 @@ fn new(global: &Global, args: NewArgs) -> CliResult {
     Ok(Outcome::Ok)
 }
 
-/// `templates/incident.md` beside `opsbook.yaml` replaces the default, like every template.
-fn incident_template(global: &Global) -> Result<String, String> {
-    let path = global.project.join("templates").join("incident.md");
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Ok(text),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(skeleton::TEMPLATE.to_owned()),
-        Err(e) => Err(format!("{}: cannot read the template: {e}", path.display())),
-    }
+/// `templates/incident.md` beside `opsbook.yaml` replaces the default, as for the site's build.
+fn incident_template(root: &std::path::Path) -> Result<skeleton::Skeleton, String> {
+    let overrides = root.join("templates");
+    opsbook::render::env::incident_template(Some(&overrides)).map_err(|e| e.0)
 }
 
 /// Incident findings go through the same levels as runbook findings (`lint.rules`,

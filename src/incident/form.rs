@@ -10,7 +10,8 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use super::skeleton::{NewIncident, view_json};
+use super::exact;
+use super::skeleton::{NewIncident, Skeleton, view_json};
 use crate::compile::CompiledRunbook;
 
 /// Escapes JSON for a script: no `</script>`, and no line separators that old parsers reject.
@@ -21,8 +22,14 @@ fn script_safe(json: &str) -> String {
 }
 
 /// `book/<runbook-id>/incident-data.js`: adds the runbook's failure modes to
-/// `window.OPSBOOK_INCIDENTS`, keyed `runbook#failure-mode`.
-pub fn runbook_data_js(loaded: &CompiledRunbook, questions: &[String]) -> String {
+/// `window.OPSBOOK_INCIDENTS`, keyed `runbook#failure-mode`. Each holds what the form shows
+/// (hypotheses, checks, actions, questions) and `md`, the record as `skeleton` renders it with a
+/// sentinel for every field the person fills in (see [`super::exact`]).
+pub fn runbook_data_js(
+    skeleton: &Skeleton,
+    loaded: &CompiledRunbook,
+    questions: &[String],
+) -> Result<String, String> {
     let mut entries = serde_json::Map::new();
     for fm in &loaded.runbook.failure_modes {
         let input = NewIncident {
@@ -31,20 +38,39 @@ pub fn runbook_data_js(loaded: &CompiledRunbook, questions: &[String]) -> String
             started_at: DateTime::<Utc>::UNIX_EPOCH,
             questions: questions.to_vec(),
         };
-        let mut view = view_json(loaded, fm, &input);
-        if let Some(object) = view.as_object_mut() {
-            // Filled in by the person (or the page's URL) instead.
-            object.remove("title");
-            object.remove("started_at");
+        let view = view_json(loaded, fm, &input);
+        let key = format!("{}#{}", loaded.id, fm.id.value);
+        let md = exact::form_text(skeleton, &view, &key)?;
+        let mut data = serde_json::Map::new();
+        // Only what the form's own fields need; the record's text is all in `md`.
+        for field in FORM_FIELDS {
+            if let Some(value) = view.get(field) {
+                data.insert(field.to_owned(), value.clone());
+            }
         }
-        entries.insert(format!("{}#{}", loaded.id, fm.id.value), view);
+        data.insert(
+            "md".to_owned(),
+            serde_json::to_value(md).unwrap_or_default(),
+        );
+        entries.insert(key, serde_json::Value::Object(data));
     }
     let json = serde_json::to_string(&entries).unwrap_or_else(|_| "{}".to_owned());
-    format!(
+    Ok(format!(
         "window.OPSBOOK_INCIDENTS = Object.assign(window.OPSBOOK_INCIDENTS || {{}}, {});\n",
         script_safe(&json)
-    )
+    ))
 }
+
+/// The view's values the form builds its inputs from (the default severity, the placeholder of
+/// an empty answer, the lists it shows).
+const FORM_FIELDS: [&str; 6] = [
+    "severity",
+    "placeholder",
+    "hypotheses",
+    "checks",
+    "actions",
+    "questions",
+];
 
 /// `book/incident-data.js`: every failure mode the form offers, and where its data is.
 pub fn list_js(runbooks: &[&CompiledRunbook]) -> String {

@@ -1,6 +1,8 @@
 //! Incident records: the skeleton generated from a runbook, parsing a filled-in record, and the
 //! completeness lint that CI runs over `incidents/`.
 
+pub mod exact;
+pub mod fields;
 pub mod form;
 pub mod lint;
 pub mod parse;

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
+use serde_json::Value as Json;
 
+use super::fields::{self, Entries};
 use crate::atomic::Staged;
 use crate::compile::CompiledRunbook;
 use crate::model::FailureMode;
@@ -57,37 +59,111 @@ struct ActionView<'a> {
     risk: &'static str,
 }
 
-/// Renders the record. Runbook text is data for the template, never template source.
-/// `template` is the text of `incident.md`: [`TEMPLATE`], or a project's override.
-pub fn render(
-    loaded: &CompiledRunbook,
-    fm: &FailureMode,
-    input: &NewIncident,
-    template: &str,
-) -> Result<String, String> {
-    let view = view(loaded, fm, input);
-    let mut env = minijinja::Environment::new();
-    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-    // A double-quoted JSON string is a valid YAML scalar whatever the title holds.
-    env.add_filter("yaml_string", |s: String| {
-        serde_json::to_string(&s).unwrap_or_default()
-    });
-    // A table cell: a `|` or a line break in a title must not break the timeline table.
-    env.add_filter("cell", |s: String| {
-        s.replace('|', "\\|").replace(['\r', '\n'], " ")
-    });
-    env.add_template("incident.md", template)
-        .map_err(|e| format!("incident template: {e}"))?;
-    let template = env
-        .get_template("incident.md")
-        .map_err(|e| format!("incident template: {e}"))?;
-    let mut text = template
-        .render(minijinja::value::Serde(&view))
-        .map_err(|e| format!("incident template: {e}"))?;
+/// The compiled `incident.md` (the default, or a project's override), with the filters of
+/// [`super::fields`]. Compiled once, shared by every render of a build.
+pub struct Skeleton {
+    env: minijinja::Environment<'static>,
+    /// Where the template came from, for messages: `templates/incident.md` or the default.
+    pub file: String,
+    /// The built-in template, whose form text the test suite proves exact; an override is
+    /// proven at every build instead (it is a third of a build's rendering).
+    pub builtin: bool,
+}
+
+impl Skeleton {
+    /// Compiles `source`; `file` names it in every error.
+    pub fn new(source: String, file: String) -> Result<Skeleton, String> {
+        let mut env = minijinja::Environment::new();
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        fields::add_filters(&mut env);
+        let mut skeleton = Skeleton {
+            env,
+            file,
+            builtin: false,
+        };
+        skeleton
+            .env
+            .add_template_owned("incident.md", source)
+            .map_err(|e| skeleton.describe(&e))?;
+        Ok(skeleton)
+    }
+
+    /// The default template, [`TEMPLATE`].
+    pub fn builtin() -> Result<Skeleton, String> {
+        let file = "(default template) incident.md".to_owned();
+        let mut skeleton = Skeleton::new(TEMPLATE.to_owned(), file)?;
+        skeleton.builtin = true;
+        Ok(skeleton)
+    }
+
+    /// Renders the record `incident new` writes. Runbook text is data for the template, never
+    /// template source.
+    pub fn render(
+        &self,
+        loaded: &CompiledRunbook,
+        fm: &FailureMode,
+        input: &NewIncident,
+    ) -> Result<String, String> {
+        let view = view_json(loaded, fm, input);
+        let entries = record_entries(input, &view);
+        self.render_view(view, &entries)
+    }
+
+    /// Renders `view` with the fields a person fills in set to `entries`.
+    pub fn render_view(&self, view: Json, entries: &Entries) -> Result<String, String> {
+        Ok(end_line(self.render_raw(view, entries)?))
+    }
+
+    /// The template's own output, before [`end_line`] (the form's text is built from this).
+    pub fn render_raw(&self, mut view: Json, entries: &Entries) -> Result<String, String> {
+        entries.apply_to(&mut view);
+        let template = self
+            .env
+            .get_template("incident.md")
+            .map_err(|e| self.describe(&e))?;
+        template
+            .render(minijinja::value::Serde(&view))
+            .map_err(|e| self.describe(&e))
+    }
+
+    /// `templates/incident.md:12: invalid operation: …`: the place first.
+    fn describe(&self, e: &minijinja::Error) -> String {
+        let line = e.line().map(|l| format!(":{l}")).unwrap_or_default();
+        let mut message = format!("{}{line}: {}", self.file, e.kind());
+        if let Some(detail) = e.detail() {
+            message.push_str(": ");
+            message.push_str(detail);
+        }
+        message
+    }
+}
+
+/// A record ends with a line break (the template's own last one is dropped by minijinja);
+/// `incident.js` does the same.
+pub fn end_line(mut text: String) -> String {
     if !text.ends_with('\n') {
         text.push('\n');
     }
-    Ok(text)
+    text
+}
+
+/// The fields of a fresh record: what `incident new` was given, every other field empty, each
+/// answer the placeholder, each hypothesis unchecked.
+fn record_entries(input: &NewIncident, view: &Json) -> Entries {
+    let started_at = input.started_at.to_rfc3339_opts(SecondsFormat::Secs, true);
+    Entries::with(view, 0, |name| {
+        let value = match name {
+            "title" => input.title.as_str(),
+            "severity" => input.severity.as_str(),
+            "started_at" => started_at.as_str(),
+            "status" => "open",
+            "summary" | "impact" => super::PLACEHOLDER,
+            _ if name.starts_with("answers.") => super::PLACEHOLDER,
+            _ if name.ends_with(".checkbox") => "[ ]",
+            _ => "",
+        };
+        value.to_owned()
+    })
 }
 
 fn one_line(text: &str) -> String {

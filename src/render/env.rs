@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use minijinja::syntax::SyntaxConfig;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 
+use crate::incident::skeleton::Skeleton;
+
 /// The default page templates, by file name.
 pub const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
@@ -46,6 +48,23 @@ impl std::fmt::Display for TemplateError {
 pub struct Templates {
     env: Environment<'static>,
     overrides: Option<PathBuf>,
+    incident: Skeleton,
+}
+
+/// `incident.md`, the record `opsbook incident new` writes and the site's form fills in: the
+/// project's `templates/incident.md` if there is one, else the default. Rendered with its own
+/// environment (Markdown: no autoescape, whitespace kept as written).
+pub fn incident_template(overrides: Option<&Path>) -> Result<Skeleton, TemplateError> {
+    let overrides = overrides.filter(|d| d.is_dir());
+    let name = "incident.md";
+    let skeleton = match read_override(overrides, name)? {
+        Some(text) => {
+            let file = overrides.map(|d| d.join(name).display().to_string());
+            Skeleton::new(text, file.unwrap_or_else(|| name.to_owned()))
+        }
+        None => Skeleton::builtin(),
+    };
+    skeleton.map_err(TemplateError)
 }
 
 impl Templates {
@@ -77,7 +96,12 @@ impl Templates {
             env.add_template_owned(*name, source)
                 .map_err(|e| describe(overrides.as_deref(), &e))?;
         }
-        Ok(Templates { env, overrides })
+        let incident = incident_template(overrides.as_deref())?;
+        Ok(Templates {
+            env,
+            overrides,
+            incident,
+        })
     }
 
     pub fn render(&self, name: &str, ctx: Value) -> Result<String, TemplateError> {
@@ -88,6 +112,11 @@ impl Templates {
         template
             .render(ctx)
             .map_err(|e| describe(self.overrides.as_deref(), &e))
+    }
+
+    /// The compiled `incident.md`.
+    pub fn incident(&self) -> &Skeleton {
+        &self.incident
     }
 
     /// An asset's bytes: the override if there is one, else the default.

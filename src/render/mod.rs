@@ -182,7 +182,9 @@ fn write_runbook(
     card: &view::RunbookCard,
 ) -> Result<usize, BuildError> {
     let root = "../".repeat(loaded.id.matches('/').count() + 1);
-    let incidents = crate::incident::form::runbook_data_js(loaded, &site.questions);
+    let incidents =
+        crate::incident::form::runbook_data_js(templates.incident(), loaded, &site.questions)
+            .map_err(BuildError)?;
     staging.write(
         &format!("{}/incident-data.js", loaded.id),
         incidents.as_bytes(),

@@ -71,3 +71,23 @@ pub fn start(project: &Path) -> Server {
     std::thread::spawn(move || for _ in lines {});
     Server { child, addr }
 }
+
+/// A project in a temporary folder: the repository's `runbooks` (by file name) and
+/// `templates/NAME` files with the given text. Returns the folder and the project inside it.
+pub fn project(runbooks: &[&str], templates: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let project = tmp.path().join("p");
+    std::fs::create_dir_all(project.join("runbooks")).expect("mkdir");
+    std::fs::create_dir_all(project.join("templates")).expect("mkdir");
+    for name in runbooks {
+        std::fs::copy(
+            repo().join("runbooks").join(name),
+            project.join("runbooks").join(name),
+        )
+        .expect("copy a runbook");
+    }
+    for (name, text) in templates {
+        std::fs::write(project.join("templates").join(name), text).expect("write a template");
+    }
+    (tmp, project)
+}

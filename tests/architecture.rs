@@ -1,8 +1,12 @@
 //! The library's top-level modules form a pipeline, not a web: no module reaches back into one
 //! that depends on it. Read from the source, so a new `use` that closes a cycle fails here.
 
+mod support;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+
+use support::Project;
 
 /// The top-level module a source file belongs to (`src/check/run.rs` → `check`).
 fn module_of(path: &Path, src: &Path) -> Option<String> {
@@ -42,7 +46,7 @@ fn references(text: &str) -> BTreeSet<String> {
 }
 
 fn graph() -> BTreeMap<String, BTreeSet<String>> {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let src = Project::repo().join("src");
     let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut stack = vec![src.clone()];
     while let Some(dir) = stack.pop() {

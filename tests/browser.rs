@@ -7,10 +7,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-mod common;
-mod site_common;
+mod support;
 
-use site_common::{build, ok, repo, start};
+use support::Project;
 
 fn chromium() -> Option<String> {
     match std::env::var("OPSBOOK_CHROMIUM") {
@@ -22,10 +21,11 @@ fn chromium() -> Option<String> {
     }
 }
 
-fn site(project: &str) -> (tempfile::TempDir, PathBuf) {
+/// `project` built into `book/` of a fresh temporary folder.
+fn site(project: &Project) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().expect("tempdir");
     let out = tmp.path().join("book");
-    ok(&build(&repo().join(project), &out));
+    project.build(&out).assert_ok();
     (tmp, out)
 }
 
@@ -81,7 +81,7 @@ fn title(dom: &str) -> &str {
 #[test]
 fn search_works_from_file_urls() {
     let Some(chromium) = chromium() else { return };
-    let (_tmp, out) = site(".");
+    let (_tmp, out) = site(&Project::repo());
     let (dom, problems) = dump(&chromium, &file_url(&out.join("index.html"), "?q=pool"));
     assert!(problems.is_empty(), "{problems:#?}");
     assert!(
@@ -107,7 +107,7 @@ fn search_works_from_file_urls() {
 #[test]
 fn target_selector_and_request_id_fill_the_commands() {
     let Some(chromium) = chromium() else { return };
-    let (_tmp, out) = site(".");
+    let (_tmp, out) = site(&Project::repo());
     let page = out.join("api/increased-latency.html");
     let (dom, problems) = dump(&chromium, &file_url(&page, "?target=staging"));
     assert!(problems.is_empty(), "{problems:#?}");
@@ -135,7 +135,7 @@ fn target_selector_and_request_id_fill_the_commands() {
 #[test]
 fn xss_fixture_runs_nothing() {
     let Some(chromium) = chromium() else { return };
-    let (_tmp, out) = site("tests/fixtures/xss");
+    let (_tmp, out) = site(&Project::at(Project::fixtures().join("xss")));
     for (page, query) in [
         ("evil/boom.html", ""),
         ("evil/index.html", ""),
@@ -162,7 +162,7 @@ fn xss_fixture_runs_nothing() {
 #[test]
 fn screenshot_of_a_failure_mode_page() {
     let Some(chromium) = chromium() else { return };
-    let (_tmp, out) = site(".");
+    let (_tmp, out) = site(&Project::repo());
     let shot = std::env::temp_dir().join("opsbook-fm.png");
     let profile = tempfile::tempdir().expect("profile");
     let status = Command::new(&chromium)
@@ -186,15 +186,8 @@ fn screenshot_of_a_failure_mode_page() {
 #[test]
 fn served_pages_work_under_the_csp_and_reload_script() {
     let Some(chromium) = chromium() else { return };
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let project = tmp.path().join("p");
-    std::fs::create_dir_all(project.join("runbooks")).expect("mkdir");
-    std::fs::copy(
-        repo().join("runbooks/api.yaml"),
-        project.join("runbooks/api.yaml"),
-    )
-    .expect("copy");
-    let server = start(&project);
+    let project = Project::new().bundled("api.yaml");
+    let server = project.serve();
     let base = format!("http://{}", server.addr);
     let (dom, problems) = dump(&chromium, &format!("{base}/index.html?q=latency"));
     assert!(problems.is_empty(), "{problems:#?}");
@@ -230,7 +223,7 @@ fn incident_preview(dom: &str) -> String {
 /// page's URL, and the record `incident new` writes in `project` with the same values.
 fn form_and_cli(
     chromium: &str,
-    project: &Path,
+    project: &Project,
     out: &Path,
     title: &str,
     title_query: &str,
@@ -241,9 +234,8 @@ fn form_and_cli(
     let (dom, problems) = dump(chromium, &file_url(&out.join("incident.html"), &query));
     assert!(problems.is_empty(), "{problems:#?}");
     let records = tempfile::tempdir().expect("tempdir");
-    let cli = common::opsbook(
-        project,
-        &[
+    project
+        .run(&[
             "incident",
             "new",
             "api#increased-latency",
@@ -253,9 +245,8 @@ fn form_and_cli(
             "2026-11-26T08:00:00Z",
             "--dir",
             records.path().to_str().expect("utf-8"),
-        ],
-    );
-    assert!(cli.status.success(), "{cli:?}");
+        ])
+        .assert_ok();
     let record = std::fs::read_dir(records.path())
         .expect("records")
         .flatten()
@@ -280,10 +271,10 @@ fn selftest_markdown(chromium: &str, out: &Path) -> String {
 #[test]
 fn incident_form_produces_the_same_markdown_as_the_cli() {
     let Some(chromium) = chromium() else { return };
-    let (_tmp, out) = site(".");
+    let (_tmp, out) = site(&Project::repo());
     let (form, cli) = form_and_cli(
         &chromium,
-        &repo(),
+        &Project::repo(),
         &out,
         "p95 above SLO",
         "p95%20above%20SLO",
@@ -296,12 +287,12 @@ fn incident_form_produces_the_same_markdown_as_the_cli() {
 #[test]
 fn incident_form_follows_an_overridden_template() {
     let Some(chromium) = chromium() else { return };
-    let template =
-        std::fs::read_to_string(repo().join("tests/fixtures/incident-override/incident.md"))
-            .expect("fixture");
-    let (tmp, project) = site_common::project(&["api.yaml"], &[("incident.md", &template)]);
-    let out = tmp.path().join("book");
-    ok(&build(&project, &out));
+    let template = Project::fixtures().read("incident-override/incident.md");
+    let project = Project::new()
+        .bundled("api.yaml")
+        .file("templates/incident.md", template);
+    let out = project.beside("book");
+    project.build(&out).assert_ok();
     let title = "p95 \"above\" | SLO \\ ünï";
     let query = "p95%20%22above%22%20%7C%20SLO%20%5C%20%C3%BCn%C3%AF";
     let (form, cli) = form_and_cli(&chromium, &project, &out, title, query);
@@ -332,7 +323,7 @@ fn incident_form_follows_an_overridden_template() {
 #[test]
 fn incident_form_autosaves_survives_a_reload_and_lints_clean() {
     let Some(chromium) = chromium() else { return };
-    let (tmp, out) = site(".");
+    let (tmp, out) = site(&Project::repo());
     let markdown = selftest_markdown(&chromium, &out);
     for saved in [
         "status: resolved",
@@ -350,20 +341,17 @@ fn incident_form_autosaves_survives_a_reload_and_lints_clean() {
     }
     let record = tmp.path().join("2026-11-26-from-the-form.md");
     std::fs::write(&record, &markdown).expect("write the download");
-    let lint = common::opsbook(
-        &repo(),
-        &[
-            "incident",
-            "lint",
-            "--color",
-            "never",
-            record.to_str().expect("utf-8"),
-        ],
-    );
-    assert!(lint.status.success(), "{}", common::stdout(&lint));
+    let lint = Project::repo().run(&[
+        "incident",
+        "lint",
+        "--color",
+        "never",
+        record.to_str().expect("utf-8"),
+    ]);
+    assert!(lint.success(), "{}", lint.stdout());
     assert!(
-        common::stdout(&lint).contains("0 errors, 0 warnings"),
+        lint.stdout().contains("0 errors, 0 warnings"),
         "{}",
-        common::stdout(&lint)
+        lint.stdout()
     );
 }

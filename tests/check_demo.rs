@@ -4,23 +4,18 @@
 mod support;
 
 use std::collections::BTreeSet;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
+use support::Project;
 use support::demo::Demo;
-use support::{opsbook, stdout};
-
-fn bundled() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// Runs `opsbook check` on the bundled runbooks against `demo`; returns (exit code, failing).
 fn check(demo: &Demo, extra: &[&str]) -> (i32, BTreeSet<String>, serde_json::Value) {
     let url = demo.url();
     let mut args = vec!["check", "--target", url.as_str(), "--format", "json"];
     args.extend_from_slice(extra);
-    let out = opsbook(bundled(), &args, &[]);
-    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json output");
+    let out = Project::repo().run(&args);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout()).expect("json output");
     let failing = json["results"]
         .as_array()
         .expect("results")
@@ -34,7 +29,7 @@ fn check(demo: &Demo, extra: &[&str]) -> (i32, BTreeSet<String>, serde_json::Val
             )
         })
         .collect();
-    (out.status.code().unwrap_or(-1), failing, json)
+    (out.code(), failing, json)
 }
 
 fn set(names: &[&str]) -> BTreeSet<String> {
@@ -47,8 +42,9 @@ fn healthy_service_passes_every_check() {
     let (code, failing, json) = check(&demo, &[]);
     assert_eq!((code, failing), (0, set(&[])));
     assert_eq!(json["summary"]["passed"], 7);
-    let out = opsbook(bundled(), &["check", "--target", &demo.url()], &[]);
-    let text = stdout(&out);
+    let text = Project::repo()
+        .run(&["check", "--target", &demo.url()])
+        .stdout();
     assert!(text.ends_with("7 passed, 0 failed\n"), "{text}");
     assert!(text.contains("PASS   api#hello  200  "), "{text}");
 }
@@ -76,13 +72,9 @@ fn each_fault_fails_the_right_checks() {
 fn a_failure_mode_runs_its_checks_and_says_why_they_fail() {
     let demo = Demo::start("127.0.0.1:0").unwrap();
     demo.set("errors");
-    let out = opsbook(
-        bundled(),
-        &["check", "api#error-spike", "--target", &demo.url()],
-        &[],
-    );
-    let text = stdout(&out);
-    assert_eq!(out.status.code(), Some(1));
+    let out = Project::repo().run(&["check", "api#error-spike", "--target", &demo.url()]);
+    let text = out.stdout();
+    assert_eq!(out.code(), 1);
     assert!(text.contains("FAIL   api#hello  500  "), "{text}");
     assert!(text.contains("status: expected 200"), "{text}");
     assert!(text.contains("got 500, body: internal error"), "{text}");
@@ -124,19 +116,15 @@ fn until_pass_gives_up_when_time_is_up() {
 
 #[test]
 fn dry_run_prints_the_commands_and_sends_nothing() {
-    let out = opsbook(
-        bundled(),
-        &[
-            "check",
-            "api",
-            "--dry-run",
-            "--target",
-            "http://127.0.0.1:9",
-        ],
-        &[],
-    );
-    let text = stdout(&out);
-    assert_eq!(out.status.code(), Some(0));
+    let out = Project::repo().run(&[
+        "check",
+        "api",
+        "--dry-run",
+        "--target",
+        "http://127.0.0.1:9",
+    ]);
+    let text = out.stdout();
+    assert_eq!(out.code(), 0);
     assert!(
         text.contains("api#healthz  curl -i http://127.0.0.1:9/healthz"),
         "{text}"
@@ -155,7 +143,6 @@ fn usage_errors_exit_2() {
         &["check", "--target", "prod"],
         &["check", "--until-pass", "soon"],
     ] {
-        let out = opsbook(bundled(), args, &[]);
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(Project::repo().run(args).code(), 2, "{args:?}");
     }
 }

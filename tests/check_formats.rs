@@ -2,25 +2,19 @@
 //! annotations and SARIF for what failed, JSON and JUnit as before, `--report` files written in
 //! the same run, and `--quiet` hiding passes from the text view only.
 
-mod sarif;
 mod support;
 
-use std::path::Path;
-
 use support::demo::Demo;
-use support::{assert_well_formed_xml, opsbook, stdout};
-
-fn bundled() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+use support::xml::assert_well_formed_xml;
+use support::{Project, net, sarif};
 
 /// `opsbook check api#error-spike` with the `errors` fault: 2 pass, 2 fail.
 fn check(demo: &Demo, extra: &[&str]) -> (i32, String) {
     let url = demo.url();
     let mut args = vec!["check", "api#error-spike", "--target", url.as_str()];
     args.extend_from_slice(extra);
-    let out = opsbook(bundled(), &args, &[("NO_COLOR", "1")]);
-    (out.status.code().unwrap_or(-1), stdout(&out))
+    let out = Project::repo().run_with(&args, &[("NO_COLOR", "1")]);
+    (out.code(), out.stdout())
 }
 
 fn failing_demo() -> Demo {
@@ -79,7 +73,7 @@ fn sarif_is_valid_and_points_at_the_runbook() {
 
 #[test]
 fn an_unreachable_service_is_a_check_error_in_sarif() {
-    let port = support::closed_port();
+    let port = net::closed_port();
     let target = format!("http://127.0.0.1:{port}");
     let args = [
         "check",
@@ -89,8 +83,8 @@ fn an_unreachable_service_is_a_check_error_in_sarif() {
         "--format",
         "sarif",
     ];
-    let out = opsbook(bundled(), &args, &[]);
-    let log = sarif::assert_valid_sarif(&stdout(&out));
+    let out = Project::repo().run(&args);
+    let log = sarif::assert_valid_sarif(&out.stdout());
     assert_eq!(log["runs"][0]["results"][0]["ruleId"], "check-error");
     assert_eq!(log["runs"][0]["results"][0]["ruleIndex"], 1);
 }
@@ -130,7 +124,7 @@ fn quiet_hides_passes_from_text_only() {
 
 #[test]
 fn a_bad_report_spec_is_a_usage_error() {
-    let out = opsbook(bundled(), &["check", "--report", "xml=a"], &[]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(support::stderr(&out).contains("unknown report format `xml`"));
+    let out = Project::repo().run(&["check", "--report", "xml=a"]);
+    assert_eq!(out.code(), 2);
+    assert!(out.stderr().contains("unknown report format `xml`"));
 }

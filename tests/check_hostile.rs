@@ -9,9 +9,9 @@ use std::sync::Arc;
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
-use support::{
-    assert_well_formed_xml, closed_port, opsbook, project, read_head, respond, runbook, serve,
-};
+use support::Project;
+use support::net::{closed_port, read_head, respond, runbook, serve};
+use support::xml::assert_well_formed_xml;
 
 fn never_answers() -> SocketAddr {
     serve(|s| {
@@ -150,7 +150,7 @@ const CHECKS: &str = r#"
     expect: { status: 200 }
 "#;
 
-fn hostile_project() -> tempfile::TempDir {
+fn hostile_project() -> Project {
     let u = |a: SocketAddr| format!("http://{a}");
     let vars = vec![
         ("silent", u(never_answers())),
@@ -170,7 +170,7 @@ fn hostile_project() -> tempfile::TempDir {
         ("refused", format!("http://127.0.0.1:{}", closed_port())),
     ];
     let ok = respond(b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nfine");
-    project(&[("hostile", &runbook(&u(ok), &vars, CHECKS))])
+    Project::new().runbook("hostile", &runbook(&u(ok), &vars, CHECKS))
 }
 
 fn outcome<'a>(json: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
@@ -186,19 +186,10 @@ fn outcome<'a>(json: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
 fn every_hostile_server_ends_in_a_readable_result_of_its_own() {
     let dir = hostile_project();
     let started = Instant::now();
-    let out = opsbook(
-        dir.path(),
-        &["check", "--jobs", "4", "--format", "json"],
-        &[],
-    );
+    let out = dir.run(&["check", "--jobs", "4", "--format", "json"]);
     let elapsed = started.elapsed();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{text}\n{}",
-        support::stderr(&out)
-    );
+    let text = out.stdout();
+    assert_eq!(out.code(), 1, "{text}\n{}", out.stderr());
     assert!(elapsed < Duration::from_secs(15), "took {elapsed:?}");
     let json: serde_json::Value = serde_json::from_str(&text).expect("well-formed JSON");
     assert_eq!(outcome(&json, "healthy")["outcome"], "pass");
@@ -262,15 +253,15 @@ fn junit_and_text_stay_well_formed_with_hostile_content() {
         "junit",
         "hostile#script",
     ];
-    let out = opsbook(dir.path(), &args, &[]);
-    let xml = String::from_utf8(out.stdout).expect("UTF-8 JUnit");
+    let out = dir.run(&args);
+    let xml = String::from_utf8(out.output().stdout.clone()).expect("UTF-8 JUnit");
     assert_well_formed_xml(&xml);
     assert!(xml.contains("&lt;script&gt;"), "{xml}");
     let args = ["check", "--jobs", "4", "--format", "junit"];
-    let out = opsbook(dir.path(), &args, &[]);
-    assert_well_formed_xml(&String::from_utf8(out.stdout).expect("UTF-8 JUnit"));
-    let out = opsbook(dir.path(), &["check", "hostile#not-utf8"], &[]);
-    let text = String::from_utf8(out.stdout).expect("UTF-8 text");
+    let out = dir.run(&args);
+    assert_well_formed_xml(&String::from_utf8(out.output().stdout.clone()).expect("UTF-8 JUnit"));
+    let out = dir.run(&["check", "hostile#not-utf8"]);
+    let text = String::from_utf8(out.output().stdout.clone()).expect("UTF-8 text");
     assert!(text.contains("FAIL   hostile#not-utf8  200"), "{text}");
     assert!(
         !text.contains('\u{1}') && text.ends_with("0 passed, 1 failed\n"),
@@ -291,10 +282,9 @@ fn a_stuck_server_does_not_hold_other_checks() {
         ));
     }
     let vars = [("silent", format!("http://{silent}"))];
-    let dir = project(&[("mix", &runbook(&format!("http://{ok}"), &vars, &checks))]);
+    let dir = Project::new().runbook("mix", &runbook(&format!("http://{ok}"), &vars, &checks));
     let started = Instant::now();
-    let out = opsbook(dir.path(), &["check", "--jobs", "2"], &[]);
-    let text = support::stdout(&out);
+    let text = dir.run(&["check", "--jobs", "2"]).stdout();
     assert!(started.elapsed() < Duration::from_secs(6));
     assert!(text.ends_with("8 passed, 0 failed, 1 errors\n"), "{text}");
     let _ = TcpStream::connect(silent);
@@ -304,6 +294,5 @@ fn a_stuck_server_does_not_hold_other_checks() {
 #[ignore = "prints the outputs for a person to read"]
 fn show_outputs() {
     let dir = hostile_project();
-    let out = opsbook(dir.path(), &["check", "--jobs", "4"], &[]);
-    println!("{}", support::stdout(&out));
+    println!("{}", dir.run(&["check", "--jobs", "4"]).stdout());
 }

@@ -4,15 +4,10 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
 use support::demo::Demo;
-use support::opsbook;
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+use support::{Project, Run};
 
 fn new_record(dir: &Path) -> PathBuf {
     let args = [
@@ -26,8 +21,7 @@ fn new_record(dir: &Path) -> PathBuf {
         "--dir",
         dir.to_str().expect("utf-8"),
     ];
-    let out = opsbook(repo(), &args, &[]);
-    assert!(out.status.success(), "{out:?}");
+    Project::repo().run(&args).assert_ok();
     dir.join("2026-11-26-slow-hello.md")
 }
 
@@ -42,7 +36,7 @@ fn without_check_rows(text: &str) -> String {
 #[test]
 fn results_are_appended_to_the_timeline_and_nothing_else_changes() {
     let demo = Demo::start("127.0.0.1:0").expect("demo");
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = Project::new();
     let record = new_record(dir.path());
     let before = std::fs::read_to_string(&record).expect("read");
     let url = demo.url();
@@ -54,8 +48,7 @@ fn results_are_appended_to_the_timeline_and_nothing_else_changes() {
         "--record",
         record.to_str().expect("utf-8"),
     ];
-    let out = opsbook(repo(), &args, &[]);
-    assert!(out.status.success(), "{out:?}");
+    Project::repo().run(&args).assert_ok();
     let after = std::fs::read_to_string(&record).expect("read");
     assert_eq!(without_check_rows(&after), before);
     let rows: Vec<&str> = after
@@ -85,25 +78,21 @@ fn an_edit_saved_during_the_run_is_kept() {
         demo.set("latency"),
         "the demo answers slowly, so the run takes a while"
     );
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = Project::new();
     let record = new_record(dir.path());
     let url = demo.url();
     let record_for_run = record.clone();
     let run = std::thread::spawn(move || {
-        Command::new(env!("CARGO_BIN_EXE_opsbook"))
-            .args([
-                "check",
-                "api#increased-latency",
-                "--target",
-                &url,
-                "--jobs",
-                "1",
-                "--record",
-                record_for_run.to_str().expect("utf-8"),
-            ])
-            .current_dir(repo())
-            .output()
-            .expect("runs")
+        Project::repo().run(&[
+            "check",
+            "api#increased-latency",
+            "--target",
+            &url,
+            "--jobs",
+            "1",
+            "--record",
+            record_for_run.to_str().expect("utf-8"),
+        ])
     });
     std::thread::sleep(Duration::from_millis(300));
     let text = std::fs::read_to_string(&record).expect("read");
@@ -113,12 +102,8 @@ fn an_edit_saved_during_the_run_is_kept() {
         1,
     );
     std::fs::write(&record, &edited).expect("edit");
-    let out = run.join().expect("thread");
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "the latency fault fails checks: {out:?}"
-    );
+    let out: Run = run.join().expect("thread");
+    assert_eq!(out.code(), 1, "the latency fault fails checks: {out:?}");
     let after = std::fs::read_to_string(&record).expect("read");
     assert!(
         after.contains("The p95 of /hello rose after deploy 412."),
@@ -132,11 +117,7 @@ fn an_edit_saved_during_the_run_is_kept() {
 
 #[test]
 fn a_missing_record_is_refused_before_anything_runs() {
-    let out = opsbook(
-        repo(),
-        &["check", "api", "--record", "no-such-incident.md"],
-        &[],
-    );
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-incident.md"));
+    let out = Project::repo().run(&["check", "api", "--record", "no-such-incident.md"]);
+    assert_eq!(out.code(), 2);
+    assert!(out.stderr().contains("no-such-incident.md"));
 }

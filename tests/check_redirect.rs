@@ -6,7 +6,8 @@ mod support;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use support::{opsbook, project, read_head, runbook, serve};
+use support::Project;
+use support::net::{read_head, runbook, serve};
 
 #[test]
 fn a_relative_location_is_resolved_and_normalised() {
@@ -29,9 +30,8 @@ fn a_relative_location_is_resolved_and_normalised() {
     expect: { status: 200, body: { contains: landed } }
 "#;
     let rb = runbook(&format!("http://{server}"), &[], checks);
-    let dir = project(&[("hop", &rb)]);
-    let out = opsbook(dir.path(), &["check"], &[]);
-    assert_eq!(out.status.code(), Some(0), "{}", support::stdout(&out));
+    let out = Project::new().runbook("hop", &rb).run(&["check"]);
+    assert_eq!(out.code(), 0, "{}", out.stdout());
     let lines = seen.lock().expect("log").clone();
     assert_eq!(lines, ["GET /a/start HTTP/1.1", "GET /b?x=1 HTTP/1.1"]);
 }

@@ -8,7 +8,8 @@ use std::io::{Read, Write};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
-use support::{opsbook, project, read_head, respond, runbook, serve};
+use support::Project;
+use support::net::{read_head, respond, runbook, serve};
 
 /// What the second origin of a redirect saw.
 type Seen = Arc<Mutex<Vec<String>>>;
@@ -42,10 +43,11 @@ fn a_cross_origin_redirect_drops_secret_headers() {
     expect: { status: 200, body: { contains: landed } }
 "#;
     let rb = runbook(&format!("http://{redirector}"), &[], checks);
-    let dir = project(&[("hop", &rb)]);
     let env = [("OB_TOKEN", "tok-3f9a7c1b2e"), ("OB_KEY", "key-8d7e6f5a4b")];
-    let out = opsbook(dir.path(), &["check"], &env);
-    assert_eq!(out.status.code(), Some(0), "{}", support::stdout(&out));
+    let out = Project::new()
+        .runbook("hop", &rb)
+        .run_with(&["check"], &env);
+    assert_eq!(out.code(), 0, "{}", out.stdout());
     let first = first_seen.lock().unwrap().join("");
     assert!(first.contains("tok-3f9a7c1b2e") && first.contains("key-8d7e6f5a4b"));
     let second = seen.lock().unwrap().join("");
@@ -65,10 +67,10 @@ fn an_unset_variable_is_an_error_for_that_check_only() {
     curl: curl {{ target }}/
     expect: { status: 200 }
 "#;
-    let dir = project(&[("env", &runbook(&format!("http://{ok}"), &[], checks))]);
-    let out = opsbook(dir.path(), &["check"], &[]);
-    let text = support::stdout(&out);
-    assert_eq!(out.status.code(), Some(1));
+    let dir = Project::new().runbook("env", &runbook(&format!("http://{ok}"), &[], checks));
+    let out = dir.run(&["check"]);
+    let text = out.stdout();
+    assert_eq!(out.code(), 1);
     assert!(
         text.contains("environment variable `$OB_UNSET_TOKEN` is not set"),
         "{text}"
@@ -130,7 +132,7 @@ fn secrets_never_appear_in_any_output() {
     curl: 'curl -m 1 -H "x: $OB_TOKEN" http://$OB_PASSWORD.invalid/'
     expect: { status: 200 }
 "#;
-    let dir = project(&[("sec", &runbook(&format!("http://{addr}"), &[], checks))]);
+    let dir = Project::new().runbook("sec", &runbook(&format!("http://{addr}"), &[], checks));
     let env = [("OB_TOKEN", token), ("OB_PASSWORD", password)];
     let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
     let url = |s: &str| {
@@ -154,8 +156,8 @@ fn secrets_never_appear_in_any_output() {
         &["check", "--dry-run"],
         &["check", "--retries", "1"],
     ] {
-        let out = opsbook(dir.path(), args, &env);
-        let all = format!("{}{}", support::stdout(&out), support::stderr(&out));
+        let out = dir.run_with(args, &env);
+        let all = format!("{}{}", out.stdout(), out.stderr());
         assert!(
             all.contains("***") || args.contains(&"--dry-run"),
             "{args:?}: {all}"
@@ -167,7 +169,7 @@ fn secrets_never_appear_in_any_output() {
             );
         }
         if args.contains(&"json") {
-            serde_json::from_str::<serde_json::Value>(&support::stdout(&out)).expect("JSON");
+            serde_json::from_str::<serde_json::Value>(&out.stdout()).expect("JSON");
         }
     }
 }

@@ -5,7 +5,8 @@ mod support;
 
 use std::io::Write;
 
-use support::{opsbook, project, read_head, serve, stdout};
+use support::Project;
+use support::net::{read_head, serve};
 
 const MODE: &str = "failure_modes:
   - id: down
@@ -33,12 +34,12 @@ fn runbook(target: &str, check: &str) -> String {
 
 #[test]
 fn inline_checks_have_one_id_for_check_and_the_incident_record() {
-    let dir = project(&[(
+    let dir = Project::new().runbook(
         "api",
         &runbook("http://127.0.0.1:9", "curl {{ target }}/healthz"),
-    )]);
-    let dry = opsbook(dir.path(), &["check", "api#down", "--dry-run"], &[]);
-    let names: Vec<String> = stdout(&dry)
+    );
+    let dry = dir.run(&["check", "api#down", "--dry-run"]).stdout();
+    let names: Vec<String> = dry
         .lines()
         .map(|l| l.split_whitespace().next().unwrap_or("").to_owned())
         .collect();
@@ -51,21 +52,17 @@ fn inline_checks_have_one_id_for_check_and_the_incident_record() {
             "api#down-inline-4"
         ]
     );
-    let new = opsbook(
-        dir.path(),
-        &[
-            "incident",
-            "new",
-            "api#down",
-            "--title",
-            "t",
-            "--started-at",
-            "2026-11-26T08:00:00Z",
-        ],
-        &[],
-    );
-    assert!(new.status.success(), "{}", support::stderr(&new));
-    let record = std::fs::read_to_string(dir.path().join("incidents/2026-11-26-t.md")).unwrap();
+    let new = dir.run(&[
+        "incident",
+        "new",
+        "api#down",
+        "--title",
+        "t",
+        "--started-at",
+        "2026-11-26T08:00:00Z",
+    ]);
+    assert!(new.success(), "{}", new.stderr());
+    let record = dir.read("incidents/2026-11-26-t.md");
     // The record lists the failure mode's own and its confirm checks, with check's ids.
     for id in ["healthz", "down-inline-2", "down-inline-4"] {
         assert!(record.contains(&format!("`{id}`")), "{id} in:\n{record}");
@@ -75,16 +72,16 @@ fn inline_checks_have_one_id_for_check_and_the_incident_record() {
 
 #[test]
 fn a_target_with_a_trailing_slash_is_trimmed_on_the_site_and_in_check() {
-    let dir = project(&[(
+    let dir = Project::new().runbook(
         "api",
         &runbook("http://127.0.0.1:9/", "curl {{ target }}/healthz"),
-    )]);
-    let dry = stdout(&opsbook(dir.path(), &["check", "--dry-run"], &[]));
+    );
+    let dry = dir.run(&["check", "--dry-run"]).stdout();
     assert!(dry.contains("curl http://127.0.0.1:9/healthz"), "{dry}");
-    let out = dir.path().join("book");
-    let built = opsbook(dir.path(), &["build", "--out", out.to_str().unwrap()], &[]);
-    assert!(built.status.success(), "{}", stdout(&built));
-    let page = std::fs::read_to_string(out.join("api/down.html")).unwrap();
+    let out = dir.join("book");
+    let built = dir.run(&["build", "--out", out.to_str().unwrap()]);
+    assert!(built.success(), "{}", built.stdout());
+    let page = dir.read("book/api/down.html");
     let page = page.replace("&#x2f;", "/");
     assert!(page.contains("http://127.0.0.1:9/healthz"), "{page}");
     assert!(!page.contains("127.0.0.1:9//healthz"), "{page}");
@@ -100,15 +97,11 @@ fn single_quotes_keep_a_dollar_literal_as_a_shell_does() {
         let _ = s.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
     });
     let line = r#""curl -H 'x-single: $TOKEN' -H \"x-double: $TOKEN\" -H 'x-escaped: \\$TOKEN' {{ target }}/healthz""#;
-    let dir = project(&[("api", &runbook(&format!("http://{addr}"), line))]);
-    let lint = stdout(&opsbook(dir.path(), &["lint"], &[]));
+    let dir = Project::new().runbook("api", &runbook(&format!("http://{addr}"), line));
+    let lint = dir.run(&["lint"]).stdout();
     assert!(lint.contains("warning[var-in-single-quotes]"), "{lint}");
-    let out = opsbook(
-        dir.path(),
-        &["check", "api#healthz"],
-        &[("TOKEN", "s3cret")],
-    );
-    assert!(out.status.success(), "{}", stdout(&out));
+    let out = dir.run_with(&["check", "api#healthz"], &[("TOKEN", "s3cret")]);
+    assert!(out.success(), "{}", out.stdout());
     let heads = seen.lock().unwrap();
     let head = heads.first().expect("one request").to_ascii_lowercase();
     assert!(head.contains("x-single: $token\r\n"), "{head}");

@@ -1,10 +1,9 @@
 //! The machine formats of `opsbook lint`: JSON, GitHub annotations, SARIF 2.1.0 and JUnit, each
 //! snapshotted once, and the config that sets levels.
 
-mod common;
-mod sarif;
+mod support;
 
-use common::{code, fixtures, opsbook, stdout};
+use support::{Project, Run, sarif};
 
 const FILES: [&str; 3] = [
     "lint/unknown-check.yaml",
@@ -15,13 +14,9 @@ const FILES: [&str; 3] = [
 fn lint(format: &str) -> String {
     let mut args = vec!["lint", "--format", format];
     args.extend(FILES);
-    let output = opsbook(&fixtures(), &args);
-    assert_eq!(
-        code(&output),
-        1,
-        "an invalid YAML file is a finding: exit 1"
-    );
-    stdout(&output)
+    let run = Project::fixtures().run(&args);
+    assert_eq!(run.code(), 1, "an invalid YAML file is a finding: exit 1");
+    run.stdout()
 }
 
 #[test]
@@ -76,8 +71,8 @@ fn sarif_rule_indices_name_their_rules() {
         "lint/insecure-tls.yaml",
         "lint/clean.yaml",
     ] {
-        let output = opsbook(&fixtures(), &["lint", "--format", "sarif", file]);
-        sarif::assert_valid_sarif(&stdout(&output));
+        let run = Project::fixtures().run(&["lint", "--format", "sarif", file]);
+        sarif::assert_valid_sarif(&run.stdout());
     }
 }
 
@@ -92,43 +87,32 @@ fn junit_is_well_formed() {
 
 #[test]
 fn config_levels_and_deny_warnings() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::create_dir(dir.path().join("runbooks")).expect("dir");
-    std::fs::copy(
-        fixtures().join("lint/stale-review.yaml"),
-        dir.path().join("runbooks/a.yaml"),
-    )
-    .expect("copy");
-    let config = dir.path().join("opsbook.yaml");
-    std::fs::write(&config, "lint:\n  rules: { stale-review: off }\n").expect("config");
-    assert_eq!(code(&opsbook(dir.path(), &["lint"])), 0);
-    std::fs::write(&config, "lint:\n  deny_warnings: true\n").expect("config");
-    assert_eq!(code(&opsbook(dir.path(), &["lint"])), 1);
-    std::fs::write(&config, "lint:\n  rules: { stale-review: error }\n").expect("config");
-    assert_eq!(code(&opsbook(dir.path(), &["lint"])), 1);
-    std::fs::write(&config, "lint:\n  rules: { stale-reveiw: off }\n").expect("config");
-    let output = opsbook(dir.path(), &["lint", "--color", "never"]);
-    assert_eq!(code(&output), 2);
-    assert!(
-        stdout(&output).contains("opsbook.yaml:2:"),
-        "{}",
-        stdout(&output)
-    );
+    let dir = Project::new()
+        .copy(
+            Project::fixtures().join("lint/stale-review.yaml"),
+            "runbooks/a.yaml",
+        )
+        .config("lint:\n  rules: { stale-review: off }\n");
+    assert_eq!(dir.run(&["lint"]).code(), 0);
+    dir.write("opsbook.yaml", "lint:\n  deny_warnings: true\n");
+    assert_eq!(dir.run(&["lint"]).code(), 1);
+    dir.write("opsbook.yaml", "lint:\n  rules: { stale-review: error }\n");
+    assert_eq!(dir.run(&["lint"]).code(), 1);
+    dir.write("opsbook.yaml", "lint:\n  rules: { stale-reveiw: off }\n");
+    let run = dir.run(&["lint", "--color", "never"]);
+    assert_eq!(run.code(), 2);
+    assert!(run.stdout().contains("opsbook.yaml:2:"), "{}", run.stdout());
 }
 
-/// `opsbook lint ARGS` on the fixtures with only the colour variables in `env` set.
+/// `opsbook lint ARGS` on the fixtures with only the colour variables in `env` set (the harness
+/// clears the others; `TERM` is cleared here too).
 fn lint_with_env(args: &[&str], env: &[(&str, &str)]) -> String {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_opsbook"));
-    cmd.arg("lint")
-        .args(args)
-        .args(FILES)
-        .current_dir(fixtures());
-    for name in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "TERM"] {
-        cmd.env_remove(name);
-    }
-    cmd.env("OPSBOOK_TODAY", common::TODAY)
-        .envs(env.iter().copied());
-    stdout(&cmd.output().expect("runs"))
+    let mut all = vec!["lint"];
+    all.extend(args);
+    all.extend(FILES);
+    let mut cmd = Project::fixtures().command(&all);
+    cmd.env_remove("TERM").envs(env.iter().copied());
+    Run::of(&mut cmd).stdout()
 }
 
 /// `--color auto` is anstream's choice: NO_COLOR wins over everything, CLICOLOR_FORCE colours
@@ -156,13 +140,10 @@ fn color_auto_follows_the_clicolor_conventions() {
 fn color_only_when_asked() {
     let mut args = vec!["lint", "--color", "always"];
     args.extend(FILES);
-    assert!(stdout(&opsbook(&fixtures(), &args)).contains('\u{1b}'));
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_opsbook"))
-        .args(["lint", "--color", "auto"])
-        .args(FILES)
-        .current_dir(fixtures())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("runs");
-    assert!(!stdout(&output).contains('\u{1b}'));
+    let fixtures = Project::fixtures();
+    assert!(fixtures.run(&args).stdout().contains('\u{1b}'));
+    let mut args = vec!["lint", "--color", "auto"];
+    args.extend(FILES);
+    let run = fixtures.run_with(&args, &[("NO_COLOR", "1")]);
+    assert!(!run.stdout().contains('\u{1b}'));
 }

@@ -1,23 +1,20 @@
 //! Every lint rule has a fixture that triggers it, and its human output is snapshotted.
 
-mod common;
+mod support;
 
-use std::path::Path;
-
-use common::{code, fixtures, opsbook, stdout};
 use opsbook::rule::{Rule, Scope};
+use support::Project;
 
 /// Lints one fixture and returns (exit code, output), asserting the expected rule fired.
 fn lint_fixture(name: &str, rule: &str) -> (i32, String) {
-    let path = format!("lint/{name}.yaml");
-    let output = opsbook(&fixtures(), &["lint", "--color", "never", &path]);
-    let text = stdout(&output);
+    let (exit, text) = lint_output(name);
     assert!(
         text.contains(&format!("[{rule}]")),
         "{name}: expected [{rule}] in:\n{text}"
     );
+    let path = format!("lint/{name}.yaml");
     assert!(text.contains(&path), "{name}: the file is named:\n{text}");
-    (code(&output), text)
+    (exit, text)
 }
 
 macro_rules! rule_tests {
@@ -75,43 +72,36 @@ rule_tests! {
 #[test]
 fn clean_fixtures_load_fine() {
     for name in ["clean", "clean-bom", "clean-crlf", "clean-type-surprises"] {
-        let output = opsbook(
-            &fixtures(),
-            &["lint", "--color", "never", &format!("lint/{name}.yaml")],
-        );
-        assert_eq!(code(&output), 0, "{name}:\n{}", stdout(&output));
+        let (exit, text) = lint_output(name);
+        assert_eq!(exit, 0, "{name}:\n{text}");
     }
 }
 
 /// The output of linting the input that makes `rule` fire: its fixture, by the rule's name
 /// where there is one.
-fn firing_output(rule: Rule, scratch: &Path) -> String {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+fn firing_output(rule: Rule) -> String {
     let fixture = |name: &str| {
-        stdout(&opsbook(
-            &fixtures(),
-            &["lint", &format!("lint/{name}.yaml")],
-        ))
+        let path = format!("lint/{name}.yaml");
+        Project::fixtures().run(&["lint", &path]).stdout()
     };
     match rule {
         Rule::InvalidYaml => fixture("invalid-yaml-tab"),
         Rule::YamlLimit => fixture("yaml-limit-bomb"),
         Rule::UnreadableFile => {
-            let runbooks = scratch.join("runbooks");
-            std::fs::create_dir_all(&runbooks).unwrap();
-            std::os::unix::fs::symlink("/etc/hostname", runbooks.join("linked.yaml")).unwrap();
-            stdout(&opsbook(scratch, &["lint"]))
+            let scratch = Project::new().dir("runbooks");
+            std::os::unix::fs::symlink("/etc/hostname", scratch.join("runbooks/linked.yaml"))
+                .unwrap();
+            scratch.run(&["lint"]).stdout()
         }
         Rule::InvalidConfig => {
-            let runbooks = scratch.join("runbooks");
-            std::fs::create_dir_all(&runbooks).unwrap();
-            let config = "lint: { rules: { invalid-yaml: off } }\n";
-            std::fs::write(scratch.join("opsbook.yaml"), config).unwrap();
-            stdout(&opsbook(scratch, &["lint"]))
+            let scratch = Project::new()
+                .dir("runbooks")
+                .config("lint: { rules: { invalid-yaml: off } }\n");
+            scratch.run(&["lint"]).stdout()
         }
         r if r.scope() == Scope::Incident => {
             let path = format!("tests/fixtures/incidents/{}.md", r.name());
-            stdout(&opsbook(repo, &["incident", "lint", &path]))
+            Project::repo().run(&["incident", "lint", &path]).stdout()
         }
         r => fixture(r.name()),
     }
@@ -119,49 +109,40 @@ fn firing_output(rule: Rule, scratch: &Path) -> String {
 
 /// The output of linting clean input of the rule's scope.
 fn clean_output(scope: Scope) -> String {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     match scope {
-        Scope::Incident => stdout(&opsbook(
-            repo,
-            &["incident", "lint", "tests/fixtures/incidents/complete.md"],
-        )),
-        Scope::Runbook | Scope::Config => {
-            stdout(&opsbook(&fixtures(), &["lint", "lint/clean.yaml"]))
-        }
+        Scope::Incident => Project::repo()
+            .run(&["incident", "lint", "tests/fixtures/incidents/complete.md"])
+            .stdout(),
+        Scope::Runbook | Scope::Config => Project::fixtures()
+            .run(&["lint", "lint/clean.yaml"])
+            .stdout(),
     }
 }
 
 #[test]
 fn every_rule_in_the_registry_fires_on_its_fixture_and_not_on_clean_input() {
     for &rule in Rule::ALL {
-        let scratch = tempfile::tempdir().unwrap();
         let tag = format!("[{}]", rule.name());
-        let fired = firing_output(rule, scratch.path());
+        let fired = firing_output(rule);
         assert!(fired.contains(&tag), "{rule} did not fire:\n{fired}");
         let clean = clean_output(rule.scope());
         assert!(
             !clean.contains(&tag),
             "{rule} fired on clean input:\n{clean}"
         );
-        let explained = stdout(&opsbook(&fixtures(), &["explain", rule.name()]));
+        let explained = Project::fixtures().run(&["explain", rule.name()]).stdout();
         assert!(explained.contains(rule.summary()), "{rule}: {explained}");
     }
 }
 
 #[test]
 fn rules_about_reading_a_file_cannot_be_turned_off() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join("runbooks")).unwrap();
-    std::fs::write(
-        dir.path().join("runbooks/broken.yaml"),
-        "title: [unclosed\n",
-    )
-    .unwrap();
-    let config = "lint:\n  rules: { invalid-yaml: off, unknown-field: warn }\n";
-    std::fs::write(dir.path().join("opsbook.yaml"), config).unwrap();
-    let output = opsbook(dir.path(), &["lint"]);
-    let text = stdout(&output);
-    assert_eq!(code(&output), 2, "an invalid opsbook.yaml: {text}");
+    let dir = Project::new()
+        .runbook("broken", "title: [unclosed\n")
+        .config("lint:\n  rules: { invalid-yaml: off, unknown-field: warn }\n");
+    let run = dir.run(&["lint"]);
+    let text = run.stdout();
+    assert_eq!(run.code(), 2, "an invalid opsbook.yaml: {text}");
     assert!(
         text.contains("error[invalid-config]: rule `invalid-yaml` cannot be set to `off`"),
         "{text}"
@@ -174,9 +155,9 @@ fn rules_about_reading_a_file_cannot_be_turned_off() {
         text.contains("error[invalid-yaml]") && text.contains("runbooks/broken.yaml"),
         "{text}"
     );
-    let build = opsbook(dir.path(), &["build"]);
+    let build = dir.run(&["build"]);
     assert_ne!(
-        code(&build),
+        build.code(),
         0,
         "the broken runbook does not vanish from a built site"
     );
@@ -185,8 +166,8 @@ fn rules_about_reading_a_file_cannot_be_turned_off() {
 /// Lints one fixture and returns (exit code, output) without asserting a rule.
 fn lint_output(name: &str) -> (i32, String) {
     let path = format!("lint/{name}.yaml");
-    let output = opsbook(&fixtures(), &["lint", "--color", "never", &path]);
-    (code(&output), stdout(&output))
+    let run = Project::fixtures().run(&["lint", "--color", "never", &path]);
+    (run.code(), run.stdout())
 }
 
 #[test]
@@ -242,8 +223,7 @@ fn readme_table() -> String {
 
 #[test]
 fn the_readme_rule_table_is_the_registry() {
-    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
-        .expect("README");
+    let readme = Project::repo().read("README.md");
     let table = readme_table();
     assert!(
         readme.contains(&table),

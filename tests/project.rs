@@ -4,9 +4,7 @@
 
 mod support;
 
-use std::fs;
-
-use support::{opsbook, project, stderr, stdout};
+use support::Project;
 
 const RUNBOOK: &str = "title: T\nservice: s\nowner: o\nlast_reviewed: 2026-11-20\n\
 targets: { local: 'http://127.0.0.1:9' }\nchecks:\n  - id: healthz\n    curl: curl {{ target }}/healthz\n    \
@@ -15,23 +13,18 @@ hypotheses: [{ cause: a }, { cause: b }]\n    checks: [healthz]\n    actions:\n 
 - { id: rollback, title: Roll back, risk: low, confirm: [healthz] }\n";
 
 /// A project with `opsbook.yaml`, a runbook and an empty subfolder `docs/notes`.
-fn with_config() -> tempfile::TempDir {
-    let dir = project(&[("api", RUNBOOK)]);
-    fs::write(dir.path().join("opsbook.yaml"), "title: Team book\n").unwrap();
-    fs::create_dir_all(dir.path().join("docs/notes")).unwrap();
-    dir
+fn with_config() -> Project {
+    Project::new()
+        .runbook("api", RUNBOOK)
+        .config("title: Team book\n")
+        .dir("docs/notes")
 }
 
 #[test]
 fn lint_dot_at_the_root_lints_the_runbooks_not_the_config() {
-    let dir = with_config();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_opsbook"))
-        .args(["lint", "."])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    let text = stdout(&out);
-    assert_eq!(out.status.code(), Some(0), "{text}");
+    let run = with_config().run(&["lint", "."]);
+    let text = run.stdout();
+    assert_eq!(run.code(), 0, "{text}");
     assert!(text.contains("1 file: 0 errors"), "{text}");
     assert!(!text.contains("opsbook.yaml"), "{text}");
 }
@@ -39,32 +32,32 @@ fn lint_dot_at_the_root_lints_the_runbooks_not_the_config() {
 #[test]
 fn commands_in_a_subfolder_use_the_project_above() {
     let dir = with_config();
-    let sub = dir.path().join("docs/notes");
-    let lint = opsbook(&sub, &["lint"], &[]);
-    assert_eq!(lint.status.code(), Some(0), "{}", stdout(&lint));
+    let sub = Project::at(dir.join("docs/notes"));
+    let lint = sub.run(&["lint"]);
+    assert_eq!(lint.code(), 0, "{}", lint.stdout());
     assert!(
-        stdout(&lint).contains("1 file: 0 errors"),
+        lint.stdout().contains("1 file: 0 errors"),
         "{}",
-        stdout(&lint)
+        lint.stdout()
     );
-    let build = opsbook(&sub, &["build"], &[]);
-    assert!(build.status.success(), "{}", stderr(&build));
-    assert!(!stderr(&build).contains("bundled"), "{}", stderr(&build));
-    let index = fs::read_to_string(dir.path().join("book/index.html")).expect("built at the root");
+    let build = sub.run(&["build"]);
+    assert!(build.success(), "{}", build.stderr());
+    assert!(!build.stderr().contains("bundled"), "{}", build.stderr());
+    let index = dir.read("book/index.html");
     assert!(index.contains("Team book"), "the project's own book");
-    assert!(dir.path().join("book/api/down.html").is_file());
+    assert!(dir.join("book/api/down.html").is_file());
     assert!(!sub.join("book").exists());
 }
 
 #[test]
 fn build_with_no_project_anywhere_renders_the_examples_and_says_so() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = opsbook(dir.path(), &["build", "--quiet"], &[]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let dir = Project::new();
+    let run = dir.run(&["build", "--quiet"]);
+    assert!(run.success(), "{}", run.stderr());
     assert!(
-        stderr(&out).contains("bundled example runbooks"),
+        run.stderr().contains("bundled example runbooks"),
         "{}",
-        stderr(&out)
+        run.stderr()
     );
-    assert!(dir.path().join("book/api/increased-latency.html").is_file());
+    assert!(dir.join("book/api/increased-latency.html").is_file());
 }

@@ -2,21 +2,16 @@
 //! `--report FORMAT=PATH` writes further reports in the same run (atomically, bad specs are
 //! usage errors), and `incident lint` honours the levels of `opsbook.yaml`.
 
-mod common;
+mod support;
 
 use std::path::Path;
 
-use common::{code, fixtures, opsbook, stdout};
+use support::Project;
 
 /// A project whose two runbooks each have one warning (`stale-review`) and nothing else.
-fn two_warnings() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::create_dir(dir.path().join("runbooks")).expect("dir");
-    for name in ["a", "b"] {
-        let to = dir.path().join(format!("runbooks/{name}.yaml"));
-        std::fs::copy(fixtures().join("lint/stale-review.yaml"), to).expect("copy");
-    }
-    dir
+fn two_warnings() -> Project {
+    let stale = Project::fixtures().read("lint/stale-review.yaml");
+    Project::new().runbook("a", &stale).runbook("b", &stale)
 }
 
 fn arg(path: &Path) -> &str {
@@ -26,14 +21,14 @@ fn arg(path: &Path) -> &str {
 #[test]
 fn quiet_hides_warnings_but_the_summary_counts_them() {
     let dir = two_warnings();
-    let output = opsbook(dir.path(), &["lint", "-q"]);
-    let text = stdout(&output);
-    assert_eq!(code(&output), 0, "{text}");
+    let run = dir.run(&["lint", "-q"]);
+    let text = run.stdout();
+    assert_eq!(run.code(), 0, "{text}");
     assert_eq!(
         text,
         "2 files: 0 errors, 2 warnings (2 hidden by --quiet)\n"
     );
-    let loud = stdout(&opsbook(dir.path(), &["lint"]));
+    let loud = dir.run(&["lint"]).stdout();
     assert!(loud.ends_with("2 files: 0 errors, 2 warnings\n"), "{loud}");
     assert_eq!(loud.matches("warning[stale-review]").count(), 2, "{loud}");
 }
@@ -42,8 +37,8 @@ fn quiet_hides_warnings_but_the_summary_counts_them() {
 fn quiet_leaves_the_machine_formats_whole() {
     let dir = two_warnings();
     for format in ["json", "github", "sarif", "junit"] {
-        let quiet = stdout(&opsbook(dir.path(), &["lint", "-q", "--format", format]));
-        let loud = stdout(&opsbook(dir.path(), &["lint", "--format", format]));
+        let quiet = dir.run(&["lint", "-q", "--format", format]).stdout();
+        let loud = dir.run(&["lint", "--format", format]).stdout();
         assert_eq!(quiet, loud, "{format}");
         assert!(quiet.contains("stale-review"), "{format}: {quiet}");
     }
@@ -68,14 +63,14 @@ fn reports_are_written_beside_the_terminal_output() {
         "--report",
         &junit_spec,
     ];
-    let output = opsbook(dir.path(), &args);
-    assert_eq!(code(&output), 0);
+    let run = dir.run(&args);
+    assert_eq!(run.code(), 0);
     assert!(
-        stdout(&output).starts_with("::warning file="),
+        run.stdout().starts_with("::warning file="),
         "{}",
-        stdout(&output)
+        run.stdout()
     );
-    let same = |format: &str| stdout(&opsbook(dir.path(), &["lint", "--format", format]));
+    let same = |format: &str| dir.run(&["lint", "--format", format]).stdout();
     assert_eq!(
         std::fs::read_to_string(&sarif).expect("sarif report"),
         same("sarif")
@@ -102,11 +97,8 @@ fn a_text_report_is_complete_and_plain_whatever_the_terminal_asked() {
     let out = tempfile::tempdir().expect("tempdir");
     let text = out.path().join("lint.txt");
     let spec = format!("text={}", arg(&text));
-    let output = opsbook(
-        dir.path(),
-        &["lint", "-q", "--color", "always", "--report", &spec],
-    );
-    assert_eq!(code(&output), 0);
+    let run = dir.run(&["lint", "-q", "--color", "always", "--report", &spec]);
+    assert_eq!(run.code(), 0);
     let report = std::fs::read_to_string(&text).expect("text report");
     assert_eq!(
         report.matches("warning[stale-review]").count(),
@@ -127,17 +119,14 @@ fn bad_report_specs_are_usage_errors() {
         ("sarif", "is not FORMAT=PATH"),
         ("json=", "names no file"),
     ] {
-        let output = opsbook(dir.path(), &["lint", "--report", spec]);
-        let err = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(code(&output), 2, "{spec}: {err}");
+        let run = dir.run(&["lint", "--report", spec]);
+        let err = run.stderr();
+        assert_eq!(run.code(), 2, "{spec}: {err}");
         assert!(err.contains(says), "{spec}: {err}");
     }
-    let output = opsbook(
-        dir.path(),
-        &["lint", "--report", "json=no/such/folder/r.json"],
-    );
-    let err = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(code(&output), 2, "{err}");
+    let run = dir.run(&["lint", "--report", "json=no/such/folder/r.json"]);
+    let err = run.stderr();
+    assert_eq!(run.code(), 2, "{err}");
     assert!(
         err.contains("no/such/folder/r.json: cannot write the report"),
         "{err}"
@@ -151,25 +140,19 @@ fn build_and_incident_lint_write_reports_too() {
     let json = out.path().join("build.json");
     let spec = format!("json={}", arg(&json));
     let book = out.path().join("book");
-    let output = opsbook(
-        dir.path(),
-        &["-q", "build", "--out", arg(&book), "--report", &spec],
-    );
-    assert_eq!(code(&output), 0, "{}", stdout(&output));
-    assert_eq!(stdout(&output), "", "quiet, with warnings only");
+    let run = dir.run(&["-q", "build", "--out", arg(&book), "--report", &spec]);
+    assert_eq!(run.code(), 0, "{}", run.stdout());
+    assert_eq!(run.stdout(), "", "quiet, with warnings only");
     let value: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json).expect("report")).expect("JSON");
     assert_eq!(value["summary"]["warnings"], 2);
 
     let junit = out.path().join("incident.xml");
     let spec = format!("junit={}", arg(&junit));
-    let record = fixtures().join("incidents/complete.md");
-    let output = opsbook(
-        dir.path(),
-        &["incident", "lint", arg(&record), "--report", &spec],
-    );
+    let record = Project::fixtures().join("incidents/complete.md");
+    let run = dir.run(&["incident", "lint", arg(&record), "--report", &spec]);
     assert_eq!(
-        code(&output),
+        run.code(),
         1,
         "the record names a runbook this project lacks"
     );
@@ -181,43 +164,40 @@ fn build_and_incident_lint_write_reports_too() {
 }
 
 /// A project over the bundled runbooks with `lint:` set to `lint`.
-fn incident_project(lint: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let runbooks = Path::new(env!("CARGO_MANIFEST_DIR")).join("runbooks");
-    let config = format!("runbooks: '{}'\nlint:\n{lint}", runbooks.display());
-    std::fs::write(dir.path().join("opsbook.yaml"), config).expect("config");
-    dir
+fn incident_project(lint: &str) -> Project {
+    let runbooks = Project::repo().join("runbooks");
+    Project::new().config(&format!(
+        "runbooks: '{}'\nlint:\n{lint}",
+        runbooks.display()
+    ))
 }
 
-fn incident_lint(project: &Path) -> (i32, String) {
-    let record = fixtures().join("incidents/open-with-gaps.md");
-    let output = opsbook(
-        project,
-        &["incident", "lint", "--color", "never", arg(&record)],
-    );
-    (code(&output), stdout(&output))
+fn incident_lint(project: &Project) -> (i32, String) {
+    let record = Project::fixtures().join("incidents/open-with-gaps.md");
+    let run = project.run(&["incident", "lint", "--color", "never", arg(&record)]);
+    (run.code(), run.stdout())
 }
 
 #[test]
 fn incident_lint_honours_rule_levels_and_deny_warnings() {
-    let (exit, text) = incident_lint(incident_project("  deny_warnings: false\n").path());
+    let (exit, text) = incident_lint(&incident_project("  deny_warnings: false\n"));
     assert_eq!(exit, 0, "{text}");
     assert!(text.contains("warning[unanswered-question]"), "{text}");
 
     let off = incident_project("  rules: { unanswered-question: off }\n");
-    let (exit, text) = incident_lint(off.path());
+    let (exit, text) = incident_lint(&off);
     assert_eq!(exit, 0, "{text}");
     assert_eq!(text, "1 file: 0 errors, 0 warnings\n");
 
-    let (exit, text) = incident_lint(incident_project("  deny_warnings: true\n").path());
+    let (exit, text) = incident_lint(&incident_project("  deny_warnings: true\n"));
     assert_eq!(exit, 1, "{text}");
     assert!(text.contains("error[unanswered-question]"), "{text}");
 
     let error = incident_project("  rules: { unanswered-question: error }\n");
-    assert_eq!(incident_lint(error.path()).0, 1);
+    assert_eq!(incident_lint(&error).0, 1);
 
     let typo = incident_project("  rules: { unanswered-questoin: off }\n");
-    let (exit, text) = incident_lint(typo.path());
+    let (exit, text) = incident_lint(&typo);
     assert_eq!(
         exit, 2,
         "an invalid opsbook.yaml stops incident lint as it stops lint: {text}"

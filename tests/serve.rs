@@ -3,13 +3,11 @@
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-mod common;
-mod site_common;
+mod support;
 
-use site_common::start;
+use support::Project;
 
 fn request(addr: &str, method: &str, path: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(addr).expect("connect");
@@ -40,30 +38,16 @@ fn wait_for_version_after(addr: &str, old: &str) -> String {
     }
 }
 
-fn project() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let project = tmp.path().join("p");
-    std::fs::create_dir_all(project.join("runbooks")).expect("mkdir");
-    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    std::fs::copy(
-        repo.join("runbooks/api.yaml"),
-        project.join("runbooks/api.yaml"),
-    )
-    .expect("cp");
-    (tmp, project)
-}
-
 #[test]
 fn serves_rebuilds_and_shows_errors() {
-    let (_tmp, project) = project();
-    let server = start(&project);
+    let project = Project::new().bundled("api.yaml");
+    let server = project.serve();
     let addr = server.addr.as_str();
 
     let (status, page) = request(addr, "GET", "/api/increased-latency.html?target=staging");
     assert_eq!(status, 200);
     assert!(page.contains("<script src=\"/__opsbook/reload.js\"></script></body>"));
-    let on_disk = std::fs::read_to_string(project.join("book/api/increased-latency.html"))
-        .expect("built page");
+    let on_disk = project.read("book/api/increased-latency.html");
     assert!(
         !on_disk.contains("__opsbook"),
         "the reload script is served, not built"
@@ -76,9 +60,11 @@ fn serves_rebuilds_and_shows_errors() {
     assert_eq!(request(addr, "GET", "/nope.html").0, 404);
 
     let (_, v1) = request(addr, "GET", "/__opsbook/version");
-    let api = project.join("runbooks/api.yaml");
-    let good = std::fs::read_to_string(&api).expect("read");
-    std::fs::write(&api, good.replace("severity: sev2", "severity: sev9")).expect("break");
+    let good = project.read("runbooks/api.yaml");
+    project.write(
+        "runbooks/api.yaml",
+        good.replace("severity: sev2", "severity: sev9"),
+    );
     let v2 = wait_for_version_after(addr, &v1);
     let (status, page) = request(addr, "GET", "/api/index.html");
     assert_eq!(status, 500);
@@ -89,11 +75,10 @@ fn serves_rebuilds_and_shows_errors() {
         "the last good build is kept"
     );
 
-    std::fs::write(
-        &api,
+    project.write(
+        "runbooks/api.yaml",
         good.replace("API service (Rust, axum)", "API service (edited)"),
-    )
-    .expect("fix");
+    );
     wait_for_version_after(addr, &v2);
     let (status, page) = request(addr, "GET", "/api/index.html");
     assert_eq!(status, 200);

@@ -5,10 +5,9 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-mod common;
-mod site_common;
+mod support;
 
-use site_common::{build, ok, repo};
+use support::Project;
 
 fn read(path: &Path) -> String {
     fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -51,7 +50,7 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 fn bundled_pages_snapshot() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let out = tmp.path().join("book");
-    ok(&build(&repo(), &out));
+    Project::repo().build(&out).assert_ok();
     for (name, page) in [
         ("index", "index.html"),
         ("runbook", "api/index.html"),
@@ -83,7 +82,7 @@ fn bundled_pages_snapshot() {
 fn failure_mode_page_is_under_budget() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let out = tmp.path().join("book");
-    ok(&build(&repo(), &out));
+    Project::repo().build(&out).assert_ok();
     let mut largest = 0;
     for page in walk(&out.join("api")) {
         largest = largest.max(fs::metadata(page).expect("stat").len());
@@ -97,16 +96,12 @@ fn failure_mode_page_is_under_budget() {
 
 #[test]
 fn nested_runbook_ids_link_back_to_the_root() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let project = tmp.path().join("p");
-    fs::create_dir_all(project.join("runbooks/payments/eu")).expect("mkdir");
-    fs::copy(
-        repo().join("runbooks/api.yaml"),
-        project.join("runbooks/payments/eu/api.yaml"),
-    )
-    .expect("copy");
-    let out = tmp.path().join("book");
-    ok(&build(&project, &out));
+    let project = Project::new().copy(
+        Project::repo().join("runbooks/api.yaml"),
+        "runbooks/payments/eu/api.yaml",
+    );
+    let out = project.beside("book");
+    project.build(&out).assert_ok();
     let html = read(&out.join("payments/eu/api/increased-latency.html"));
     assert!(
         html.contains("href=\"..&#x2f;..&#x2f;..&#x2f;site.css\""),
@@ -123,7 +118,8 @@ fn nested_runbook_ids_link_back_to_the_root() {
 fn xss_payloads_stay_text() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let out = tmp.path().join("book");
-    ok(&build(&repo().join("tests/fixtures/xss"), &out));
+    let xss = Project::at(Project::fixtures().join("xss"));
+    xss.build(&out).assert_ok();
     let own_scripts = [
         "<script src=\"..&#x2f;theme.js\">",
         "<script src=\"theme.js\">",
@@ -186,51 +182,41 @@ fn xss_payloads_stay_text() {
 
 #[test]
 fn invalid_ids_never_reach_the_site() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let project = tmp.path().join("p");
-    fs::create_dir_all(project.join("runbooks")).expect("mkdir");
-    let text = read(&repo().join("runbooks/api.yaml"));
-    fs::write(project.join("runbooks/Evil<script>.yaml"), text).expect("write");
-    let out = tmp.path().join("book");
-    let output = build(&project, &out);
-    assert_eq!(output.status.code(), Some(1), "lint errors stop the build");
-    assert!(String::from_utf8_lossy(&output.stdout).contains("invalid-id"));
+    let project = Project::new().copy(
+        Project::repo().join("runbooks/api.yaml"),
+        "runbooks/Evil<script>.yaml",
+    );
+    let out = project.beside("book");
+    let output = project.build(&out);
+    assert_eq!(output.code(), 1, "lint errors stop the build");
+    assert!(output.stdout().contains("invalid-id"));
     assert!(!out.exists());
 }
 
 #[test]
 fn a_failed_build_leaves_the_previous_site_byte_identical() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let project = tmp.path().join("p");
-    fs::create_dir_all(project.join("runbooks")).expect("mkdir");
-    fs::copy(
-        repo().join("runbooks/api.yaml"),
-        project.join("runbooks/api.yaml"),
-    )
-    .expect("cp");
-    let out = tmp.path().join("book");
-    ok(&build(&project, &out));
+    let project = Project::new().bundled("api.yaml");
+    let out = project.beside("book");
+    project.build(&out).assert_ok();
     let before = tree(&out);
 
     // Fails on the third page it renders, after others were written to the staging folder.
-    fs::create_dir_all(project.join("templates")).expect("mkdir");
-    fs::write(
-        project.join("templates/failure_mode.html"),
+    project.write(
+        "templates/failure_mode.html",
         "{% extends \"base.html\" %}{% block main %}{{ title }}\n{% if id == \"rollout-instability\" %}{{ no_such_variable }}{% endif %}{% endblock %}",
-    )
-    .expect("write");
-    fs::write(
-        project.join("runbooks/api.yaml"),
-        read(&repo().join("runbooks/api.yaml")).replace("Increased latency", "Slower"),
-    )
-    .expect("edit");
-    let output = build(&project, &out);
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    );
+    let api = project.read("runbooks/api.yaml");
+    project.write(
+        "runbooks/api.yaml",
+        api.replace("Increased latency", "Slower"),
+    );
+    let output = project.build(&out);
+    assert_eq!(output.code(), 2);
+    let stderr = output.stderr();
     assert!(stderr.contains("failure_mode.html:2"), "{stderr}");
     assert!(stderr.contains("undefined"), "{stderr}");
     assert_eq!(tree(&out), before, "the previous site must be untouched");
-    let names: Vec<String> = fs::read_dir(tmp.path())
+    let names: Vec<String> = fs::read_dir(project.path().parent().expect("the temporary folder"))
         .expect("ls")
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
@@ -244,9 +230,9 @@ fn a_folder_without_the_marker_is_refused() {
     let out = tmp.path().join("docs");
     fs::create_dir_all(&out).expect("mkdir");
     fs::write(out.join("notes.md"), "precious").expect("write");
-    let output = build(&repo(), &out);
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let output = Project::repo().build(&out);
+    assert_eq!(output.code(), 2);
+    let stderr = output.stderr();
     assert!(
         stderr.contains("refusing to replace a folder that opsbook did not build"),
         "{stderr}"
@@ -258,9 +244,9 @@ fn a_folder_without_the_marker_is_refused() {
 fn an_unwritable_parent_is_a_clear_error() {
     // /proc refuses new folders even to root, so this runs everywhere on Linux.
     if Path::new("/proc/self").is_dir() {
-        let output = build(&repo(), Path::new("/proc/self/book"));
-        assert_eq!(output.status.code(), Some(2));
-        let stderr = String::from_utf8_lossy(&output.stderr);
+        let output = Project::repo().build(Path::new("/proc/self/book"));
+        assert_eq!(output.code(), 2);
+        let stderr = output.stderr();
         assert!(
             stderr.contains("/proc/self: cannot create a staging folder"),
             "{stderr}"
@@ -275,17 +261,17 @@ fn read_only_parent() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let parent = tmp.path().join("ro");
     let out = parent.join("book");
-    ok(&build(&repo(), &out));
+    Project::repo().build(&out).assert_ok();
     let before = tree(&out);
     fs::set_permissions(&parent, fs::Permissions::from_mode(0o555)).expect("chmod");
     if fs::write(parent.join("probe"), "x").is_ok() {
         println!("note: running as root, a read-only folder is still writable; skipped");
         return;
     }
-    let output = build(&repo(), &out);
+    let output = Project::repo().build(&out);
     fs::set_permissions(&parent, fs::Permissions::from_mode(0o755)).expect("chmod");
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.code(), 2);
+    let stderr = output.stderr();
     assert!(
         stderr.contains("cannot create a staging folder"),
         "{stderr}"
@@ -298,37 +284,28 @@ fn read_only_parent() {}
 
 #[test]
 fn lint_warnings_are_printed_and_the_build_goes_on() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let project = tmp.path().join("p");
-    fs::create_dir_all(project.join("runbooks")).expect("mkdir");
-    let old = read(&repo().join("runbooks/api.yaml")).replace("2026-11-20", "2020-01-01");
-    fs::write(project.join("runbooks/api.yaml"), old).expect("write");
-    let out = tmp.path().join("book");
-    let output = build(&project, &out);
-    ok(&output);
-    assert!(String::from_utf8_lossy(&output.stdout).contains("stale-review"));
+    let old = Project::repo()
+        .read("runbooks/api.yaml")
+        .replace("2026-11-20", "2020-01-01");
+    let project = Project::new().file("runbooks/api.yaml", old);
+    let out = project.beside("book");
+    let output = project.build(&out);
+    output.assert_ok();
+    assert!(output.stdout().contains("stale-review"));
     assert!(read(&out.join("index.html")).contains("stale: reviewed 2020-01-01"));
 }
 
 #[test]
 fn templates_and_assets_are_overridden_by_name() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let project = tmp.path().join("p");
-    fs::create_dir_all(project.join("runbooks")).expect("mkdir");
-    fs::create_dir_all(project.join("templates")).expect("mkdir");
-    fs::copy(
-        repo().join("runbooks/api.yaml"),
-        project.join("runbooks/api.yaml"),
-    )
-    .expect("cp");
-    fs::write(
-        project.join("templates/incident.html"),
-        "{% extends \"base.html\" %}{% block main %}<p>Our own form for {{ site.title }}</p>{% endblock %}",
-    )
-    .expect("write");
-    fs::write(project.join("templates/site.css"), "body { color: teal; }").expect("write");
-    let out = tmp.path().join("book");
-    ok(&build(&project, &out));
+    let project = Project::new()
+        .bundled("api.yaml")
+        .file(
+            "templates/incident.html",
+            "{% extends \"base.html\" %}{% block main %}<p>Our own form for {{ site.title }}</p>{% endblock %}",
+        )
+        .file("templates/site.css", "body { color: teal; }");
+    let out = project.beside("book");
+    project.build(&out).assert_ok();
     let incident = read(&out.join("incident.html"));
     assert!(
         incident.contains("<p>Our own form for On-call book</p>"),

@@ -1,154 +1,211 @@
-//! Shared by the integration tests: fixture projects on disk, the real binary, raw TCP servers
-//! and a small XML well-formedness check.
+//! The one harness of the integration tests: a [`Project`] folder (a fresh temporary one built
+//! file by file, or the repository and its fixtures used in place), the real binary run in it
+//! with the date pinned and the colour variables cleared, and its [`Run`] to assert on.
+//! Submodules hold the specialised parts: loopback servers (`net`), the demo service (`demo`),
+//! building and serving a site (`site`), XML (`xml`) and SARIF (`sarif`) validation.
 
 #![allow(dead_code)]
 
 pub mod demo;
+pub mod net;
+pub mod sarif;
+pub mod site;
+pub mod xml;
 
-use std::io::{BufRead, BufReader, Read};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::Path;
+use std::fmt;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::thread;
 
-/// A project folder with `runbooks/<name>.yaml` for each `(name, yaml)`.
-pub fn project(runbooks: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::create_dir_all(dir.path().join("runbooks")).expect("mkdir");
-    for (name, yaml) in runbooks {
-        std::fs::write(dir.path().join(format!("runbooks/{name}.yaml")), yaml).expect("write");
-    }
-    dir
+/// The date every run sees as today (`OPSBOOK_TODAY`), so `stale-review` and skeletons are stable.
+pub const TODAY: &str = "2026-11-26";
+
+/// Variables that change colour: cleared for every run unless the test passes them.
+const COLOUR_VARS: [&str; 3] = ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE"];
+
+/// A folder the binary runs in: its current directory for every [`Project::run`].
+pub struct Project {
+    root: PathBuf,
+    /// Holds a temporary project (in `p/`, so outputs can go [`Project::beside`] it).
+    tmp: Option<tempfile::TempDir>,
 }
 
-/// A runbook holding `checks` (YAML list items, indented by two spaces) and targets.
-pub fn runbook(target: &str, vars: &[(&str, String)], checks: &str) -> String {
-    let vars: Vec<String> = vars.iter().map(|(k, v)| format!("{k}: \"{v}\"")).collect();
-    format!(
-        "title: Fixture\nservice: fixture\nowner: team\nlast_reviewed: 2026-11-20\n\
-         targets:\n  local:\n    url: {target}\n    vars: {{ {} }}\nchecks:\n{checks}",
-        vars.join(", ")
-    )
-}
-
-/// Runs `opsbook` with `args` in the project `dir`, with `env` added to its environment.
-pub fn opsbook(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_opsbook"));
-    cmd.arg("-C")
-        .arg(dir)
-        .args(args)
-        .env("OPSBOOK_TODAY", "2026-11-26");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().expect("run opsbook")
-}
-
-pub fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-pub fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// A raw server on 127.0.0.1:0: `handle` gets every connection, each on its own thread.
-pub fn serve<F>(handle: F) -> SocketAddr
-where
-    F: Fn(TcpStream) + Send + Sync + 'static,
-{
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let handle = std::sync::Arc::new(handle);
-    thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let handle = std::sync::Arc::clone(&handle);
-            thread::spawn(move || handle(stream));
-        }
-    });
-    addr
-}
-
-/// A server that answers every request with `raw`, then closes.
-pub fn respond(raw: &'static [u8]) -> SocketAddr {
-    serve(move |mut s| {
-        read_head(&s);
-        let _ = std::io::Write::write_all(&mut s, raw);
-    })
-}
-
-/// Reads a request's head (up to the blank line) and returns it.
-pub fn read_head(stream: &TcpStream) -> String {
-    let mut reader = BufReader::new(stream.try_clone().expect("clone").take(64 * 1024));
-    let mut head = String::new();
-    loop {
-        let mut line = String::new();
-        match reader.read_line(&mut line) {
-            Ok(0) | Err(_) => return head,
-            Ok(_) => {}
-        }
-        head.push_str(&line);
-        if line == "\r\n" || line == "\n" {
-            return head;
-        }
+impl Default for Project {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
-/// A port nothing listens on.
-pub fn closed_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    listener.local_addr().expect("addr").port()
-}
-
-/// Checks that `xml` is well-formed: balanced tags, quoted attributes, escaped text.
-pub fn assert_well_formed_xml(xml: &str) {
-    let mut stack: Vec<String> = Vec::new();
-    let mut rest = xml;
-    while let Some(open) = rest.find('<') {
-        assert_text(&rest[..open]);
-        rest = &rest[open..];
-        let close = rest.find('>').expect("unclosed tag");
-        let tag = &rest[1..close];
-        rest = &rest[close + 1..];
-        if tag.starts_with('?') {
-            continue;
-        }
-        if let Some(name) = tag.strip_prefix('/') {
-            assert_eq!(stack.pop().as_deref(), Some(name), "mismatched </{name}>");
-            continue;
-        }
-        let self_closing = tag.ends_with('/');
-        let tag = tag.trim_end_matches('/');
-        let name = tag.split_whitespace().next().expect("tag name").to_owned();
-        assert_attributes(&tag[name.len()..]);
-        if !self_closing {
-            stack.push(name);
+impl Project {
+    /// An empty project in a fresh temporary folder (`<tmp>/p`), removed when dropped.
+    pub fn new() -> Self {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let root = tmp.path().join("p");
+        std::fs::create_dir(&root).expect("project folder");
+        Project {
+            root,
+            tmp: Some(tmp),
         }
     }
-    assert_text(rest);
-    assert!(stack.is_empty(), "unclosed: {stack:?}");
-}
 
-fn assert_attributes(mut attrs: &str) {
-    loop {
-        attrs = attrs.trim_start();
-        if attrs.is_empty() {
-            return;
+    /// An existing folder, used in place (never written to by the harness).
+    pub fn at(dir: impl Into<PathBuf>) -> Self {
+        Project {
+            root: dir.into(),
+            tmp: None,
         }
-        let eq = attrs.find("=\"").expect("attribute without a quoted value");
-        let end = attrs[eq + 2..].find('"').expect("unterminated attribute") + eq + 2;
-        assert_text(&attrs[eq + 2..end]);
-        attrs = &attrs[end + 1..];
+    }
+
+    /// The repository with its bundled runbooks, `opsbook.yaml` and `tests/fixtures`.
+    pub fn repo() -> Self {
+        Self::at(env!("CARGO_MANIFEST_DIR"))
+    }
+
+    /// `tests/fixtures`, where paths such as `lint/unknown-check.yaml` are named as written.
+    pub fn fixtures() -> Self {
+        Self::at(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"))
+    }
+
+    /// Writes `rel` (creating its folders).
+    pub fn file(self, rel: &str, text: impl AsRef<[u8]>) -> Self {
+        self.write(rel, text);
+        self
+    }
+
+    /// Writes `runbooks/NAME.yaml`.
+    pub fn runbook(self, name: &str, yaml: &str) -> Self {
+        self.file(&format!("runbooks/{name}.yaml"), yaml)
+    }
+
+    /// Writes `opsbook.yaml`.
+    pub fn config(self, yaml: &str) -> Self {
+        self.file("opsbook.yaml", yaml)
+    }
+
+    /// Creates the (empty) folder `rel`.
+    pub fn dir(self, rel: &str) -> Self {
+        std::fs::create_dir_all(self.join(rel)).expect("mkdir");
+        self
+    }
+
+    /// Copies the file `from` (any path) to `rel`.
+    pub fn copy(self, from: impl AsRef<Path>, rel: &str) -> Self {
+        let from = from.as_ref();
+        let text = std::fs::read(from).unwrap_or_else(|e| panic!("{}: {e}", from.display()));
+        self.file(rel, text)
+    }
+
+    /// Copies the repository's `runbooks/NAME` (file name with extension) to `runbooks/NAME`.
+    pub fn bundled(self, name: &str) -> Self {
+        let rel = format!("runbooks/{name}");
+        self.copy(Project::repo().join(&rel), &rel)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn join(&self, rel: impl AsRef<Path>) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    /// A path in the temporary folder next to the project, for outputs kept out of it.
+    pub fn beside(&self, name: &str) -> PathBuf {
+        let tmp = self
+            .tmp
+            .as_ref()
+            .expect("only a temporary project has a folder beside it");
+        tmp.path().join(name)
+    }
+
+    /// The text of `rel`.
+    pub fn read(&self, rel: impl AsRef<Path>) -> String {
+        let path = self.join(rel);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    /// Writes `rel` now (creating its folders), for edits after the project was built.
+    pub fn write(&self, rel: &str, text: impl AsRef<[u8]>) {
+        let path = self.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    }
+
+    /// `opsbook ARGS` in this folder, with the date pinned and no colour variables.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_opsbook"));
+        cmd.args(args)
+            .current_dir(&self.root)
+            .env("OPSBOOK_TODAY", TODAY);
+        for name in COLOUR_VARS {
+            cmd.env_remove(name);
+        }
+        cmd
+    }
+
+    /// Runs `opsbook ARGS` here and waits for it.
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.run_with(args, &[])
+    }
+
+    /// Runs `opsbook ARGS` here with `env` added (after the colour variables were cleared).
+    pub fn run_with(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        Run::of(self.command(args).envs(env.iter().copied()))
     }
 }
 
-fn assert_text(text: &str) {
-    assert!(!text.contains('<'), "raw < in {text:?}");
-    for (i, _) in text.match_indices('&') {
-        let entity = &text[i..];
-        let ok = ["&amp;", "&lt;", "&gt;", "&quot;", "&apos;", "&#"]
-            .iter()
-            .any(|e| entity.starts_with(e));
-        assert!(ok, "raw & in {text:?}");
+/// A finished run of the binary.
+pub struct Run {
+    output: Output,
+}
+
+impl Run {
+    /// Runs `cmd` to the end.
+    pub fn of(cmd: &mut Command) -> Run {
+        Run {
+            output: cmd.output().expect("the opsbook binary runs"),
+        }
+    }
+
+    /// The exit code; -1 when a signal ended the process.
+    pub fn code(&self) -> i32 {
+        self.output.status.code().unwrap_or(-1)
+    }
+
+    pub fn success(&self) -> bool {
+        self.output.status.success()
+    }
+
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+
+    /// The raw output, for tests that need the exact bytes.
+    pub fn output(&self) -> &Output {
+        &self.output
+    }
+
+    /// Asserts exit 0, showing both streams otherwise.
+    #[track_caller]
+    pub fn assert_ok(&self) -> &Run {
+        assert!(self.success(), "{self:?}");
+        self
+    }
+}
+
+impl fmt::Debug for Run {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "status {:?}\nstdout:\n{}\nstderr:\n{}",
+            self.output.status.code(),
+            self.stdout(),
+            self.stderr()
+        )
     }
 }

@@ -2,8 +2,6 @@
 //! (copied from serde-sarif into `tests/fixtures/`), and the rule indices that schemas cannot
 //! check — each result's `ruleIndex` must name the rule its `ruleId` names in this log's table.
 
-#![allow(dead_code)]
-
 use std::path::Path;
 
 use serde_json::Value;

@@ -1,0 +1,64 @@
+//! The site's side of the harness (`site.rs`, `serve.rs`, `browser.rs`, `incident_template.rs`):
+//! build a project into an out folder, or serve it and wait for the address it prints.
+
+use std::io::{BufRead, BufReader};
+use std::marker::PhantomData;
+use std::path::Path;
+use std::process::{Child, Stdio};
+
+use super::{Project, Run};
+
+impl Project {
+    /// `opsbook --color never build --out OUT` in this project.
+    pub fn build(&self, out: &Path) -> Run {
+        let out = out.to_str().expect("a UTF-8 temporary path");
+        self.run(&["--color", "never", "build", "--out", out])
+    }
+
+    /// Starts `opsbook serve --port 0` in this project and waits for the address it prints.
+    /// The server borrows the project, so its folder outlives it.
+    pub fn serve(&self) -> Server<'_> {
+        let mut child = self
+            .command(&["--color", "never", "serve", "--port", "0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start opsbook serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let addr = loop {
+            let line = lines
+                .next()
+                .expect("serve printed its address")
+                .expect("line");
+            if let Some(rest) = line.split("http://").nth(1) {
+                break rest
+                    .trim_end_matches(|c| c != '/')
+                    .trim_end_matches('/')
+                    .to_owned();
+            }
+        };
+        // Keep draining stdout so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Server {
+            child,
+            addr,
+            project: PhantomData,
+        }
+    }
+}
+
+/// A running `opsbook serve`, stopped when dropped.
+pub struct Server<'p> {
+    child: Child,
+    /// `127.0.0.1:PORT`
+    pub addr: String,
+    project: PhantomData<&'p Project>,
+}
+
+impl Drop for Server<'_> {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

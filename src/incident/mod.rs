@@ -3,7 +3,6 @@
 
 pub mod exact;
 pub mod fields;
-pub mod form;
 pub mod lint;
 pub mod parse;
 pub mod record;

@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+use super::script::script_safe_json;
+
 use crate::compile::expect::CompiledExpect;
 use crate::compile::{CompiledCheck, CompiledRunbook};
 use crate::model::StatusExpect;
@@ -88,18 +90,4 @@ pub fn targets_json(rb: &CompiledRunbook) -> String {
         })
         .collect();
     script_safe_json(&serde_json::Value::Array(list))
-}
-
-/// JSON that cannot end a script element or open a comment inside one.
-pub fn script_safe_json(value: &serde_json::Value) -> String {
-    let json = serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned());
-    escape_for_script(&json)
-}
-
-pub fn escape_for_script(json: &str) -> String {
-    json.replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029")
 }

@@ -3,7 +3,9 @@
 
 pub mod command;
 pub mod env;
+pub mod incident_form;
 pub mod markdown;
+mod script;
 pub mod search;
 pub mod site;
 pub mod view;
@@ -153,7 +155,7 @@ fn write_shared(
     )?;
     staging.write("incident.html", incident.as_bytes())?;
     staging.write("search-index.js", search::index_js(runbooks).as_bytes())?;
-    let incidents = crate::incident::form::list_js(runbooks);
+    let incidents = incident_form::list_js(runbooks);
     staging.write("incident-data.js", incidents.as_bytes())?;
     staging.write(
         "runbook.schema.json",
@@ -182,9 +184,8 @@ fn write_runbook(
     card: &view::RunbookCard,
 ) -> Result<usize, BuildError> {
     let root = "../".repeat(loaded.id.matches('/').count() + 1);
-    let incidents =
-        crate::incident::form::runbook_data_js(templates.incident(), loaded, &site.questions)
-            .map_err(BuildError)?;
+    let incidents = incident_form::runbook_data_js(templates.incident(), loaded, &site.questions)
+        .map_err(BuildError)?;
     staging.write(
         &format!("{}/incident-data.js", loaded.id),
         incidents.as_bytes(),

@@ -8,7 +8,7 @@
 
 use serde_json::{Value, json};
 
-use super::command::escape_for_script;
+use super::script::escape_for_script;
 use crate::compile::CompiledRunbook;
 
 pub fn index_js(runbooks: &[&CompiledRunbook]) -> String {

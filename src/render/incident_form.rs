@@ -10,21 +10,15 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use super::exact;
-use super::skeleton::{NewIncident, Skeleton, view_json};
+use super::script::escape_for_script;
 use crate::compile::CompiledRunbook;
-
-/// Escapes JSON for a script: no `</script>`, and no line separators that old parsers reject.
-fn script_safe(json: &str) -> String {
-    json.replace('<', "\\u003c")
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029")
-}
+use crate::incident::exact;
+use crate::incident::skeleton::{NewIncident, Skeleton, view_json};
 
 /// `book/<runbook-id>/incident-data.js`: adds the runbook's failure modes to
 /// `window.OPSBOOK_INCIDENTS`, keyed `runbook#failure-mode`. Each holds what the form shows
 /// (hypotheses, checks, actions, questions) and `md`, the record as `skeleton` renders it with a
-/// sentinel for every field the person fills in (see [`super::exact`]).
+/// sentinel for every field the person fills in (see [`crate::incident::exact`]).
 pub fn runbook_data_js(
     skeleton: &Skeleton,
     loaded: &CompiledRunbook,
@@ -57,7 +51,7 @@ pub fn runbook_data_js(
     let json = serde_json::to_string(&entries).unwrap_or_else(|_| "{}".to_owned());
     Ok(format!(
         "window.OPSBOOK_INCIDENTS = Object.assign(window.OPSBOOK_INCIDENTS || {{}}, {});\n",
-        script_safe(&json)
+        escape_for_script(&json)
     ))
 }
 
@@ -87,5 +81,8 @@ pub fn list_js(runbooks: &[&CompiledRunbook]) -> String {
         })
         .collect();
     let json = serde_json::to_string(&list).unwrap_or_else(|_| "[]".to_owned());
-    format!("window.OPSBOOK_INCIDENT_LIST = {};\n", script_safe(&json))
+    format!(
+        "window.OPSBOOK_INCIDENT_LIST = {};\n",
+        escape_for_script(&json)
+    )
 }

@@ -81,5 +81,9 @@ mod tests {
             urls,
             ["javascript:alert(1)", "file:///etc", "data:x", "vbscript:x"]
         );
+        let tricky = "[ent](&#106;avascript:alert(1)) [sp]( javascript:alert(2) )";
+        let urls: Vec<String> = links(tricky).into_iter().map(|(_, u)| u).collect();
+        assert_eq!(urls, ["javascript:alert(1)", "javascript:alert(2)"]);
+        assert!(urls.iter().all(|u| !is_safe_url(u)));
     }
 }

@@ -108,3 +108,32 @@ fn single_quotes_keep_a_dollar_literal_as_a_shell_does() {
     assert!(head.contains("x-double: s3cret\r\n"), "{head}");
     assert!(head.contains("x-escaped: \\$token\r\n"), "{head}");
 }
+
+#[test]
+fn inline_check_ids_are_validated_and_runnable_by_name() {
+    let written = runbook("http://127.0.0.1:9", "curl {{ target }}/healthz")
+        .replace(
+            "checks: [{ curl: 'curl {{ target }}/hyp'",
+            "checks: [{ id: healthz, curl: 'curl {{ target }}/hyp'",
+        )
+        .replace("confirm: [{ curl:", "confirm: [{ id: Bad_Id, curl:");
+    let dir = Project::new().runbook("api", &written);
+    let lint = dir.run(&["lint"]).stdout();
+    assert!(
+        lint.contains("error[duplicate-id]: check id `healthz`"),
+        "{lint}"
+    );
+    assert!(lint.contains("error[invalid-id]: id `Bad_Id`"), "{lint}");
+    let fixed = Project::new().runbook(
+        "api",
+        &runbook("http://127.0.0.1:9", "curl {{ target }}/healthz"),
+    );
+    let one = fixed.run(&["check", "api#down-inline-2", "--dry-run"]);
+    assert_eq!(one.code(), 0, "{}", one.stderr());
+    assert!(
+        one.stdout()
+            .starts_with("api#down-inline-2  curl http://127.0.0.1:9/inline"),
+        "{}",
+        one.stdout()
+    );
+}

@@ -193,13 +193,16 @@ fn every_structural_problem_of_a_file_is_reported() {
     for place in [
         "structural-many.yaml:4:1",
         "structural-many.yaml:6:20",
+        "structural-many.yaml:8:42",
         "structural-many.yaml:13:28",
     ] {
         assert!(text.contains(place), "{place}:\n{text}");
     }
-    assert_eq!(text.matches("[unknown-field]").count(), 2, "{text}");
+    // `vras` inside a target: a misspelt key there is an unknown field too, with a suggestion.
+    assert!(text.contains("(did you mean `vars`?)"), "{text}");
+    assert_eq!(text.matches("[unknown-field]").count(), 3, "{text}");
     assert_eq!(text.matches("[wrong-type]").count(), 1, "{text}");
-    assert!(text.contains("1 file: 3 errors"), "{text}");
+    assert!(text.contains("1 file: 4 errors"), "{text}");
     insta::assert_snapshot!("structural-many", text);
 }
 

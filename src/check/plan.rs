@@ -79,7 +79,7 @@ fn mode_checks<'a>(
             .collect());
     }
     // `RUNBOOK#CHECK` runs that one named check.
-    if let Some(check) = loaded.check(mode) {
+    if let Some(check) = loaded.any_check(mode) {
         return Ok(vec![check]);
     }
     let known: Vec<&str> = loaded

@@ -158,7 +158,10 @@ fn body(body: &BodyExpect, sink: &mut Sink) -> BodyCheck {
                 JsonExpect::Equals(serde_json::Value::String(s)) => {
                     JsonWant::Text(text(s, want.pos, sink))
                 }
-                JsonExpect::Equals(v) => JsonWant::Equals(v.clone()),
+                JsonExpect::Equals(v) => {
+                    check_json_value(v, want.pos, sink);
+                    JsonWant::Equals(v.clone())
+                }
                 JsonExpect::Compare(c) => JsonWant::Compare(c.clone()),
             };
             (pointer.value.clone(), want)
@@ -168,6 +171,36 @@ fn body(body: &BodyExpect, sink: &mut Sink) -> BodyCheck {
         contains: body.contains.as_ref().map(|c| text(c, c.pos, sink)),
         matches: body.matches.as_ref().map(|m| pattern(m, m.pos, sink)),
         json,
+    }
+}
+
+const COMPARISONS: [&str; 6] = ["lt", "lte", "gt", "gte", "eq", "ne"];
+
+/// A JSON value to equal that will not mean what it says: a comparison (`{lt: …}`) whose operand
+/// is not a number (it would be compared as a literal object), or a placeholder inside a list or
+/// object (placeholders are filled in a string value only).
+fn check_json_value(value: &serde_json::Value, pos: Pos, sink: &mut Sink) {
+    if let serde_json::Value::Object(map) = value
+        && !map.is_empty()
+        && map.keys().all(|k| COMPARISONS.contains(&k.as_str()))
+    {
+        for (op, operand) in map.iter().filter(|(_, v)| !v.is_number()) {
+            sink.report(
+                Rule::InvalidExpect,
+                pos,
+                format!("`{op}: {operand}` compares numbers, and `{operand}` is not a number"),
+                "write a number (`lt: 0.5`); placeholders are not filled in comparisons",
+            );
+        }
+        return;
+    }
+    if !value.is_string() && value.to_string().contains("{{") {
+        sink.report(
+            Rule::InvalidExpect,
+            pos,
+            "a placeholder inside a JSON list or object is not filled in".into(),
+            "compare each value on its own pointer: `\"/data/id\": \"{{ request_id }}\"`",
+        );
     }
 }
 

@@ -73,6 +73,8 @@ impl Target {
 pub struct CompiledCheck {
     /// The id written, or `<failure-mode>-inline-<n>` for an inline check without one.
     pub id: String,
+    /// The id as written, with its position (absent for an inline check without one).
+    pub id_written: Option<Sp<String>>,
     /// Written under `checks:` (rather than inline in a failure mode).
     pub named: bool,
     pub title: Option<String>,
@@ -133,8 +135,15 @@ fn unique<'a>(indices: impl Iterator<Item = &'a usize>) -> Vec<usize> {
 }
 
 impl CompiledRunbook {
+    /// The named check with this id (what failure modes refer to).
     pub fn check(&self, id: &str) -> Option<&CompiledCheck> {
         self.checks.iter().find(|c| c.named && c.id == id)
+    }
+
+    /// Any check with this id, named or inline: every id `check` prints can be run by name.
+    pub fn any_check(&self, id: &str) -> Option<&CompiledCheck> {
+        self.check(id)
+            .or_else(|| self.checks.iter().find(|c| c.id == id))
     }
 
     pub fn named_checks(&self) -> impl Iterator<Item = &CompiledCheck> {
@@ -287,6 +296,7 @@ fn compile_check(check: &Check, id: String, named: bool, sink: &mut Sink) -> Com
     let expect = check.expect.as_ref().map(|e| expect::compile(e, sink));
     CompiledCheck {
         id,
+        id_written: check.id.clone(),
         named,
         title: check.title.as_ref().map(|t| t.value.clone()),
         pos: check.id.as_ref().map_or(check.curl.pos, |i| i.pos),

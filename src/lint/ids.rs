@@ -42,10 +42,11 @@ pub fn invalid_ids(ctx: &mut Ctx) {
 /// Every id written in the file, with the scope it must be unique in.
 fn file_ids(loaded: &CompiledRunbook) -> Vec<(String, &Sp<String>)> {
     let rb = &loaded.runbook;
-    let mut ids: Vec<(String, &Sp<String>)> = rb
+    // Every check id written, inline ones included: each names one check in `check`'s output.
+    let mut ids: Vec<(String, &Sp<String>)> = loaded
         .checks
         .iter()
-        .filter_map(|c| c.id.as_ref())
+        .filter_map(|c| c.id_written.as_ref())
         .map(|id| ("check".to_owned(), id))
         .collect();
     for fm in &rb.failure_modes {

@@ -48,27 +48,54 @@ pub struct Link {
 }
 
 /// A target: a base URL, or a base URL with extra named URLs of the same environment.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 #[serde(untagged)]
 pub enum Target {
     Url(String),
-    Full {
-        url: String,
-        #[serde(default)]
-        vars: std::collections::BTreeMap<String, String>,
-    },
+    Full(TargetSpec),
+}
+
+/// `{url, vars}`: a target with extra named URLs (`{{ prometheus }}`).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TargetSpec {
+    pub url: String,
+    #[serde(default)]
+    pub vars: std::collections::BTreeMap<String, String>,
+}
+
+impl<'de> Deserialize<'de> for Target {
+    // Hand-written instead of `untagged` so that a misspelt key (`vras:`) is an unknown field
+    // with its position and a suggestion, not "did not match any variant".
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TargetVisitor;
+        impl<'de> serde::de::Visitor<'de> for TargetVisitor {
+            type Value = Target;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a base URL, or `{url, vars}`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Target, E> {
+                Ok(Target::Url(v.to_owned()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Target, A::Error> {
+                let deserializer = serde::de::value::MapAccessDeserializer::new(map);
+                TargetSpec::deserialize(deserializer).map(Target::Full)
+            }
+        }
+        deserializer.deserialize_any(TargetVisitor)
+    }
 }
 
 impl Target {
     pub fn url(&self) -> &str {
         match self {
-            Target::Url(url) | Target::Full { url, .. } => url,
+            Target::Url(url) | Target::Full(TargetSpec { url, .. }) => url,
         }
     }
     pub fn vars(&self) -> impl Iterator<Item = (&str, &str)> {
         let vars = match self {
             Target::Url(_) => None,
-            Target::Full { vars, .. } => Some(vars),
+            Target::Full(spec) => Some(&spec.vars),
         };
         vars.into_iter()
             .flatten()

@@ -10,6 +10,7 @@ fn main() -> ExitCode {
     let args = cli::Cli::parse();
     match cli::run(args) {
         Ok(code) => ExitCode::from(code as u8),
+        Err(e) if e == cli::STDOUT_CLOSED => ExitCode::SUCCESS,
         Err(e) => {
             let mut stderr = anstream::stderr();
             let _ = std::io::Write::write_fmt(&mut stderr, format_args!("error: {e:#}\n"));

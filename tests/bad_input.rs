@@ -117,3 +117,21 @@ fn a_missing_path_is_a_usage_error() {
     assert_eq!(run.code(), 2);
     assert!(run.stderr().contains("nope.yaml"));
 }
+
+#[test]
+fn a_reader_that_closes_the_pipe_early_is_not_a_crash() {
+    // `opsbook explain all | head -1`: the reader goes away before opsbook writes.
+    for args in [&["explain", "all"][..], &["schema"][..]] {
+        let mut child = project()
+            .command(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("wait");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}

@@ -7,7 +7,7 @@ use opsbook::render::{self, BuildOptions};
 use opsbook::report::{self, Format, LintReport, View};
 use opsbook::workspace::Workspace;
 
-use super::output::Global;
+use super::output::{Global, say};
 use super::reports::{self, ReportArgs, ReportSpec};
 use super::{CliResult, Outcome, lint};
 
@@ -38,12 +38,12 @@ pub fn run(global: &Global, args: Args) -> CliResult {
     let options = options(global, &workspace, out);
     let summary = render::build(&workspace, &options).map_err(|e| e.0)?;
     if !global.quiet {
-        println!(
+        say(format!(
             "built {} pages from {} runbooks into {}",
             summary.pages,
             summary.runbooks,
             options.out.display()
-        );
+        ))?;
     }
     Ok(Outcome::Ok)
 }

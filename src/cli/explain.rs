@@ -2,6 +2,7 @@
 
 use opsbook::rule::Rule;
 
+use super::output::say;
 use super::{CliResult, Outcome};
 
 #[derive(clap::Args, Debug)]
@@ -13,13 +14,13 @@ pub struct Args {
 pub fn run(args: Args) -> CliResult {
     if args.rule == "all" {
         for r in Rule::ALL {
-            println!(
+            say(format!(
                 "{} {:<24} {:<7} {}",
                 r.code(),
                 r.name(),
                 r.default_severity().as_str(),
                 r.summary()
-            );
+            ))?;
         }
         return Ok(Outcome::Ok);
     }
@@ -29,12 +30,12 @@ pub fn run(args: Args) -> CliResult {
             args.rule
         )
     })?;
-    println!(
+    say(format!(
         "{} ({}), default level: {}\n\n{}",
         rule.name(),
         rule.code(),
         rule.default_severity().as_str(),
         rule.doc()
-    );
+    ))?;
     Ok(Outcome::Ok)
 }

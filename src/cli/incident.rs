@@ -12,7 +12,7 @@ use opsbook::rule::Rule;
 use opsbook::workspace::Workspace;
 
 use super::lint::{outcome, print};
-use super::output::Global;
+use super::output::{Global, say};
 use super::reports::{FormatArg, ReportArgs};
 use super::{CliResult, Outcome};
 
@@ -118,7 +118,7 @@ fn new(global: &Global, args: NewArgs) -> CliResult {
     };
     let path = skeleton::write_new(&dir, &skeleton::file_name(&input), &text)?;
     if !global.quiet {
-        println!("created {}", path.display());
+        say(format!("created {}", path.display()))?;
     }
     Ok(Outcome::Ok)
 }

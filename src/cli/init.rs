@@ -3,7 +3,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::output::Global;
+use super::output::{Global, say};
 use super::{CliResult, Outcome};
 
 const CONFIG: &str = include_str!("init/opsbook.yaml");
@@ -31,11 +31,11 @@ pub fn run(global: &Global, args: Args) -> CliResult {
     write_new(&config, CONFIG)?;
     write_new(&example, &EXAMPLE.replace("LAST_REVIEWED", &today))?;
     if !global.quiet {
-        println!(
+        say(format!(
             "created {}\ncreated {}\nnext: opsbook lint, then opsbook build",
             config.display(),
             example.display()
-        );
+        ))?;
     }
     Ok(Outcome::Ok)
 }

@@ -12,6 +12,8 @@ mod reports;
 mod schema;
 mod serve;
 
+pub use output::STDOUT_CLOSED;
+
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};

@@ -55,3 +55,17 @@ impl Global {
             .unwrap_or_else(|| chrono::Utc::now().date_naive())
     }
 }
+
+/// What `say` returns when standard output was closed by the reader (`opsbook explain all |
+/// head`): not a failure, the reader has what it wanted. `main` exits quietly on it.
+pub const STDOUT_CLOSED: &str = "standard output was closed";
+
+/// Writes a line to standard output; a closed pipe is [`STDOUT_CLOSED`], not a panic.
+pub fn say(text: impl std::fmt::Display) -> Result<(), String> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}").map_err(|e| match e.kind() {
+        std::io::ErrorKind::BrokenPipe => STDOUT_CLOSED.to_owned(),
+        _ => format!("cannot write to standard output: {e}"),
+    })
+}

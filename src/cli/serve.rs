@@ -16,7 +16,7 @@ use std::time::Duration;
 use opsbook::render;
 use opsbook::workspace::Workspace;
 
-use super::output::Global;
+use super::output::{Global, say};
 use super::{CliResult, Outcome, build};
 
 #[derive(clap::Args, Debug)]
@@ -52,10 +52,10 @@ pub fn run(global: &Global, args: Args) -> CliResult {
     let addr = listener
         .local_addr()
         .map_err(|e| format!("cannot read the listening address: {e}"))?;
-    println!(
+    say(format!(
         "serving {} on http://{addr}/ (Ctrl-C to stop)",
         out.display()
-    );
+    ))?;
     let watched = Arc::clone(&state);
     let watched_paths = vec![
         workspace.root.join(opsbook::workspace::CONFIG_FILE),
@@ -101,7 +101,8 @@ fn rebuild(global: &Global, state: &Mutex<State>) {
         let options = build::options(global, &workspace, out);
         match render::build(&workspace, &options) {
             Ok(summary) => {
-                println!("built {} pages", summary.pages);
+                // A closed terminal must not stop the server.
+                let _ = say(format!("built {} pages", summary.pages));
                 None
             }
             Err(e) => Some(format!("error: {e}\n")),

@@ -4,6 +4,6 @@ use super::output::say;
 use super::{CliResult, Outcome};
 
 pub fn run() -> CliResult {
-    say(format!("{}", opsbook::schema::runbook_schema_json()))?;
+    say(opsbook::schema::runbook_schema_json())?;
     Ok(Outcome::Ok)
 }

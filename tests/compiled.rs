@@ -137,3 +137,34 @@ fn inline_check_ids_are_validated_and_runnable_by_name() {
         one.stdout()
     );
 }
+
+#[test]
+fn a_broken_runbook_blocks_only_its_own_checks() {
+    let dir = Project::new()
+        .runbook(
+            "api",
+            &runbook("http://127.0.0.1:9", "curl {{ target }}/healthz"),
+        )
+        .runbook("other", "title: [broken\n");
+    let ok = dir.run(&["check", "api#down", "--dry-run"]);
+    assert_eq!(ok.code(), 0, "{}{}", ok.stdout(), ok.stderr());
+    assert!(ok.stdout().contains("api#healthz"), "{}", ok.stdout());
+    assert!(
+        ok.stderr()
+            .contains("1 other runbook file(s) have lint errors"),
+        "{}",
+        ok.stderr()
+    );
+    let blocked = dir.run(&["check", "other", "--dry-run"]);
+    assert_eq!(blocked.code(), 2, "{}", blocked.stdout());
+    assert!(
+        blocked.stdout().contains("runbooks/other.yaml"),
+        "{}",
+        blocked.stdout()
+    );
+    assert!(
+        blocked.stdout().contains("1 file: 1 error"),
+        "{}",
+        blocked.stdout()
+    );
+}

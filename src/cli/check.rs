@@ -3,6 +3,7 @@
 //! presenter → exit code.
 
 use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -82,19 +83,12 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
 pub fn run(global: &Global, args: Args) -> CliResult {
     let workspace = Workspace::load(&global.project, &[]);
     let diagnostics = workspace.lint(global.today());
-    if diagnostics.iter().any(|d| d.is_error()) {
-        let errors: Vec<_> = diagnostics.into_iter().filter(|d| d.is_error()).collect();
-        let sources = |path: &std::path::Path| workspace.source(path);
-        let report = LintReport {
-            diagnostics: &errors,
-            sources: &sources,
-            files: workspace.runbooks.len(),
-        };
-        super::lint::print(global, &report, Format::Text, &[])?;
-        eprintln!("error: the runbooks have lint errors; fix them before running checks");
-        return Ok(Outcome::InputError);
+    let planned = plan(&workspace, args.selector.as_deref(), args.target.as_deref());
+    if let Some(outcome) = lint_gate(global, &workspace, &diagnostics, planned.as_ref().ok())? {
+        return Ok(outcome);
     }
-    if workspace.runbooks.is_empty() {
+    let planned = planned?;
+    if planned.is_empty() && workspace.runbooks.is_empty() {
         return Err(format!(
             "no runbooks found in {}",
             workspace.runbooks_dir.display()
@@ -108,7 +102,6 @@ pub fn run(global: &Global, args: Args) -> CliResult {
             record.display()
         ));
     }
-    let planned = plan(&workspace, args.selector.as_deref(), args.target.as_deref())?;
     let options = RunOptions {
         jobs: args.jobs.unwrap_or_else(cpus).max(1),
         retries: args.retries,
@@ -163,6 +156,56 @@ fn runbook_files(workspace: &Workspace) -> BTreeMap<String, String> {
     files
         .map(|r| (r.id.clone(), relative(&r.source.path)))
         .collect()
+}
+
+/// Lint errors stop the checks of the runbooks they are in (and an invalid `opsbook.yaml` stops
+/// everything); errors in other runbooks are only mentioned, so that one broken file does not
+/// block the runbook needed at 3 a.m. Returns the outcome when the run must stop.
+fn lint_gate(
+    global: &Global,
+    workspace: &Workspace,
+    diagnostics: &[opsbook::diagnostic::Diagnostic],
+    planned: Option<&Vec<opsbook::check::PlannedCheck>>,
+) -> Result<Option<Outcome>, String> {
+    let files: BTreeSet<&std::path::Path> = match planned {
+        // The selector named nothing that loaded: every error may be why.
+        None => diagnostics.iter().map(|d| d.file.as_path()).collect(),
+        Some(planned) => workspace
+            .runbooks
+            .iter()
+            .filter(|r| planned.iter().any(|p| p.runbook == r.id))
+            .map(|r| r.source.path.as_path())
+            .chain(workspace.config_source.iter().map(|c| c.path.as_path()))
+            .collect(),
+    };
+    let (blocking, elsewhere): (Vec<_>, Vec<_>) = diagnostics
+        .iter()
+        .cloned()
+        .partition(|d| files.contains(d.file.as_path()));
+    let other_files: BTreeSet<_> = elsewhere
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| &d.file)
+        .collect();
+    if !other_files.is_empty() {
+        eprintln!(
+            "note: {} other runbook file(s) have lint errors and were not checked; run `opsbook lint`",
+            other_files.len()
+        );
+    }
+    if !blocking.iter().any(|d| d.is_error()) {
+        return Ok(None);
+    }
+    let sources = |path: &std::path::Path| workspace.source(path);
+    let shown: BTreeSet<_> = blocking.iter().map(|d| &d.file).collect();
+    let report = LintReport {
+        diagnostics: &blocking,
+        sources: &sources,
+        files: shown.len(),
+    };
+    super::lint::print(global, &report, Format::Text, &[])?;
+    eprintln!("error: the runbooks to check have lint errors; fix them before running checks");
+    Ok(Some(Outcome::InputError))
 }
 
 /// The results as incident timeline rows, stamped with the time the run finished.

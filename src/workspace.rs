@@ -38,9 +38,14 @@ impl Workspace {
             Ok(Some((source, config))) => (config, Some(source)),
             Ok(None) => (Config::default(), None),
             Err(failed) => {
-                unparsed.extend(failed.source);
-                diagnostics.push(failed.diagnostic);
-                (Config::default(), None)
+                diagnostics.extend(failed.diagnostics);
+                match (failed.config, failed.source) {
+                    (Some(config), Some(source)) => (config, Some(source)),
+                    (_, source) => {
+                        unparsed.extend(source);
+                        (Config::default(), None)
+                    }
+                }
             }
         };
         let runbooks_dir = root.join(config.runbooks.as_deref().unwrap_or("runbooks"));
@@ -91,15 +96,17 @@ impl Workspace {
             );
             return;
         }
-        let files = if path.is_dir() {
+        let files: Vec<PathBuf> = if path.is_dir() {
             let (files, problems) = load::find_runbooks(path);
             self.diagnostics.extend(problems);
-            // A project's config is never a runbook, wherever the scan meets one.
-            let is_config = |f: &PathBuf| f.file_name().is_some_and(|n| n == CONFIG_FILE);
-            files.into_iter().filter(|f| !is_config(f)).collect()
+            files
         } else {
             vec![path.to_path_buf()]
         };
+        // A project's config is never a runbook, whether a scan meets one or it is named (its
+        // own findings come from loading it as the config).
+        let is_config = |f: &PathBuf| f.file_name().is_some_and(|n| n == CONFIG_FILE);
+        let files: Vec<PathBuf> = files.into_iter().filter(|f| !is_config(f)).collect();
         let root = if path.is_dir() && !path.starts_with(&self.runbooks_dir) {
             path.to_path_buf()
         } else {
@@ -127,7 +134,7 @@ impl Workspace {
                 Some(rule) if rule.is_fixed() && level.value != Level::Error => (
                     format!("rule `{name}` cannot be set to `{}`", level.value.as_str()),
                     format!(
-                        "`{name}` is about reading a file: a file it flags cannot be linted or rendered, so hiding it would drop the file silently; remove the line"
+                        "`{name}` reports a file, or a part of one, that cannot be read as written; hiding it would drop that from the site without a word: remove the line"
                     ),
                 ),
                 Some(_) => continue,

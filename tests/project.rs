@@ -61,3 +61,61 @@ fn build_with_no_project_anywhere_renders_the_examples_and_says_so() {
     );
     assert!(dir.join("book/api/increased-latency.html").is_file());
 }
+
+#[test]
+fn nothing_to_lint_is_a_usage_error_not_a_finding() {
+    let empty = Project::new();
+    let lint = empty.run(&["lint"]);
+    assert_eq!(lint.code(), 2, "{}{}", lint.stdout(), lint.stderr());
+    assert!(
+        lint.stderr().contains("no runbooks folder `runbooks`"),
+        "{}",
+        lint.stderr()
+    );
+    let missing = empty.run(&["incident", "lint", "incidents/none.md"]);
+    assert_eq!(missing.code(), 2, "{}", missing.stdout());
+    assert!(
+        missing.stderr().contains("incidents/none.md: no such file"),
+        "{}",
+        missing.stderr()
+    );
+    let nowhere = empty.run(&["-C", "no/such/folder", "lint"]);
+    assert_eq!(nowhere.code(), 2);
+    assert!(
+        nowhere.stderr().contains("no such folder"),
+        "{}",
+        nowhere.stderr()
+    );
+}
+
+#[test]
+fn naming_opsbook_yaml_does_not_lint_it_as_a_runbook() {
+    let dir = with_config();
+    let out = dir.run(&["lint", "opsbook.yaml", "runbooks/api.yaml"]);
+    assert_eq!(out.code(), 0, "{}", out.stdout());
+    assert!(!out.stdout().contains("missing-field"), "{}", out.stdout());
+}
+
+#[test]
+fn every_problem_of_opsbook_yaml_is_reported_with_config_advice() {
+    let dir = Project::new()
+        .runbook("api", RUNBOOK)
+        .config("titel: Book\nlint:\n  deny_warnings: yes\n  rules: { no-such-rule: off }\n");
+    let out = dir.run(&["lint"]);
+    let text = out.stdout();
+    assert_eq!(out.code(), 2, "{text}");
+    assert!(
+        text.contains("unknown field `titel` (did you mean `title`?)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("opsbook.yaml:3:18"),
+        "deny_warnings: yes at its place:\n{text}"
+    );
+    assert!(
+        !text.contains("opsbook schema"),
+        "runbook advice for the config:\n{text}"
+    );
+    assert!(text.contains("unknown rule `no-such-rule`"), "{text}");
+    assert_eq!(text.matches("error[invalid-config]").count(), 3, "{text}");
+}

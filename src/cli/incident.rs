@@ -132,6 +132,7 @@ fn incident_template(root: &std::path::Path) -> Result<skeleton::Skeleton, Strin
 /// Incident findings go through the same levels as runbook findings (`lint.rules`,
 /// `lint.deny_warnings`), and an invalid `opsbook.yaml` stops the run as it does `lint`.
 fn lint(global: &Global, args: LintArgs) -> CliResult {
+    super::lint::require(&args.files)?;
     let ws = Workspace::load(&global.project, &[]);
     let mut diagnostics: Vec<Diagnostic> = ws
         .diagnostics

@@ -23,12 +23,20 @@ pub struct Args {
 }
 
 pub fn run(global: &Global, args: Args) -> CliResult {
-    for path in &args.paths {
-        if !path.exists() && std::fs::symlink_metadata(path).is_err() {
-            return Err(format!("{}: no such file or folder", path.display()));
-        }
-    }
+    require(&args.paths)?;
     let workspace = Workspace::load(&global.project, &args.paths);
+    let config_broken = workspace
+        .diagnostics
+        .iter()
+        .any(|d| d.rule == Rule::InvalidConfig);
+    if args.paths.is_empty() && !workspace.runbooks_dir.is_dir() && !config_broken {
+        // Nothing to lint is a usage error, not a finding: a CI job pointed at the wrong folder
+        // must not look like a runbook problem.
+        return Err(format!(
+            "no runbooks folder `{}`; run `opsbook init` to start a project, set `runbooks:` in opsbook.yaml, or name the files to lint",
+            opsbook::source::display_path(&workspace.runbooks_dir)
+        ));
+    }
     let diagnostics = workspace.lint(global.today());
     let sources = |path: &Path| workspace.source(path);
     let report = LintReport {
@@ -38,6 +46,14 @@ pub fn run(global: &Global, args: Args) -> CliResult {
     };
     print(global, &report, args.format.into(), &args.reports.reports)?;
     Ok(outcome(&diagnostics))
+}
+
+/// Paths named on the command line must exist: a typo is a usage error (exit 2).
+pub fn require(paths: &[std::path::PathBuf]) -> Result<(), String> {
+    match paths.iter().find(|p| std::fs::symlink_metadata(p).is_err()) {
+        Some(path) => Err(format!("{}: no such file or folder", path.display())),
+        None => Ok(()),
+    }
 }
 
 /// Prints the report on standard output in `format`, then writes each `--report` file.

@@ -82,6 +82,9 @@ pub enum Command {
 }
 
 pub fn run(cli: Cli) -> CliResult {
+    if let Some(dir) = cli.project.as_ref().filter(|d| !d.is_dir()) {
+        return Err(format!("-C {}: no such folder", dir.display()));
+    }
     let mut global = output::Global::new(&cli);
     // Every command but `init` works on the project the folder belongs to, found upwards.
     if !matches!(cli.command, Command::Init(_))

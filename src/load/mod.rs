@@ -162,26 +162,49 @@ pub fn load_runbook(root: &Path, path: &Path) -> RunbookFile {
 /// A file that could not be loaded: why, and its text when it was read (to show the line).
 #[derive(Debug)]
 pub struct Unloaded {
-    pub diagnostic: Diagnostic,
+    pub diagnostics: Vec<Diagnostic>,
     pub source: Option<SourceFile>,
+    /// What could be read despite the problems (an unknown field set aside, say), so the
+    /// rest of it is still checked.
+    pub config: Option<Config>,
 }
 
-fn unloaded(diagnostic: Diagnostic, source: Option<SourceFile>) -> Box<Unloaded> {
-    Box::new(Unloaded { diagnostic, source })
-}
-
-/// Loads `opsbook.yaml` if it exists. The config is small and changes the meaning of
-/// everything else, so its first problem stops it (rule `invalid-config`).
+/// Loads `opsbook.yaml` if it exists. The config changes the meaning of everything else, so any
+/// problem in it is an `invalid-config` error (exit 2); all of them are reported at once.
 pub fn load_config(path: &Path) -> Result<Option<(SourceFile, Config)>, Box<Unloaded>> {
     if !path.exists() {
         return Ok(None);
     }
-    let source = read_source(path).map_err(|d| unloaded(d, None))?;
-    match parse::<Config>(&source).strict(&source) {
-        Ok(config) => Ok(Some((source, config))),
-        Err(mut d) => {
-            d.rule = Rule::InvalidConfig;
-            Err(unloaded(d, Some(source)))
-        }
+    let source = read_source(path).map_err(|d| {
+        Box::new(Unloaded {
+            diagnostics: vec![config_finding(d)],
+            source: None,
+            config: None,
+        })
+    })?;
+    let parsed = parse::<Config>(&source);
+    match parsed.value {
+        Some(config) if parsed.diagnostics.is_empty() => Ok(Some((source, config))),
+        value => Err(Box::new(Unloaded {
+            diagnostics: parsed.diagnostics.into_iter().map(config_finding).collect(),
+            source: Some(source),
+            config: value,
+        })),
     }
+}
+
+/// A problem of `opsbook.yaml`, with advice about the config rather than about runbooks.
+fn config_finding(mut d: Diagnostic) -> Diagnostic {
+    d.rule = Rule::InvalidConfig;
+    d.severity = Rule::InvalidConfig.default_severity();
+    if d.help
+        .as_deref()
+        .is_none_or(|h| h.contains("opsbook schema"))
+    {
+        d.help = Some(
+            "write it as the README's `opsbook.yaml` section shows (`deny_warnings: true`, `review_every_days: 90`)"
+                .to_owned(),
+        );
+    }
+    d
 }

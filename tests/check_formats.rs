@@ -31,11 +31,15 @@ fn github_annotates_the_failed_checks() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 2, "{text}");
     assert!(
-        lines.iter().all(|l| l.starts_with("::error title=api#")),
-        "{text}"
+        lines
+            .iter()
+            .all(|l| l.starts_with("::error file=runbooks/api.yaml,line=")),
+        "each annotation sits on its check's line: {text}"
     );
     assert!(
-        text.contains("::error title=api#hello::status: expected 200, got 500"),
+        text.contains(
+            "::error file=runbooks/api.yaml,line=51,col=9,title=api#hello::status: expected 200, got 500"
+        ),
         "{text}"
     );
     assert!(

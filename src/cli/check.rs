@@ -9,9 +9,9 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use opsbook::check::http::UreqTransport;
-use opsbook::check::{CheckResult, RunOptions, Summary, plan, run::dry_run};
+use opsbook::check::{CheckResult, PlannedCheck, RunOptions, Summary, plan, run::dry_run};
 use opsbook::incident::record::TimelineRow;
-use opsbook::report::{self, CheckReport, Format, LintReport};
+use opsbook::report::{self, CheckPlace, CheckReport, Format, LintReport};
 use opsbook::source::display_path;
 use opsbook::workspace::Workspace;
 
@@ -124,10 +124,10 @@ pub fn run(global: &Global, args: Args) -> CliResult {
     let progress = Progress::new(planned.len(), global.quiet);
     let results = opsbook::check::run(&planned, &options, &transport, &|r| progress.show(r));
     progress.finish();
-    let files = runbook_files(&workspace);
+    let places = check_places(&workspace, &planned);
     let report = CheckReport {
         results: &results,
-        runbook_files: &files,
+        places: &places,
     };
     reports::present(
         global,
@@ -145,16 +145,23 @@ pub fn run(global: &Global, args: Args) -> CliResult {
     })
 }
 
-/// Runbook id → its file relative to the project (where CI checks the repository out), so
-/// SARIF results can point at the runbook.
-fn runbook_files(workspace: &Workspace) -> BTreeMap<String, String> {
+/// `runbook#check` → where the check is written, relative to the project (where CI checks the
+/// repository out), so annotations and SARIF results point at its line.
+fn check_places(workspace: &Workspace, planned: &[PlannedCheck]) -> BTreeMap<String, CheckPlace> {
     let relative = |path: &std::path::Path| {
         let path = path.strip_prefix(&workspace.root).unwrap_or(path);
         display_path(path)
     };
-    let files = workspace.runbooks.iter();
-    files
-        .map(|r| (r.id.clone(), relative(&r.source.path)))
+    planned
+        .iter()
+        .filter_map(|p| {
+            let rb = workspace.runbooks.iter().find(|r| r.id == p.runbook)?;
+            let place = CheckPlace {
+                file: relative(&rb.source.path),
+                pos: p.check.pos,
+            };
+            Some((format!("{}#{}", p.runbook, p.id), place))
+        })
         .collect()
 }
 

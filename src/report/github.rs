@@ -4,8 +4,8 @@
 
 use std::io::{self, Write};
 
-use super::{LintReport, check_problems, line_col};
-use crate::check::{CheckResult, Outcome};
+use super::{CheckReport, LintReport, check_problems, line_col};
+use crate::check::Outcome;
 use crate::diagnostic::Severity;
 use crate::source::display_path;
 
@@ -31,13 +31,24 @@ pub fn write_lint(report: &LintReport, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-pub fn write_check(results: &[CheckResult], out: &mut dyn Write) -> io::Result<()> {
-    for r in results.iter().filter(|r| r.outcome != Outcome::Pass) {
+pub fn write_check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()> {
+    for r in report.results.iter().filter(|r| r.outcome != Outcome::Pass) {
         let mut lines = check_problems(r);
         lines.push(format!("request id: {}", r.request_id));
+        // The annotation sits on the check's line in the pull request, when its place is known.
+        let place = match report.places.get(&r.name()) {
+            Some(p) if p.pos.is_known() => format!(
+                "file={},line={},col={},",
+                property(&p.file),
+                p.pos.line,
+                p.pos.column.max(1)
+            ),
+            Some(p) => format!("file={},", property(&p.file)),
+            None => String::new(),
+        };
         writeln!(
             out,
-            "::error title={}::{}",
+            "::error {place}title={}::{}",
             property(&r.name()),
             data(&lines.join("\n"))
         )?;

@@ -92,12 +92,20 @@ impl LintReport<'_, '_> {
     }
 }
 
-/// Everything a check presenter needs: the results, and where each runbook lives (runbook id →
-/// file as shown to users) so that SARIF can point at a file. A runbook missing from the map
-/// is reported by name only.
+/// Everything a check presenter needs: the results, and where each check is written
+/// (`runbook#check` → file and position) so that annotations and SARIF point at its line. A
+/// check missing from the map is reported by name only.
 pub struct CheckReport<'r> {
     pub results: &'r [CheckResult],
-    pub runbook_files: &'r BTreeMap<String, String>,
+    pub places: &'r BTreeMap<String, CheckPlace>,
+}
+
+/// Where a check is written: its runbook file (relative to the project, where CI checks the
+/// repository out) and the position of its id, or of its curl line for an inline check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckPlace {
+    pub file: String,
+    pub pos: crate::source::Pos,
 }
 
 /// Writes the lint report in `format`.
@@ -126,7 +134,7 @@ pub fn write_check(
     match format {
         Format::Text => text::write_check(report.results, view, out),
         Format::Json => json::write_check(report.results, out),
-        Format::Github => github::write_check(report.results, out),
+        Format::Github => github::write_check(report, out),
         Format::Sarif => sarif::write_check(report, out),
         Format::Junit => junit::write_check(report.results, out),
     }

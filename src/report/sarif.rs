@@ -11,7 +11,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{CheckReport, LintReport, check_problems, line_col};
+use super::{CheckPlace, CheckReport, LintReport, check_problems, line_col};
 use crate::check::{CheckResult, Outcome};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rule::Rule;
@@ -207,13 +207,13 @@ pub fn write_check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()> 
         .results
         .iter()
         .filter(|r| r.outcome != Outcome::Pass)
-        .map(|r| check_result(r, report.runbook_files.get(&r.runbook)))
+        .map(|r| check_result(r, report.places.get(&r.name())))
         .collect();
     finish(rules, results, out)
 }
 
 /// A failed or errored check, located at its runbook file (when known) and by its name.
-fn check_result(r: &CheckResult, file: Option<&String>) -> SarifResult {
+fn check_result(r: &CheckResult, place: Option<&CheckPlace>) -> SarifResult {
     let rule_index = usize::from(r.outcome == Outcome::Error);
     let message = format!(
         "{}: {}\nrequest id: {}",
@@ -221,9 +221,14 @@ fn check_result(r: &CheckResult, file: Option<&String>) -> SarifResult {
         check_problems(r).join("\n"),
         r.request_id
     );
-    let physical = file.map(|uri| PhysicalLocation {
-        artifact_location: ArtifactLocation { uri: uri.clone() },
-        region: None,
+    let physical = place.map(|p| PhysicalLocation {
+        artifact_location: ArtifactLocation {
+            uri: p.file.clone(),
+        },
+        region: p.pos.is_known().then_some(Region {
+            start_line: p.pos.line,
+            start_column: p.pos.column.max(1),
+        }),
     });
     SarifResult {
         rule_id: CHECK_RULES[rule_index].0,

@@ -47,10 +47,17 @@ fn results() -> Vec<CheckResult> {
 
 fn write(format: Format, view: View) -> String {
     let results = results();
-    let files = BTreeMap::from([("api".to_owned(), "runbooks/api.yaml".to_owned())]);
+    let place = |line| CheckPlace {
+        file: "runbooks/api.yaml".to_owned(),
+        pos: crate::source::Pos::new(line, 9),
+    };
+    let places = BTreeMap::from([
+        ("api#hello".to_owned(), place(31)),
+        ("api#readyz".to_owned(), place(40)),
+    ]);
     let report = CheckReport {
         results: &results,
-        runbook_files: &files,
+        places: &places,
     };
     let mut out = Vec::new();
     write_check(format, &report, view, &mut out).unwrap();
@@ -103,10 +110,12 @@ fn check_github_annotates_only_what_did_not_pass() {
     insta::assert_snapshot!(text);
     assert_eq!(text.lines().count(), 2, "{text}");
     assert!(
-        text.starts_with("::error title=api#hello::header x-evil: expected `safe`, got "),
+        text.starts_with(
+            "::error file=runbooks/api.yaml,line=31,col=9,title=api#hello::header x-evil: expected `safe`, got "
+        ),
         "{text}"
     );
-    assert!(text.contains("::error title=api#readyz::timed out after 1 s%0Arequest id: "));
+    assert!(text.contains("title=api#readyz::timed out after 1 s%0Arequest id: "));
 }
 
 #[test]

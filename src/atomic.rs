@@ -33,6 +33,17 @@ pub fn folder_of(path: &Path) -> &Path {
     }
 }
 
+/// The system's error without the temporary file's name that `tempfile` adds to it: the user
+/// knows only the path they asked for.
+fn plain(error: io::Error) -> io::Error {
+    if error.raw_os_error().is_some() {
+        return error;
+    }
+    let text = error.to_string();
+    let shown = text.split(" at path ").next().unwrap_or(&text).to_owned();
+    io::Error::new(error.kind(), shown)
+}
+
 impl Staged {
     /// Writes what `write` produces to a temporary file beside `path`, and syncs it.
     pub fn write(
@@ -41,7 +52,7 @@ impl Staged {
     ) -> Result<Staged, WriteError> {
         let fail = |error| WriteError {
             path: path.to_path_buf(),
-            error,
+            error: plain(error),
         };
         let mut file = tempfile::Builder::new()
             .prefix(".opsbook-")

@@ -124,12 +124,23 @@ fn bad_report_specs_are_usage_errors() {
         assert_eq!(run.code(), 2, "{spec}: {err}");
         assert!(err.contains(says), "{spec}: {err}");
     }
-    let run = dir.run(&["lint", "--report", "json=no/such/folder/r.json"]);
+    let run = dir.run(&[
+        "lint",
+        "--report",
+        "json=no/such/folder/r.json",
+        "--report",
+        "junit=lint.xml",
+    ]);
     let err = run.stderr();
     assert_eq!(run.code(), 2, "{err}");
     assert!(
-        err.contains("no/such/folder/r.json: cannot write the report"),
+        err.contains("no/such/folder/r.json: cannot write the report: No such file or directory (os error 2) (does its folder exist?)"),
         "{err}"
+    );
+    assert!(!err.contains(".opsbook-"), "no temporary file names: {err}");
+    assert!(
+        dir.join("lint.xml").is_file(),
+        "the other report is still written"
     );
 }
 

@@ -28,6 +28,15 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// `PASS`, `FAIL` or `ERROR`: how text output and incident timelines name it.
+    pub fn word(self) -> &'static str {
+        match self {
+            Outcome::Pass => "PASS",
+            Outcome::Fail => "FAIL",
+            Outcome::Error => "ERROR",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Pass => "pass",

@@ -223,7 +223,7 @@ fn timeline_rows(results: &[CheckResult]) -> Vec<TimelineRow> {
         .map(|r| TimelineRow {
             time: now.clone(),
             check: r.name(),
-            passed: r.outcome == opsbook::check::Outcome::Pass,
+            outcome: r.outcome.word(),
             status: r.status,
             time_ms: r.time_ms,
             request_id: r.request_id.clone(),

@@ -90,10 +90,15 @@ pub fn write_all(
     specs: &[ReportSpec],
     write: &dyn Fn(Format, &mut dyn Write) -> io::Result<()>,
 ) -> Result<(), String> {
-    for spec in specs {
-        write_atomically(&spec.path, &|out| write(spec.format, out))?;
+    // One report that cannot be written does not cost the others.
+    let failed: Vec<String> = specs
+        .iter()
+        .filter_map(|spec| write_atomically(&spec.path, &|out| write(spec.format, out)).err())
+        .collect();
+    match failed.is_empty() {
+        true => Ok(()),
+        false => Err(failed.join("\nerror: ")),
     }
-    Ok(())
 }
 
 /// A temporary file in the same folder, renamed over `path` once complete: a crash or a full
@@ -102,7 +107,18 @@ fn write_atomically(
     path: &Path,
     write: &dyn Fn(&mut dyn Write) -> io::Result<()>,
 ) -> Result<(), String> {
-    let fail = |e: WriteError| format!("{}: cannot write the report: {}", path.display(), e.error);
+    let fail = |e: WriteError| {
+        let advice = match e.error.kind() {
+            io::ErrorKind::NotFound => " (does its folder exist?)",
+            io::ErrorKind::PermissionDenied => " (is its folder writable?)",
+            _ => "",
+        };
+        format!(
+            "{}: cannot write the report: {}{advice}",
+            path.display(),
+            e.error
+        )
+    };
     let staged = Staged::write(path, &mut |out| write(out)).map_err(fail)?;
     // Temporary files are created private; a report is an ordinary file that CI uploads and
     // others read.

@@ -15,7 +15,9 @@ pub struct TimelineRow {
     /// RFC 3339, UTC.
     pub time: String,
     pub check: String,
-    pub passed: bool,
+    /// `PASS`, `FAIL` (an expectation did not hold) or `ERROR` (no response to judge), as
+    /// `opsbook check` prints them.
+    pub outcome: &'static str,
     pub status: Option<u16>,
     pub time_ms: u64,
     pub request_id: String,
@@ -29,7 +31,7 @@ impl TimelineRow {
     }
 
     fn markdown(&self) -> String {
-        let outcome = if self.passed { "PASS" } else { "FAIL" };
+        let outcome = self.outcome;
         let status = self
             .status
             .map_or_else(|| "no response".to_owned(), |s| s.to_string());
@@ -131,7 +133,7 @@ mod tests {
         TimelineRow {
             time: "2026-11-26T08:01:00Z".into(),
             check: check.into(),
-            passed: true,
+            outcome: "PASS",
             status: Some(200),
             time_ms: 12,
             request_id: "ob-1".into(),
@@ -154,6 +156,19 @@ mod tests {
         let out = with_rows("# X\r\n", &[row("a")]);
         assert!(out.starts_with("# X\r\n\r\n## Timeline\r\n"));
         assert!(out.ends_with("`ob-1` |\r\n"));
+    }
+
+    #[test]
+    fn a_check_that_could_not_run_is_an_error_not_a_failure() {
+        let mut r = row("a");
+        r.outcome = "ERROR";
+        r.status = None;
+        r.note = Some("connection refused".into());
+        assert!(
+            r.markdown().contains("`a` ERROR: status no response"),
+            "{}",
+            r.markdown()
+        );
     }
 
     #[test]

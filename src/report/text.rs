@@ -104,10 +104,11 @@ pub fn write_check(results: &[CheckResult], view: View, out: &mut dyn Write) -> 
 
 /// `PASS   api#healthz  200  12ms  ob-...`: a result's line, also the progress display's.
 pub fn check_line(r: &CheckResult, styled: bool) -> String {
-    let (word, color) = match r.outcome {
-        Outcome::Pass => ("PASS", AnsiColor::Green),
-        Outcome::Fail => ("FAIL", AnsiColor::Red),
-        Outcome::Error => ("ERROR", AnsiColor::Magenta),
+    let word = r.outcome.word();
+    let color = match r.outcome {
+        Outcome::Pass => AnsiColor::Green,
+        Outcome::Fail => AnsiColor::Red,
+        Outcome::Error => AnsiColor::Magenta,
     };
     let style = Style::new().fg_color(Some(color.into())).bold();
     let outcome = if styled {

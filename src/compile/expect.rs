@@ -69,6 +69,7 @@ pub(super) fn compile(expect: &Expect, sink: &mut Sink) -> CompiledExpect {
     if let Some(status) = &expect.status {
         check_status(status, sink);
     }
+    duplicate_headers(expect, sink);
     let headers = expect
         .headers
         .iter()
@@ -87,6 +88,24 @@ pub(super) fn compile(expect: &Expect, sink: &mut Sink) -> CompiledExpect {
 pub(crate) fn standalone(expect: &Expect) -> CompiledExpect {
     let source = crate::source::SourceFile::new("", "");
     compile(expect, &mut Sink::new(&source))
+}
+
+/// Header names ignore case, so `X-A` and `x-a` expect the same header twice.
+fn duplicate_headers(expect: &Expect, sink: &mut Sink) {
+    let names: Vec<&Sp<String>> = expect.headers.iter().map(|(n, _)| n).collect();
+    for (i, name) in names.iter().enumerate() {
+        if let Some(first) = names[..i].iter().find(|n| n.eq_ignore_ascii_case(name)) {
+            sink.report(
+                Rule::DuplicateKey,
+                name.pos,
+                format!(
+                    "header `{}` is already expected at line {} (as `{}`; header names ignore case)",
+                    name.value, first.pos.line, first.value
+                ),
+                "keep one of them",
+            );
+        }
+    }
 }
 
 fn check_status(status: &Sp<StatusExpect>, sink: &mut Sink) {

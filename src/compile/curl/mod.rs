@@ -204,6 +204,13 @@ fn check_shell_operators(line: &str) -> Result<(), CurlError> {
             (_, '$') if chars.peek().map(|(_, n)| *n) == Some('(') => {
                 return Err(operator(i, "$("));
             }
+            (None, '$') if matches!(chars.peek().map(|(_, n)| *n), Some('\'' | '"')) => {
+                return Err(err(
+                    i,
+                    "`$'…'` and `$\"…\"` quoting is not supported",
+                    "use plain single or double quotes",
+                ));
+            }
             (None, ';' | '|' | '&' | '>' | '<') => return Err(operator(i, &c.to_string())),
             (None, '\n') => return Err(operator(i, "newline")),
             _ => {}
@@ -416,6 +423,10 @@ mod tests {
     fn refuses_what_is_not_a_plain_request() {
         let cases = [
             ("curl {{ target }}/a; rm -rf /", "shell operator `;`"),
+            (
+                "curl -H $'X-V: $V' {{ target }}/",
+                "quoting is not supported",
+            ),
             ("curl {{ target }}/a | jq .", "shell operator `|`"),
             ("curl {{ target }}/a && echo", "shell operator `&`"),
             ("curl $(cat url)", "shell operator `$(`"),

@@ -47,9 +47,16 @@ pub fn deserialize<T: DeserializeOwned>(mut root: Node) -> (Option<T>, Vec<Findi
         };
         if let Kind::MissingField(field) = &error.kind {
             let map = error.pos.unwrap_or(Pos::UNKNOWN);
-            if dropped.iter().any(|(m, f)| *m == map && f == field) {
-                break;
+            // Missing only because a wrong-typed value was dropped: already reported.
+            if !dropped.iter().any(|(m, f)| *m == map && f == field) {
+                findings.add(error.finding());
             }
+            // A failure mode, hypothesis or action that cannot be read is left out, so the
+            // rest of the file is still linted; anything else stops here.
+            if drop_item(&mut root, map, false) {
+                continue;
+            }
+            break;
         }
         findings.add(error.finding());
         let entry = error.entry.filter(|_| error.is_recoverable());
@@ -59,6 +66,29 @@ pub fn deserialize<T: DeserializeOwned>(mut root: Node) -> (Option<T>, Vec<Findi
         }
     }
     (None, findings.list)
+}
+
+/// Removes the list item (a mapping) that starts at `item`, unless the list is the runbook's
+/// own `checks:`: failure modes refer to those by id, and leaving one out would turn every
+/// reference to it into a false `unknown-check`.
+fn drop_item(node: &mut Node, item: Pos, in_checks: bool) -> bool {
+    match &mut node.kind {
+        tree::Kind::Scalar { .. } => false,
+        tree::Kind::Seq(items) => {
+            if let Some(i) = items.iter().position(|n| n.pos == item) {
+                if in_checks {
+                    return false;
+                }
+                items.remove(i);
+                return true;
+            }
+            items.iter_mut().any(|n| drop_item(n, item, false))
+        }
+        tree::Kind::Map(entries) => entries.iter_mut().any(|e| {
+            let checks = e.key.scalar_text() == Some("checks");
+            drop_item(&mut e.value, item, checks)
+        }),
+    }
 }
 
 /// Removes the mapping entry whose key is at `key`; returns the mapping's position and the key.
@@ -110,6 +140,33 @@ mod tests {
     fn a_dropped_required_field_is_reported_once() {
         let yaml = "title: [t]\nservice: s\nowner: o\nlast_reviewed: 2026-11-01\n";
         assert_eq!(rules(yaml), (false, vec![(Rule::WrongType, 1)]));
+    }
+
+    #[test]
+    fn a_failure_mode_that_cannot_be_read_is_left_out_and_the_rest_loads() {
+        let yaml = format!(
+            "{HEAD}failure_modes:\n  - id: a\n    title: A\n    severity: sev9\n  \
+             - id: b\n    severity: sev2\n  - id: c\n    title: C\n    severity: sev1\n"
+        );
+        let (value, findings) = parse_text::<Runbook>(&yaml);
+        let found: Vec<(Rule, u32)> = findings.iter().map(|f| (f.rule, f.pos.line)).collect();
+        assert_eq!(found, [(Rule::WrongType, 8), (Rule::MissingField, 9)]);
+        let runbook = value.expect("the rest of the runbook loads");
+        let ids: Vec<&str> = runbook
+            .failure_modes
+            .iter()
+            .map(|f| f.id.value.as_str())
+            .collect();
+        assert_eq!(ids, ["c"]);
+    }
+
+    #[test]
+    fn a_named_check_that_cannot_be_read_stops_the_file() {
+        // Leaving it out would make every reference to it a false `unknown-check`.
+        let yaml = format!("{HEAD}checks:\n  - id: x\n    expect: {{ status: 200 }}\n");
+        let (value, found) = rules(&yaml);
+        assert!(!value);
+        assert_eq!(found, [(Rule::MissingField, 6)]);
     }
 
     #[test]

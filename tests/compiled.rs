@@ -168,3 +168,25 @@ fn a_broken_runbook_blocks_only_its_own_checks() {
         blocked.stdout()
     );
 }
+
+#[test]
+fn a_url_that_will_not_parse_for_some_target_is_found_by_lint() {
+    let written = runbook("http://127.0.0.1:9", "curl {{ target }}/healthz").replace(
+        "targets: { local: 'http://127.0.0.1:9' }",
+        "targets: { local: 'http://127.0.0.1:9', typo: 'http//127.0.0.1:9' }",
+    );
+    let dir = Project::new().runbook("api", &written);
+    let lint = dir.run(&["lint"]);
+    let text = lint.stdout();
+    assert_eq!(lint.code(), 1, "{text}");
+    assert!(
+        text.contains(
+            "error[invalid-curl]: `http//127.0.0.1:9/healthz` (target `typo`) is not a valid URL"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("runbooks/api.yaml:8:16"),
+        "points at the URL: {text}"
+    );
+}

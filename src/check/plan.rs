@@ -163,6 +163,6 @@ fn rebased(default: Option<&Target>, url: &str) -> BTreeMap<String, String> {
 
 /// The lowercase host of an http(s) URL.
 pub fn host_of(url: &str) -> Option<String> {
-    let uri: ureq::http::Uri = url.parse().ok()?;
-    uri.host().map(|h| h.to_ascii_lowercase())
+    let url = url::Url::parse(url).ok()?;
+    url.host_str().map(|h| h.to_ascii_lowercase())
 }

@@ -191,6 +191,7 @@ pub fn compile(loaded: LoadedRunbook) -> CompiledRunbook {
         .iter()
         .map(|fm| mode_checks(&runbook, fm, &mut checks, &mut dangling, &mut sink))
         .collect();
+    check_urls(&checks, &targets, &mut sink);
     let mut findings = sink.out;
     let has_checks = !checks.is_empty();
     findings.extend(placeholders::undefined(
@@ -312,6 +313,36 @@ fn compile_check(check: &Check, id: String, named: bool, sink: &mut Sink) -> Com
 pub(crate) fn standalone_check(check: &Check) -> CompiledCheck {
     let source = SourceFile::new("", "");
     compile_check(check, "c".into(), true, &mut Sink::new(&source))
+}
+
+/// Every check's URL, filled in for every target, must parse as a URL (with the `url` crate, as
+/// the request will): a typo such as `http//` or a stray space fails in CI, not at 3 a.m.
+fn check_urls(checks: &[CompiledCheck], targets: &[Target], sink: &mut Sink) {
+    for check in checks {
+        let Some(command) = &check.command else {
+            continue;
+        };
+        for target in targets {
+            let value = |name: &str| match name {
+                "request_id" => Some("ob-0".to_owned()),
+                _ => target.value(name).map(str::to_owned),
+            };
+            // Missing placeholders are `undefined-placeholder`; `$VAR`s are not known yet.
+            let Ok(url) = command.url.fill(&value, &mut |_| Some("x".to_owned())) else {
+                continue;
+            };
+            if let Err(e) = url::Url::parse(&url) {
+                let pos = pos_in_scalar(sink.source, &check.curl, command.url_offset);
+                sink.report(
+                    Rule::InvalidCurl,
+                    pos,
+                    format!("`{url}` (target `{}`) is not a valid URL: {e}", target.name),
+                    "write the URL as `{{ target }}/path`, and the target as `http://host:port`",
+                );
+                break;
+            }
+        }
+    }
 }
 
 fn quoted_var(curl: &Sp<String>, offset: usize, name: &str, sink: &mut Sink) {

@@ -19,6 +19,8 @@ use flags::{Flag, long_flag, short_flag, unsupported};
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CurlCommand {
     pub url: Template,
+    /// Where the URL is written in the line (a byte offset), to point at it.
+    pub url_offset: usize,
     pub method: Option<String>,
     pub headers: Vec<(String, Template)>,
     pub data: Option<Template>,
@@ -156,7 +158,7 @@ pub fn parse(line: &str) -> Result<CurlCommand, CurlError> {
             urls.push((offset, word.clone()));
         }
     }
-    command.url = pick_url(line, urls)?;
+    (command.url_offset, command.url) = pick_url(line, urls)?;
     Ok(command)
 }
 
@@ -168,7 +170,14 @@ struct Cursor<'a> {
 impl Cursor<'_> {
     /// Best-effort offset of a word in the original line, for pointing diagnostics at it.
     fn find(&mut self, word: &str) -> usize {
-        let probe: String = word
+        // Placeholders were squeezed to `{{name}}` and quotes removed, so compare only the part
+        // before the first placeholder, or the `{{` itself when the word starts with one.
+        let head = match word.find("{{") {
+            Some(0) => "{{",
+            Some(i) => &word[..i],
+            None => word,
+        };
+        let probe: String = head
             .chars()
             .take(12)
             .map(|c| if c == LITERAL_DOLLAR { '$' } else { c })
@@ -359,7 +368,7 @@ fn seconds(value: &str, offset: usize) -> Result<f64, CurlError> {
     }
 }
 
-fn pick_url(line: &str, urls: Vec<(usize, String)>) -> Result<Template, CurlError> {
+fn pick_url(line: &str, urls: Vec<(usize, String)>) -> Result<(usize, Template), CurlError> {
     let mut urls = urls.into_iter();
     let Some((offset, url)) = urls.next() else {
         return Err(err(
@@ -395,7 +404,7 @@ fn pick_url(line: &str, urls: Vec<(usize, String)>) -> Result<Template, CurlErro
             "checks may only fetch http:// and https:// URLs, usually `{{ target }}/path`",
         ));
     }
-    Ok(Template::with_env(&url))
+    Ok((offset, Template::with_env(&url)))
 }
 
 #[cfg(test)]

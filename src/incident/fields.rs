@@ -81,7 +81,9 @@ fn json_string(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_default()
 }
 
-fn cell(s: &str) -> String {
+/// A Markdown table cell: a `|` or a line break must not break the table (the template's `cell`
+/// filter, and the timeline rows `check --record` adds).
+pub fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace(['\r', '\n'], " ")
 }
 

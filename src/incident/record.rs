@@ -7,6 +7,7 @@
 
 use std::path::Path;
 
+use super::fields::cell;
 use crate::atomic::Staged;
 
 /// One row of the timeline: what a check run found.
@@ -26,10 +27,6 @@ pub struct TimelineRow {
 }
 
 impl TimelineRow {
-    fn cell(text: &str) -> String {
-        text.replace('|', "\\|").replace(['\n', '\r'], " ")
-    }
-
     fn markdown(&self) -> String {
         let outcome = self.outcome;
         let status = self
@@ -42,7 +39,7 @@ impl TimelineRow {
         if let Some(note) = &self.note {
             event.push_str(&format!(" ({note})"));
         }
-        format!("| {} | {} |", Self::cell(&self.time), Self::cell(&event))
+        format!("| {} | {} |", cell(&self.time), cell(&event))
     }
 }
 

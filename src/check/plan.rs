@@ -82,16 +82,10 @@ fn mode_checks<'a>(
     if let Some(check) = loaded.any_check(mode) {
         return Ok(vec![check]);
     }
-    let known: Vec<&str> = loaded
-        .runbook
-        .failure_modes
-        .iter()
-        .map(|f| f.id.value.as_str())
-        .collect();
     Err(format!(
         "runbook `{}` has no failure mode or check `{mode}` (failure modes: {})",
         loaded.id,
-        known.join(", ")
+        loaded.mode_ids()
     ))
 }
 

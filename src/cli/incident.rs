@@ -73,23 +73,12 @@ fn new(global: &Global, args: NewArgs) -> CliResult {
         .iter()
         .find(|r| r.id == runbook_id)
         .ok_or_else(|| format!("no runbook `{runbook_id}` in {}", ws.runbooks_dir.display()))?;
-    let fm = loaded
-        .runbook
-        .failure_modes
-        .iter()
-        .find(|f| f.id.value == fm_id)
-        .ok_or_else(|| {
-            let ids: Vec<&str> = loaded
-                .runbook
-                .failure_modes
-                .iter()
-                .map(|f| f.id.value.as_str())
-                .collect();
-            format!(
-                "runbook `{runbook_id}` has no failure mode `{fm_id}`; it has: {}",
-                ids.join(", ")
-            )
-        })?;
+    let (fm, _) = loaded.mode(fm_id).ok_or_else(|| {
+        format!(
+            "runbook `{runbook_id}` has no failure mode `{fm_id}`; it has: {}",
+            loaded.mode_ids()
+        )
+    })?;
     let severity = args
         .severity
         .unwrap_or_else(|| fm.severity.as_str().to_owned());

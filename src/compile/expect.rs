@@ -20,6 +20,16 @@ pub struct CompiledExpect {
     pub max_time_ms: Option<u64>,
 }
 
+impl CompiledExpect {
+    /// Nothing to verify: running the check would prove nothing.
+    pub fn is_empty(&self) -> bool {
+        self.status.is_none()
+            && self.headers.is_empty()
+            && self.body.is_none()
+            && self.max_time_ms.is_none()
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum HeaderCheck {
     Exact(Template),

@@ -160,6 +160,17 @@ impl CompiledRunbook {
         Some((&self.runbook.failure_modes[i], &self.modes[i]))
     }
 
+    /// The failure modes' ids, for messages that list what there is.
+    pub fn mode_ids(&self) -> String {
+        let ids: Vec<&str> = self
+            .runbook
+            .failure_modes
+            .iter()
+            .map(|f| f.id.value.as_str())
+            .collect();
+        ids.join(", ")
+    }
+
     pub fn default_target(&self) -> Option<&Target> {
         self.targets.first()
     }

@@ -30,10 +30,7 @@ fn check_findings(ctx: &Ctx, check: &CompiledCheck) -> Vec<Finding> {
     } else {
         "inline check".to_owned()
     };
-    let no_expect = check.expect.as_ref().is_none_or(|e| {
-        e.status.is_none() && e.headers.is_empty() && e.body.is_none() && e.max_time_ms.is_none()
-    });
-    if no_expect {
+    if check.expect.as_ref().is_none_or(|e| e.is_empty()) {
         out.push((
             Rule::CheckWithoutExpect,
             check.pos,

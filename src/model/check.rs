@@ -61,15 +61,6 @@ pub struct Expect {
     pub max_time_ms: Option<Sp<u64>>,
 }
 
-impl Expect {
-    pub fn is_empty(&self) -> bool {
-        self.status.is_none()
-            && self.headers.is_empty()
-            && self.body.is_none()
-            && self.max_time_ms.is_none()
-    }
-}
-
 /// `200`, `[200, 204]` or `"2xx"`.
 #[derive(Clone, Debug, serde::Deserialize, JsonSchema, PartialEq)]
 #[serde(untagged)]

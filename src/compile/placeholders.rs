@@ -2,7 +2,8 @@
 //! that every target defines. One check of the names used anywhere a placeholder may appear (the
 //! curl line, header and body expectations, JSON values), so none stays literal at run time.
 
-use super::Target;
+use super::sink::Use;
+use super::{Target, pos_in_scalar};
 use crate::diagnostic::Diagnostic;
 use crate::model::Runbook;
 use crate::rule::Rule;
@@ -29,7 +30,7 @@ pub(super) fn undefined(
     rb: &Runbook,
     has_checks: bool,
     targets: &[Target],
-    uses: &[(Pos, String)],
+    uses: &[Use],
 ) -> Vec<Diagnostic> {
     let report = |rule, pos, message: String, help: String| {
         Diagnostic::new(rule, &source.path, pos, message).help(help)
@@ -45,8 +46,9 @@ pub(super) fn undefined(
     }
     let defined = defined(targets);
     uses.iter()
-        .filter(|(_, name)| !defined.contains(name))
-        .map(|(pos, name)| {
+        .filter(|u| !defined.contains(&u.name))
+        .map(|u| {
+            let (pos, name) = (pos_in_scalar(source, &u.text, u.offset), &u.name);
             let partly = targets.iter().any(|t| t.value(name).is_some());
             let message = if partly {
                 format!("placeholder `{{{{ {name} }}}}` is not defined by every target")
@@ -55,7 +57,7 @@ pub(super) fn undefined(
             };
             report(
                 Rule::UndefinedPlaceholder,
-                *pos,
+                pos,
                 message,
                 help_for(name, &defined),
             )

@@ -1,6 +1,8 @@
 //! Where compiling a runbook puts what it finds: findings with their positions, and every
 //! placeholder used (resolved against the targets once the whole runbook is read).
 
+use std::rc::Rc;
+
 use super::template;
 use crate::diagnostic::Diagnostic;
 use crate::model::Sp;
@@ -12,7 +14,15 @@ pub(crate) struct Sink<'a> {
     pub(crate) source: &'a SourceFile,
     pub(crate) out: Vec<Diagnostic>,
     /// Every `{{ name }}` used, with where it is written.
-    pub(crate) uses: Vec<(Pos, String)>,
+    pub(crate) uses: Vec<Use>,
+}
+
+/// A placeholder used in a text. Its line and column are worked out only for a placeholder
+/// that turns out undefined: finding a position scans the file, and most uses are fine.
+pub(crate) struct Use {
+    pub(crate) text: Rc<Sp<String>>,
+    pub(crate) offset: usize,
+    pub(crate) name: String,
 }
 
 impl<'a> Sink<'a> {
@@ -42,10 +52,10 @@ impl<'a> Sink<'a> {
         if found.is_empty() {
             return;
         }
-        let scalar = Sp::new(text.to_owned(), pos);
+        let text = Rc::new(Sp::new(text.to_owned(), pos));
         for (offset, name) in found {
-            let at = pos_in_scalar(self.source, &scalar, offset);
-            self.uses.push((at, name));
+            let text = Rc::clone(&text);
+            self.uses.push(Use { text, offset, name });
         }
     }
 }

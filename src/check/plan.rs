@@ -20,6 +20,8 @@ pub struct PlannedCheck<'a> {
     pub values: BTreeMap<String, String>,
     /// Hosts named in the runbook's targets (and the `--target` URL).
     pub allowed_hosts: Vec<String>,
+    /// The runbook's params that have neither a `--param` value nor a default.
+    pub missing_params: Vec<String>,
 }
 
 /// Plans the checks for `selector` (`None`: every runbook's named checks).
@@ -27,6 +29,7 @@ pub fn plan<'a>(
     ws: &'a Workspace,
     selector: Option<&str>,
     target: Option<&str>,
+    params: &BTreeMap<String, String>,
 ) -> Result<Vec<PlannedCheck<'a>>, String> {
     let (runbook_id, mode) = match selector.map(|s| s.split_once('#').unwrap_or((s, ""))) {
         Some((r, m)) => (Some(r), (!m.is_empty()).then_some(m)),
@@ -36,13 +39,15 @@ pub fn plan<'a>(
         None => ws.runbooks.iter().collect(),
         Some(id) => vec![find_runbook(ws, id)?],
     };
+    check_params(&runbooks, params)?;
     let mut planned = Vec::new();
     for loaded in runbooks {
         let checks = match mode {
             None => loaded.named_checks().collect(),
             Some(mode) => mode_checks(loaded, mode)?,
         };
-        let (name, values, hosts) = resolve_target(loaded, target)?;
+        let (name, mut values, hosts) = resolve_target(loaded, target)?;
+        let missing_params = fill_params(loaded, params, &mut values);
         for check in checks {
             planned.push(PlannedCheck {
                 runbook: loaded.id.clone(),
@@ -52,10 +57,57 @@ pub fn plan<'a>(
                 target: name.clone(),
                 values: values.clone(),
                 allowed_hosts: hosts.clone(),
+                missing_params: missing_params.clone(),
             });
         }
     }
     Ok(planned)
+}
+
+/// A `--param` that none of the selected runbooks declares is a typo until shown otherwise.
+fn check_params(
+    runbooks: &[&CompiledRunbook],
+    params: &BTreeMap<String, String>,
+) -> Result<(), String> {
+    let declared: Vec<&str> = runbooks
+        .iter()
+        .flat_map(|r| r.runbook.params.iter().map(|(name, _)| name.value.as_str()))
+        .collect();
+    for name in params.keys() {
+        if !declared.contains(&name.as_str()) {
+            let hint = match crate::suggest::did_you_mean(name, declared.iter().copied()) {
+                Some(close) => format!("did you mean `--param {close}=...`?"),
+                None if declared.is_empty() => "the selected runbooks declare no `params`".into(),
+                None => format!("declared params: {}", declared.join(", ")),
+            };
+            return Err(format!(
+                "no selected runbook declares the param `{name}`; {hint}"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Adds the runbook's params (`--param` value, else default) to the placeholder values, and
+/// returns those that have neither. A target var of the same name wins: lint reports the clash.
+fn fill_params(
+    loaded: &CompiledRunbook,
+    given: &BTreeMap<String, String>,
+    values: &mut BTreeMap<String, String>,
+) -> Vec<String> {
+    let mut missing = Vec::new();
+    for (name, param) in loaded.runbook.params.iter() {
+        let value = given.get(&name.value).or(param.default.as_ref());
+        match value {
+            Some(v) => {
+                values
+                    .entry(name.value.clone())
+                    .or_insert_with(|| v.clone());
+            }
+            None => missing.push(name.value.clone()),
+        }
+    }
+    missing
 }
 
 fn find_runbook<'a>(ws: &'a Workspace, id: &str) -> Result<&'a CompiledRunbook, String> {

@@ -104,6 +104,10 @@ fn fill(
     template
         .fill(&placeholder, &mut env)
         .map_err(|missing| match missing {
+            Missing::Placeholder(name) if check.missing_params.contains(&name) => format!(
+                "param `{name}` has no value and no default: pass `--param {name}=VALUE` \
+                 (the alert's `{name}` label)"
+            ),
             Missing::Placeholder(name) => format!(
                 "placeholder `{{{{ {name} }}}}` has no value for target `{}`",
                 check.target

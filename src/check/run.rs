@@ -281,6 +281,7 @@ mod tests {
             target: "local".into(),
             values: values.into_iter().collect(),
             allowed_hosts: vec!["a.test".into()],
+            missing_params: Vec::new(),
         }
     }
 

@@ -52,9 +52,25 @@ pub struct Args {
     /// Append one timeline row per result to this incident record.
     #[arg(long, value_name = "INCIDENT.md")]
     pub record: Option<std::path::PathBuf>,
+    /// A value for one of the runbook's `params` (an alert label), e.g. `namespace=shop`
+    /// (repeatable).
+    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
+    pub params: Vec<(String, String)>,
     /// Total time per check when its command has no `-m` (default `10s`).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
+}
+
+/// `NAME=VALUE` of `--param`.
+pub fn parse_param(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() => {
+            Ok((name.trim().to_owned(), value.to_owned()))
+        }
+        _ => Err(format!(
+            "`{s}` is not NAME=VALUE (write `--param namespace=shop`)"
+        )),
+    }
 }
 
 /// `500ms`, `30s`, `2m`, `1h`, or plain seconds.
@@ -83,7 +99,13 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
 pub fn run(global: &Global, args: Args) -> CliResult {
     let workspace = Workspace::load(&global.project, &[]);
     let diagnostics = workspace.lint(global.today());
-    let planned = plan(&workspace, args.selector.as_deref(), args.target.as_deref());
+    let params: BTreeMap<String, String> = args.params.iter().cloned().collect();
+    let planned = plan(
+        &workspace,
+        args.selector.as_deref(),
+        args.target.as_deref(),
+        &params,
+    );
     if let Some(outcome) = lint_gate(global, &workspace, &diagnostics, planned.as_ref().ok())? {
         return Ok(outcome);
     }

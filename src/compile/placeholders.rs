@@ -1,5 +1,5 @@
-//! Placeholders resolved against every target: `{{ target }}`, `{{ request_id }}`, and the vars
-//! that every target defines. One check of the names used anywhere a placeholder may appear (the
+//! Placeholders resolved against every target: `{{ target }}`, `{{ request_id }}`, the vars
+//! that every target defines and the runbook's params. One check of the names used anywhere a placeholder may appear (the
 //! curl line, header and body expectations, JSON values), so none stays literal at run time.
 
 use super::sink::Use;
@@ -10,9 +10,10 @@ use crate::rule::Rule;
 use crate::source::{Pos, SourceFile};
 use crate::suggest::did_you_mean;
 
-/// Placeholders every target defines.
-fn defined(targets: &[Target]) -> Vec<String> {
+/// Placeholders every target defines, and the runbook's params.
+fn defined(rb: &Runbook, targets: &[Target]) -> Vec<String> {
     let mut names = vec!["target".to_owned(), "request_id".to_owned()];
+    names.extend(rb.params.iter().map(|(name, _)| name.value.clone()));
     if let Some(first) = targets.first() {
         for (name, _) in &first.vars {
             if targets.iter().all(|t| t.value(name).is_some()) {
@@ -44,7 +45,7 @@ pub(super) fn undefined(
         let message = "the runbook has checks but no `targets`".to_owned();
         return vec![report(Rule::NoTargets, pos, message, help)];
     }
-    let defined = defined(targets);
+    let defined = defined(rb, targets);
     uses.iter()
         .filter(|u| !defined.contains(&u.name))
         .map(|u| {
@@ -69,7 +70,7 @@ fn help_for(name: &str, defined: &[String]) -> String {
     match did_you_mean(name, defined.iter().map(String::as_str)) {
         Some(close) => format!("did you mean `{{{{ {close} }}}}`?"),
         None => format!(
-            "add `{name}` to the `vars` of every target, or use one of: {}",
+            "add `{name}` to `params:` (an alert label) or to the `vars` of every target, or use one of: {}",
             defined.join(", ")
         ),
     }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
+use super::runbook::Severity;
 use super::spanned::Sp;
 
 pub const DEFAULT_QUESTIONS: [&str; 4] = [
@@ -12,6 +13,13 @@ pub const DEFAULT_QUESTIONS: [&str; 4] = [
     "What signals detected it first?",
     "What was the fastest safe mitigation?",
     "What single change would prevent recurrence?",
+];
+
+/// `severity_map` when `opsbook.yaml` sets none.
+pub const DEFAULT_SEVERITY_MAP: [(&str, Severity); 3] = [
+    ("critical", Severity::Sev1),
+    ("warning", Severity::Sev3),
+    ("info", Severity::Sev4),
 ];
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]
@@ -25,6 +33,15 @@ pub struct Config {
     pub postmortem_questions: Option<Vec<String>>,
     #[serde(default)]
     pub lint: LintConfig,
+    /// Where the book is published (`https://runbooks.example.com/`): the base of the
+    /// `runbook_url` each alert should carry.
+    pub site_url: Option<Sp<String>>,
+    /// Prometheus rule files (globs allowed) cross-checked by `opsbook lint`.
+    #[serde(default)]
+    pub alert_rules: Vec<Sp<String>>,
+    /// Alert `severity` label → opsbook severity. Default: critical → sev1, warning → sev3,
+    /// info → sev4.
+    pub severity_map: Option<BTreeMap<String, Sp<Severity>>>,
 }
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]
@@ -61,6 +78,21 @@ impl Config {
     }
     pub fn review_every_days(&self) -> u32 {
         self.review_every_days.unwrap_or(90)
+    }
+    /// The opsbook severity of an alert severity label, by `severity_map` (or its default).
+    pub fn map_severity(&self, label: &str) -> Option<Severity> {
+        match &self.severity_map {
+            Some(map) => map.get(label).map(|s| s.value),
+            None => DEFAULT_SEVERITY_MAP
+                .iter()
+                .find(|(l, _)| *l == label)
+                .map(|(_, s)| *s),
+        }
+    }
+    /// `site_url` with exactly one trailing slash.
+    pub fn site_url(&self) -> Option<String> {
+        let url = self.site_url.as_ref()?.value.trim();
+        Some(format!("{}/", url.trim_end_matches('/')))
     }
     pub fn questions(&self) -> Vec<String> {
         match &self.postmortem_questions {

@@ -10,6 +10,7 @@ pub use check::{
 };
 pub use config::{Config, Level, LintConfig};
 pub use runbook::{
-    Action, FailureMode, Hypothesis, Link, Risk, Runbook, Severity, Signals, Target,
+    Action, AlertRef, FailureMode, Hypothesis, Link, Param, Risk, Runbook, Severity, Signals,
+    Target,
 };
 pub use spanned::{OrderedMap, Sp};

@@ -29,6 +29,10 @@ pub struct Runbook {
     pub summary: Option<Sp<String>>,
     #[serde(default)]
     pub links: Vec<Link>,
+    /// The alert labels this runbook uses (`namespace`, `pod`, ...): filled from the page's URL,
+    /// `opsbook check --param` and `incident new --param`; usable as `{{ name }}` placeholders.
+    #[serde(default)]
+    pub params: OrderedMap<Sp<Param>>,
     /// Where checks run; the first one is the default.
     #[serde(default)]
     pub targets: OrderedMap<Sp<Target>>,
@@ -38,6 +42,26 @@ pub struct Runbook {
     #[serde(default)]
     pub failure_modes: Vec<FailureMode>,
     pub postmortem: Option<Postmortem>,
+}
+
+/// An alert label the runbook uses. Params are shown, never masked: they are not secrets.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Param {
+    /// What the label holds, shown beside its input on the page.
+    pub description: Option<String>,
+    /// The value used when the page's URL, `--param` or the record gives none.
+    pub default: Option<String>,
+}
+
+/// A Prometheus alert that signals a failure mode.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AlertRef {
+    /// The alert's name, as in the rule's `alert:` (`KubePodCrashLooping`).
+    pub name: Sp<String>,
+    /// The alert's `severity` label (`warning`, `critical`), mapped by `severity_map`.
+    pub severity: Option<Sp<String>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -142,6 +166,16 @@ pub struct FailureMode {
     pub id: Sp<String>,
     pub title: Sp<String>,
     pub severity: Sp<Severity>,
+    /// The alerts that signal this failure mode; their pages lead here.
+    #[serde(default)]
+    pub alerts: Vec<Sp<AlertRef>>,
+    /// Markdown: what users see while it lasts.
+    pub impact: Option<Sp<String>>,
+    /// Markdown: who to page next, and how.
+    pub escalation: Option<Sp<String>>,
+    /// Dashboards and documents for this failure mode, shown near the top of its page.
+    #[serde(default)]
+    pub links: Vec<Link>,
     #[serde(default)]
     pub symptoms: Vec<Sp<String>>,
     pub signals: Option<Signals>,
@@ -205,6 +239,7 @@ impl Runbook {
     pub fn markdown_texts(&self) -> Vec<&Sp<String>> {
         let mut out: Vec<&Sp<String>> = self.summary.iter().collect();
         for fm in &self.failure_modes {
+            out.extend([&fm.impact, &fm.escalation].into_iter().flatten());
             out.extend(fm.symptoms.iter());
             if let Some(s) = &fm.signals {
                 out.extend([&s.metrics, &s.tracing, &s.logs].into_iter().flatten());

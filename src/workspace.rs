@@ -155,6 +155,7 @@ impl Workspace {
             review_every_days: self.config.review_every_days(),
             levels: levels.collect::<std::collections::BTreeMap<Rule, Level>>(),
             deny_warnings: self.config.lint.deny_warnings,
+            alert_severities: self.config.alert_severities(),
         }
     }
 

@@ -67,6 +67,9 @@ rule_tests! {
     invalid_expect: "invalid-expect" => "invalid-expect", exit 1;
     undefined_placeholder_expect: "undefined-placeholder-expect" => "undefined-placeholder", exit 1;
     unsafe_link_markdown: "unsafe-link-markdown" => "unsafe-link", exit 1;
+    placeholder_text: "placeholder-text" => "placeholder-text", exit 0;
+    invalid_alert: "invalid-alert" => "invalid-alert", exit 1;
+    invalid_param: "invalid-param" => "invalid-param", exit 1;
 }
 
 #[test]

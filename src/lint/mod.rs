@@ -1,10 +1,12 @@
 //! The lint pass: what failed to compile, the rules over compiled runbooks, then the configured
 //! levels.
 
+mod alerts;
 mod checks;
 mod ids;
 mod refs;
 mod structure;
+mod text;
 
 use std::collections::BTreeMap;
 
@@ -24,6 +26,8 @@ pub struct LintOptions {
     /// Per-rule levels by rule name, from `opsbook.yaml`.
     pub levels: BTreeMap<Rule, Level>,
     pub deny_warnings: bool,
+    /// The alert severity labels `severity_map` knows.
+    pub alert_severities: Vec<String>,
 }
 
 /// The context one runbook's rules run in.
@@ -57,6 +61,9 @@ const RUNBOOK_RULES: &[RuleFn] = &[
     structure::links,
     refs::unknown_checks,
     checks::checks,
+    alerts::invalid_alerts,
+    alerts::invalid_params,
+    text::placeholder_text,
 ];
 
 /// Runs every rule over the runbooks. Levels are applied by [`apply_levels`].

@@ -89,6 +89,16 @@ impl Config {
                 .map(|(_, s)| *s),
         }
     }
+    /// The alert severity labels `severity_map` (or its default) knows.
+    pub fn alert_severities(&self) -> Vec<String> {
+        match &self.severity_map {
+            Some(map) => map.keys().cloned().collect(),
+            None => DEFAULT_SEVERITY_MAP
+                .iter()
+                .map(|(l, _)| l.to_string())
+                .collect(),
+        }
+    }
     /// `site_url` with exactly one trailing slash.
     pub fn site_url(&self) -> Option<String> {
         let url = self.site_url.as_ref()?.value.trim();

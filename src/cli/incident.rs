@@ -39,6 +39,10 @@ pub struct NewArgs {
     /// When it started (RFC 3339). Default: now, in UTC.
     #[arg(long)]
     pub started_at: Option<String>,
+    /// The alert's label for one of the runbook's `params`, e.g. `namespace=shop`
+    /// (repeatable); recorded as `labels:` in the front matter.
+    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = super::check::parse_param)]
+    pub params: Vec<(String, String)>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -98,6 +102,7 @@ fn new(global: &Global, args: NewArgs) -> CliResult {
         severity,
         started_at,
         questions: ws.config.questions(),
+        labels: labels(loaded, &args.params)?,
     };
     let text = incident_template(&ws.root)?.render(loaded, fm, &input)?;
     let dir = if args.dir.is_absolute() {
@@ -110,6 +115,34 @@ fn new(global: &Global, args: NewArgs) -> CliResult {
         say(format!("created {}", path.display()))?;
     }
     Ok(Outcome::Ok)
+}
+
+/// The runbook's params with a value (`--param`, else the default), in the order declared. A
+/// `--param` the runbook does not declare is refused: it would be a label nobody reads.
+fn labels(
+    loaded: &opsbook::compile::CompiledRunbook,
+    given: &[(String, String)],
+) -> Result<Vec<(String, String)>, String> {
+    let declared = &loaded.runbook.params;
+    if let Some((name, _)) = given.iter().find(|(n, _)| declared.get(n).is_none()) {
+        let names: Vec<&str> = declared.iter().map(|(n, _)| n.value.as_str()).collect();
+        let hint = match opsbook::suggest::did_you_mean(name, names.iter().copied()) {
+            Some(close) => format!("did you mean `--param {close}=...`?"),
+            None => format!("its params: {}", names.join(", ")),
+        };
+        return Err(format!(
+            "runbook `{}` declares no param `{name}`; {hint}",
+            loaded.id
+        ));
+    }
+    let value = |name: &str, default: &Option<String>| {
+        let given = given.iter().rev().find(|(n, _)| n == name);
+        given.map(|(_, v)| v.clone()).or_else(|| default.clone())
+    };
+    Ok(declared
+        .iter()
+        .filter_map(|(name, p)| Some((name.value.clone(), value(&name.value, &p.default)?)))
+        .collect())
 }
 
 /// `templates/incident.md` beside `opsbook.yaml` replaces the default, as for the site's build.

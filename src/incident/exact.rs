@@ -250,7 +250,7 @@ mod tests {
             "hypotheses": [{"cause": "Pool", "verify": "Wait time"}, {"cause": "DB", "verify": null}],
             "checks": [{"id": "healthz", "title": null, "curl": "curl -i {{ target }}/healthz"}],
             "actions": [{"id": "rollback", "title": "Roll back", "risk": "low"}],
-            "questions": ["Why?", "What next?"], "placeholder": "_Not answered yet._",
+            "questions": ["Why?", "What next?"], "placeholder": "_Not answered yet._", "labels": [],
         })
     }
 

@@ -6,7 +6,7 @@ use crate::rule::Rule;
 use serde::Deserialize;
 
 use crate::diagnostic::Diagnostic;
-use crate::model::Sp;
+use crate::model::{OrderedMap, Sp};
 use crate::source::{Pos, SourceFile};
 
 /// The front matter. Timestamps stay text so that a malformed one is a finding at its line.
@@ -25,6 +25,9 @@ pub struct FrontMatter {
     pub commander: Option<Sp<String>>,
     #[serde(default)]
     pub request_ids: Vec<Sp<String>>,
+    /// The alert's labels (`namespace`, `pod`), from `incident new --param`.
+    #[serde(default)]
+    pub labels: OrderedMap<Sp<String>>,
 }
 
 /// A `### question` of the postmortem and the text under it.

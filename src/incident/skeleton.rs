@@ -22,6 +22,8 @@ pub struct NewIncident {
     pub started_at: DateTime<Utc>,
     /// Postmortem questions from `opsbook.yaml` (the runbook's own are added after them).
     pub questions: Vec<String>,
+    /// The alert's labels (the runbook's params with a value), written as `labels:`.
+    pub labels: Vec<(String, String)>,
 }
 
 #[derive(Serialize)]
@@ -36,7 +38,14 @@ struct View<'a> {
     checks: Vec<CheckView<'a>>,
     actions: Vec<ActionView<'a>>,
     questions: Vec<String>,
+    labels: Vec<LabelView<'a>>,
     placeholder: &'static str,
+}
+
+#[derive(Serialize)]
+struct LabelView<'a> {
+    name: &'a str,
+    value: &'a str,
 }
 
 #[derive(Serialize)]
@@ -217,6 +226,11 @@ fn view<'a>(loaded: &'a CompiledRunbook, fm: &'a FailureMode, input: &'a NewInci
             })
             .collect(),
         questions,
+        labels: input
+            .labels
+            .iter()
+            .map(|(name, value)| LabelView { name, value })
+            .collect(),
         placeholder: super::PLACEHOLDER,
     }
 }

@@ -27,6 +27,7 @@ pub fn runbook_data_js(
     let mut entries = serde_json::Map::new();
     for fm in &loaded.runbook.failure_modes {
         let input = NewIncident {
+            labels: Vec::new(),
             title: String::new(),
             severity: fm.severity.as_str().to_owned(),
             started_at: DateTime::<Utc>::UNIX_EPOCH,

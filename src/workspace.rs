@@ -254,6 +254,7 @@ const BUNDLED_CONFIG: &str = include_str!("../opsbook.yaml");
 const BUNDLED_RUNBOOKS: &[(&str, &str)] = &[
     ("api", include_str!("../runbooks/api.yaml")),
     ("postgres", include_str!("../runbooks/postgres.yaml")),
+    ("kubernetes", include_str!("../runbooks/kubernetes.yaml")),
 ];
 
 impl Workspace {

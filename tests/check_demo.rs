@@ -12,10 +12,15 @@ use support::demo::Demo;
 /// Runs `opsbook check` on the bundled runbooks against `demo`; returns (exit code, failing).
 fn check(demo: &Demo, extra: &[&str]) -> (i32, BTreeSet<String>, serde_json::Value) {
     let url = demo.url();
-    let mut args = vec!["check", "--target", url.as_str(), "--format", "json"];
+    let mut args = vec!["check", "--target", &url, "--format", "json"];
     args.extend_from_slice(extra);
+    if extra.is_empty() {
+        // `pod` is the alert's label for the Kubernetes runbook's pod-level checks.
+        args.extend(["--param", "pod=api-0"]);
+    }
     let out = Project::repo().run(&args);
-    let json: serde_json::Value = serde_json::from_str(&out.stdout()).expect("json output");
+    let json: serde_json::Value = serde_json::from_str(&out.stdout())
+        .unwrap_or_else(|e| panic!("json output: {e}\n{}", out.stderr()));
     let failing = json["results"]
         .as_array()
         .expect("results")
@@ -41,24 +46,32 @@ fn healthy_service_passes_every_check() {
     let demo = Demo::start("127.0.0.1:0").unwrap();
     let (code, failing, json) = check(&demo, &[]);
     assert_eq!((code, failing), (0, set(&[])));
-    assert_eq!(json["summary"]["passed"], 7);
+    assert_eq!(json["summary"]["passed"], 15);
     let text = Project::repo()
-        .run(&["check", "--target", &demo.url()])
+        .run(&["check", "--target", &demo.url(), "--param", "pod=api-0"])
         .stdout();
-    assert!(text.ends_with("7 passed, 0 failed\n"), "{text}");
+    assert!(text.ends_with("15 passed, 0 failed\n"), "{text}");
     assert!(text.contains("PASS   api#hello  200  "), "{text}");
 }
 
 #[test]
 fn each_fault_fails_the_right_checks() {
     let demo = Demo::start("127.0.0.1:0").unwrap();
-    let cases: [(&str, &[&str]); 3] = [
+    let cases: [(&str, &[&str]); 4] = [
         ("errors", &["api#hello", "api#error-rate"]),
         (
             "latency",
             &["api#hello", "api#p95-latency", "postgres#pool-wait"],
         ),
         ("not-ready", &["api#readyz", "postgres#readyz"]),
+        (
+            "crash-loop",
+            &[
+                "kubernetes#pod-restarts",
+                "kubernetes#restarts",
+                "kubernetes#replicas-available",
+            ],
+        ),
     ];
     for (fault, expected) in cases {
         demo.set("clear");

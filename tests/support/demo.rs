@@ -5,7 +5,9 @@
 //! Routes: `/healthz`, `/readyz` (503 when not ready), `/hello` (echoes `x-request-id`),
 //! `/prom/api/v1/query?query=NAME` (a Prometheus-shaped answer for `error_ratio`,
 //! `p95_latency_seconds` and `pg_pool_wait_seconds`), and `POST /fault/latency`,
-//! `/fault/errors`, `/fault/not-ready`, `/fault/clear`.
+//! `/fault/errors`, `/fault/not-ready`, `/fault/crash-loop`, `/fault/clear`. The Kubernetes
+//! runbook's PromQL (percent-encoded) is decoded: restart and unavailable-replica queries
+//! answer 4 while `crash-loop` is on, every other `kube_`/`container_` query 0.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -20,6 +22,7 @@ pub struct Faults {
     pub latency: AtomicBool,
     pub errors: AtomicBool,
     pub not_ready: AtomicBool,
+    pub crash_loop: AtomicBool,
 }
 
 /// A running demo service.
@@ -63,8 +66,15 @@ fn switch(faults: &Faults, fault: &str) -> bool {
         "latency" => &faults.latency,
         "errors" => &faults.errors,
         "not-ready" => &faults.not_ready,
+        "crash-loop" => &faults.crash_loop,
         "clear" => {
-            for f in [&faults.latency, &faults.errors, &faults.not_ready] {
+            let all = [
+                &faults.latency,
+                &faults.errors,
+                &faults.not_ready,
+                &faults.crash_loop,
+            ];
+            for f in all {
                 f.store(false, Ordering::SeqCst);
             }
             return true;
@@ -192,7 +202,15 @@ fn prometheus(query: &str, faults: &Faults) -> String {
         .split('&')
         .find_map(|kv| kv.strip_prefix("query="))
         .unwrap_or_default();
+    let promql: String = url::form_urlencoded::parse(format!("q={name}").as_bytes())
+        .map(|(_, v)| v.into_owned())
+        .collect();
     let value = match name {
+        // The Kubernetes runbook's queries: restarts and unavailable replicas while a pod loops.
+        _ if promql.contains("restarts_total") || promql.contains("replicas_unavailable") => {
+            if on(&faults.crash_loop) { "4" } else { "0" }
+        }
+        _ if promql.contains("kube_") || promql.contains("container_") => "0",
         "error_ratio" if on(&faults.errors) => "0.2",
         "error_ratio" => "0.001",
         "p95_latency_seconds" if on(&faults.latency) => "0.85",

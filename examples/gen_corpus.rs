@@ -1,124 +1,15 @@
 //! Writes a synthetic corpus for benchmarks: `cargo run --example gen_corpus -- N DIR` creates
-//! `DIR/opsbook.yaml` and N runbooks (3 failure modes each) in the runbook schema, in folders of
-//! 50, with realistic text lengths. Deterministic: the same N gives the same files.
+//! `DIR/opsbook.yaml` and N runbooks. The generator is `tests/support/corpus.rs`, shared with the
+//! large-book tests.
 
-use std::fmt::Write as _;
-use std::fs;
-use std::path::Path;
-
-const WORDS: &[&str] = &[
-    "latency",
-    "pool",
-    "saturation",
-    "timeout",
-    "database",
-    "lock",
-    "contention",
-    "rollout",
-    "readiness",
-    "shutdown",
-    "migration",
-    "schema",
-    "downstream",
-    "retry",
-    "queue",
-    "backpressure",
-    "cache",
-    "replica",
-    "connection",
-    "error",
-    "deploy",
-    "feature",
-    "flag",
-    "concurrency",
-    "request",
-    "trace",
-    "span",
-    "histogram",
-];
-
-fn words(seed: usize, n: usize) -> String {
-    (0..n)
-        .map(|i| WORDS[(seed * 7 + i * 13) % WORDS.len()])
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn runbook(i: usize) -> String {
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        "title: Service {i} ({})\nservice: svc-{}\nowner: team-{}\nlast_reviewed: 2026-11-01\ntags: [http, rust, t{}]\nsummary: |\n  {}.\n  Depends on `postgres` and the {} service.\nlinks:\n  - {{ title: Dashboard, url: \"https://grafana.example.com/d/{i}\" }}\ntargets:\n  local:\n    url: http://127.0.0.1:3000\n    vars: {{ prometheus: \"http://127.0.0.1:3000/prom\" }}\n  staging:\n    url: https://svc-{i}.staging.example.com\n    vars: {{ prometheus: \"https://prom.staging.example.com\" }}\nchecks:\n",
-        words(i, 3),
-        i / 2,
-        i % 40,
-        i % 10,
-        words(i + 1, 30),
-        words(i + 2, 1)
-    );
-    for check in ["healthz", "readyz"] {
-        let _ = write!(
-            s,
-            "  - id: {check}\n    title: Is it {check}?\n    curl: curl -i {{{{ target }}}}/{check}\n    expect: {{ status: 200 }}\n"
-        );
-    }
-    s.push_str("  - id: hello\n    title: Does a request succeed with its id echoed?\n    curl: 'curl -i -H \"x-request-id: {{ request_id }}\" {{ target }}/hello'\n    expect:\n      status: 200\n      headers: { x-request-id: \"{{ request_id }}\" }\n      max_time_ms: 500\n");
-    s.push_str("  - id: errors\n    title: Error ratio\n    curl: curl -s '{{ prometheus }}/api/v1/query?query=error_ratio'\n    expect:\n      body: { json: { \"/data/result/0/value/1\": { lt: 0.01 } } }\nfailure_modes:\n");
-    for (n, fm) in ["increased-latency", "error-spike", "rollout-instability"]
-        .iter()
-        .enumerate()
-    {
-        let seed = i * 3 + n;
-        let _ = write!(
-            s,
-            "  - id: {fm}\n    title: {} {}\n    severity: sev{}\n    symptoms: [{}, {}]\n    signals:\n      metrics: {}\n      tracing: {}\n      logs: {}\n    hypotheses:\n",
-            fm.replace('-', " "),
-            words(seed, 2),
-            n + 1,
-            words(seed, 5),
-            words(seed + 1, 4),
-            words(seed + 2, 8),
-            words(seed + 3, 8),
-            words(seed + 4, 8)
-        );
-        for h in 0..3 {
-            let _ = write!(
-                s,
-                "      - cause: {}\n        verify: {}.\n        checks: [hello]\n",
-                words(seed + h, 5),
-                words(seed + h + 5, 18)
-            );
-        }
-        let _ = write!(
-            s,
-            "    checks: [healthz, readyz, hello]\n    actions:\n      - id: rollback\n        title: Roll back the last deploy\n        risk: low\n        when: {}.\n        steps: |\n          `kubectl rollout undo deploy/svc-{i}`\n\n          {}.\n        confirm: [healthz, hello]\n      - id: raise-timeouts\n        title: Raise timeouts\n        risk: high\n        when: {}.\n        hypothesis: {}.\n        verification: {}.\n        steps: {}.\n        confirm: [hello, errors]\n",
-            words(seed, 6),
-            words(seed + 9, 20),
-            words(seed + 1, 6),
-            words(seed + 2, 10),
-            words(seed + 3, 10),
-            words(seed + 4, 12)
-        );
-    }
-    s.push_str("postmortem:\n  questions: [\"Was this load-tested?\"]\n");
-    s
-}
+#[path = "../tests/support/corpus.rs"]
+mod corpus;
 
 fn main() -> std::io::Result<()> {
     let mut args = std::env::args().skip(1);
     let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(500);
     let dir = args.next().unwrap_or_else(|| "target/corpus".into());
-    let dir = Path::new(&dir);
-    fs::create_dir_all(dir)?;
-    fs::write(
-        dir.join("opsbook.yaml"),
-        "title: Benchmark corpus\nrunbooks: runbooks\n",
-    )?;
-    for i in 0..n {
-        let folder = dir.join("runbooks").join(format!("group-{:03}", i / 50));
-        fs::create_dir_all(&folder)?;
-        fs::write(folder.join(format!("service-{i:05}.yaml")), runbook(i))?;
-    }
-    println!("wrote {n} runbooks to {}", dir.display());
+    corpus::write(n, std::path::Path::new(&dir))?;
+    println!("wrote {n} runbooks to {dir}");
     Ok(())
 }

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Benchmark: `opsbook build` over synthetic corpora (3 failure modes per runbook), release build.
+# Benchmark: `opsbook build` over synthetic corpora (3 failure modes per runbook, 2 alerts of
+# their own per runbook plus one shared by every 10th: 1,001 alert pages for 500), release build.
 # Budget (DESIGN.md): 500 runbooks under 1 s and 100 MiB peak memory; 5,000 at most 12x the
 # 500 case; the search index for 500 under 2 MB; a failure-mode page with its CSS and JS under
-# 60 KB. The corpus comes from examples/gen_corpus.rs, shared with scripts/bench-lint.sh.
+# 60 KB. The corpus comes from examples/gen_corpus.rs (tests/support/corpus.rs), shared with
+# scripts/bench-lint.sh and tests/large_book.rs.
 # Usage: scripts/bench-build.sh [N...]     (default: 500 5000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,8 +28,9 @@ for n in "${sizes[@]}"; do
     echo "n=$n run $i: wall $wall, peak $((rss / 1024)) MiB"
   done
   pages=$(find "$corpus/book" -name '*.html' | wc -l)
+  alerts=$(find "$corpus/book/alerts" -name '*.html' ! -name index.html 2>/dev/null | wc -l)
   index=$(stat -c %s "$corpus/book/search-index.js")
   fm=$(find "$corpus/book" -name 'increased-latency.html' -print -quit)
   page=$(( $(stat -c %s "$fm") + $(cat "$corpus"/book/{site.css,site.js,theme.js} | wc -c) ))
-  echo "n=$n: $pages pages, search index $((index / 1024)) KiB, failure-mode page with CSS+JS $((page / 1024)) KiB"
+  echo "n=$n: $pages pages ($alerts alert pages), search index $((index / 1024)) KiB, failure-mode page with CSS+JS $((page / 1024)) KiB"
 done

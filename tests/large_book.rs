@@ -1,0 +1,45 @@
+//! A large book: 500 runbooks with 1,000 alerts of their own and one alert shared by 50 failure
+//! modes, built for real. Every alert gets its page, the shared one lists its failure modes, and
+//! `alerts.json` names them all. The time this takes is measured by `scripts/bench-build.sh` on a
+//! release build, not here.
+
+#[path = "support/corpus.rs"]
+mod corpus;
+mod support;
+
+use support::Project;
+
+#[test]
+fn five_hundred_runbooks_with_a_thousand_alerts_build_every_alert_page() {
+    let project = Project::new();
+    corpus::write(500, project.path()).expect("corpus");
+    let out = project.path().join("book");
+    project.build(&out).assert_ok();
+    let pages = std::fs::read_dir(out.join("alerts"))
+        .expect("book/alerts")
+        .filter(|e| {
+            let name = e.as_ref().expect("entry").file_name();
+            name.to_string_lossy().ends_with(".html") && name != "index.html"
+        })
+        .count();
+    assert_eq!(pages, 1_001, "1,000 alerts of their own and the shared one");
+    let json: serde_json::Value =
+        serde_json::from_str(&project.read("book/alerts.json")).expect("alerts.json");
+    let alerts = json["alerts"].as_object().expect("alerts map");
+    assert_eq!(alerts.len(), 1_001);
+    let shared = alerts["KubePodCrashLooping"]["failure_modes"]
+        .as_array()
+        .expect("failure modes");
+    assert_eq!(shared.len(), 50);
+    let page = project.read("book/alerts/KubePodCrashLooping.html");
+    assert_eq!(
+        page.matches("rollout-instability.html").count(),
+        50,
+        "the shared alert's page lists every failure mode"
+    );
+    let one = project.read("book/alerts/Svc7HighLatency.html");
+    assert!(
+        one.contains("group-000/service-00007/increased-latency.html"),
+        "{one}"
+    );
+}

@@ -6,12 +6,16 @@
 
 use serde::Serialize;
 
-/// How bad a finding is. Configured per rule in `opsbook.yaml` (`error`, `warn`, `off`).
+/// How bad a finding is. Configured per rule in `opsbook.yaml` (`error`, `warn`, `info`, `off`).
+///
+/// `Info` is something worth knowing that is not wrong (an alert no runbook covers yet): it is
+/// shown and counted, but never fails a run, not even with `deny_warnings`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
     Warning,
+    Info,
 }
 
 impl Severity {
@@ -19,6 +23,7 @@ impl Severity {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Info => "info",
         }
     }
 }

@@ -154,8 +154,20 @@ mod tests {
         names.sort();
         names.dedup();
         assert_eq!(names.len(), Rule::ALL.len());
-        for (i, r) in Rule::ALL.iter().enumerate() {
-            assert_eq!(r.code(), format!("OB{:03}", i + 1));
+        // Codes only grow: a code is never reused, so a removed rule (or one added on another
+        // branch) leaves a gap rather than renumbering what users have in their configs.
+        let codes: Vec<u32> = Rule::ALL
+            .iter()
+            .map(|r| {
+                r.code()
+                    .strip_prefix("OB")
+                    .and_then(|n| n.parse().ok())
+                    .expect("OBnnn")
+            })
+            .collect();
+        assert!(codes.windows(2).all(|w| w[0] < w[1]), "{codes:?}");
+        for r in Rule::ALL {
+            assert_eq!(r.code().len(), 5, "{}", r.code());
             assert!(
                 r.name()
                     .chars()

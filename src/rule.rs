@@ -34,10 +34,13 @@ pub enum Scope {
     Runbook,
     Config,
     Incident,
+    /// Prometheus rule files cross-checked with the book (`opsbook alerts lint`).
+    AlertRules,
 }
 
 const E: Severity = Severity::Error;
 const W: Severity = Severity::Warning;
+const I: Severity = Severity::Info;
 
 macro_rules! rules {
     ($( $variant:ident $code:literal $name:literal $level:ident $scope:ident $fixed:literal $doc:literal ),* $(,)?) => {
@@ -121,6 +124,12 @@ rules! {
     UnknownStatus "OB037" "unknown-status" E Incident false "An incident `status` that is not `open`, `mitigated` or `resolved`.",
     VarInSingleQuotes "OB038" "var-in-single-quotes" W Runbook false "A `$VAR` inside single quotes in a `curl` line. A shell does not expand variables inside single quotes, and neither does opsbook: the request carries the literal text `$VAR`, and the command copied from the page does the same.\n\nIf the value should come from the environment, use double quotes: `-H \"Authorization: Bearer $TOKEN\"`. If a literal `$` is meant, keep the single quotes and turn this rule off for the runbook's project.",
     InvalidExpect "OB039" "invalid-expect" E Runbook false "An `expect` that can never be checked: a `matches` regex that does not compile, a JSON pointer that does not start with `/`, or a status class that is not `1xx`..`5xx`.\n\nFix the expression at the place shown; `opsbook check` would otherwise fail at 3 a.m. instead of in CI.",
+    BrokenRunbookUrl "OB043" "broken-runbook-url" E AlertRules false "An alert rule's `runbook_url` is under the book's `site_url` but names a page the book does not have.\n\nThe responder paged at 3 a.m. would land on a 404. The book's pages are `index.html`, `alerts/index.html`, `alerts/<Alert>.html` for every alert a runbook lists, `<runbook>/index.html`, `<runbook>/<failure-mode>.html` and `incident.html`; the query string and fragment are ignored, and a URL ending in `/` means its `index.html`. Fix the URL (`opsbook alerts urls` prints the right one for every alert a runbook lists), or restore the runbook or failure mode it pointed to.",
+    WrongRunbookUrl "OB044" "wrong-runbook-url" W AlertRules false "An alert that a runbook lists has no `runbook_url`, or one that does not lead to its page in the book.\n\nThe alert's page (`alerts/<Alert>.html`), or the page of a failure mode that lists it, is where its responder should land. Set the annotation to the URL given in the help; `opsbook alerts urls` prints it for every alert, with the runbook's params filled from the alert's labels.",
+    UnknownAlert "OB045" "unknown-alert" W AlertRules false "A runbook lists an alert that no alert rule file defines: the alert was renamed or deleted.\n\nFix the name (a suggestion is given when one is close), or remove it from the failure mode's `alerts:`. Not reported while a rule file cannot be read completely or an `alert_rules` pattern matches nothing, because the alert may be defined there.",
+    AlertWithoutRunbook "OB046" "alert-without-runbook" I AlertRules false "An alert rule that no runbook lists under a failure mode's `alerts:`.\n\nInformation, not a fault: when it fires, its responder has no page of the book to land on. List it under the failure mode it signals (`alerts: [{ name: KubePodCrashLooping }]`), or leave it if it needs no runbook. Info never fails a run.",
+    InvalidRuleFile "OB047" "invalid-rule-file" E AlertRules true "A Prometheus rule file opsbook cannot read: a document without a `groups` list (or a `PrometheusRule` without `spec.groups`), a group whose `rules` is not a list, or a rule with neither `alert` nor `record`.\n\nA rule file is `groups: [{name, rules: [{alert, expr, labels, annotations}]}]`, or a `PrometheusRule` manifest (`apiVersion: monitoring.coreos.com/v1`) with those groups under `spec`; several documents may be separated by `---`, and documents of other kinds (a ConfigMap) are skipped. Fix the shape at the place shown; the YAML itself is checked as for runbooks (`invalid-yaml`).",
+    AlertCheckIncomplete "OB048" "alert-check-incomplete" W AlertRules false "The alert cross-check could not do all of its work: an `alert_rules` pattern in `opsbook.yaml` matches no file, or `opsbook.yaml` has no usable `site_url`, so `runbook_url` values cannot be checked against the book's pages.\n\nFix the pattern (paths are relative to opsbook.yaml's folder; `*`, `?` and `**` are understood), and set `site_url` to the address the book is published at.",
 }
 
 impl Rule {

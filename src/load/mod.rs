@@ -17,7 +17,7 @@ use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
-pub use files::{find_runbooks, read_source, runbook_id};
+pub use files::{classify, find_runbooks, read_source, runbook_id};
 pub use tree::{Entry, Kind as NodeKind, Node};
 
 use crate::diagnostic::Diagnostic;

@@ -37,8 +37,11 @@ fn infos(diagnostics: &[Diagnostic]) -> BTreeMap<&'static str, usize> {
 }
 
 /// What one info finding of `rule` is, as a countable noun.
-fn info_noun(_rule: Rule) -> &'static str {
-    "note"
+fn info_noun(rule: Rule) -> &'static str {
+    match rule {
+        Rule::AlertWithoutRunbook => "alert without a runbook",
+        _ => "note",
+    }
 }
 
 /// `N passed, N failed` and `, N errors` when any errored. Passing checks hidden by `--quiet`

@@ -5,6 +5,7 @@
 //! pages ([`render`]), incident records ([`incident`]) or check reports ([`check`]) →
 //! [`report`] presenters. The library never prints and never exits; the binary does.
 
+pub mod alerts;
 pub mod atomic;
 pub mod check;
 pub mod compile;

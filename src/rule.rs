@@ -6,12 +6,16 @@
 
 use serde::Serialize;
 
-/// How bad a finding is. Configured per rule in `opsbook.yaml` (`error`, `warn`, `off`).
+/// How bad a finding is. Configured per rule in `opsbook.yaml` (`error`, `warn`, `info`, `off`).
+///
+/// `Info` is something worth knowing that is not wrong (an alert no runbook covers yet): it is
+/// shown and counted, but never fails a run, not even with `deny_warnings`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
     Warning,
+    Info,
 }
 
 impl Severity {
@@ -19,6 +23,7 @@ impl Severity {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Info => "info",
         }
     }
 }
@@ -29,10 +34,13 @@ pub enum Scope {
     Runbook,
     Config,
     Incident,
+    /// Prometheus rule files cross-checked with the book (`opsbook alerts lint`).
+    AlertRules,
 }
 
 const E: Severity = Severity::Error;
 const W: Severity = Severity::Warning;
+const I: Severity = Severity::Info;
 
 macro_rules! rules {
     ($( $variant:ident $code:literal $name:literal $level:ident $scope:ident $fixed:literal $doc:literal ),* $(,)?) => {
@@ -119,6 +127,12 @@ rules! {
     PlaceholderText "OB040" "placeholder-text" W Runbook false "`TODO`, `FIXME`, `TBD` or `XXX` left in steps, a command, or verify text.\n\nThese texts are what the responder reads at 3 a.m., some of them in the page's \"First safe action\" box. Write the step, or remove it until it is known.",
     InvalidAlert "OB041" "invalid-alert" E Runbook false "An alert in a failure mode's `alerts:` that cannot be used: a name that is not a Prometheus alert name (`^[A-Za-z_][A-Za-z0-9_]*$`, it names the page `book/alerts/<Name>.html`), a `severity` that `severity_map` of `opsbook.yaml` does not map, or the same name and severity twice in one failure mode.\n\nWrite the alert's name exactly as in its rule's `alert:`, and its `severity` label (`warning`, `critical`), or add the label to `severity_map`.",
     InvalidParam "OB042" "invalid-param" E Runbook false "A `params:` name that cannot be an alert label (`^[A-Za-z_][A-Za-z0-9_]*$`), or that is already a placeholder: `target`, `request_id` or a target var.\n\nParams are the alert's labels (`namespace`, `pod`, `instance`) and are filled in by the page's URL, `--param` and the incident record; rename the param or the target var.",
+    BrokenRunbookUrl "OB043" "broken-runbook-url" E AlertRules false "An alert rule's `runbook_url` is under the book's `site_url` but names a page the book does not have.\n\nThe responder paged at 3 a.m. would land on a 404. The book's pages are `index.html`, `alerts/index.html`, `alerts/<Alert>.html` for every alert a runbook lists, `<runbook>/index.html`, `<runbook>/<failure-mode>.html` and `incident.html`; the query string and fragment are ignored, and a URL ending in `/` means its `index.html`. Fix the URL (`opsbook alerts urls` prints the right one for every alert a runbook lists), or restore the runbook or failure mode it pointed to.",
+    WrongRunbookUrl "OB044" "wrong-runbook-url" W AlertRules false "An alert that a runbook lists has no `runbook_url`, or one that does not lead to its page in the book.\n\nThe alert's page (`alerts/<Alert>.html`), or the page of a failure mode that lists it, is where its responder should land. Set the annotation to the URL given in the help; `opsbook alerts urls` prints it for every alert, with the runbook's params filled from the alert's labels.",
+    UnknownAlert "OB045" "unknown-alert" W AlertRules false "A runbook lists an alert that no alert rule file defines: the alert was renamed or deleted.\n\nFix the name (a suggestion is given when one is close), or remove it from the failure mode's `alerts:`. Not reported while a rule file cannot be read completely or an `alert_rules` pattern matches nothing, because the alert may be defined there.",
+    AlertWithoutRunbook "OB046" "alert-without-runbook" I AlertRules false "An alert rule that no runbook lists under a failure mode's `alerts:`.\n\nInformation, not a fault: when it fires, its responder has no page of the book to land on. List it under the failure mode it signals (`alerts: [{ name: KubePodCrashLooping }]`), or leave it if it needs no runbook. Info never fails a run.",
+    InvalidRuleFile "OB047" "invalid-rule-file" E AlertRules true "A Prometheus rule file opsbook cannot read: a document without a `groups` list (or a `PrometheusRule` without `spec.groups`), a group whose `rules` is not a list, or a rule with neither `alert` nor `record`.\n\nA rule file is `groups: [{name, rules: [{alert, expr, labels, annotations}]}]`, or a `PrometheusRule` manifest (`apiVersion: monitoring.coreos.com/v1`) with those groups under `spec`; several documents may be separated by `---`, and documents of other kinds (a ConfigMap) are skipped. Fix the shape at the place shown; the YAML itself is checked as for runbooks (`invalid-yaml`).",
+    AlertCheckIncomplete "OB048" "alert-check-incomplete" W AlertRules false "The alert cross-check could not do all of its work: an `alert_rules` pattern in `opsbook.yaml` matches no file, or `opsbook.yaml` has no usable `site_url`, so `runbook_url` values cannot be checked against the book's pages.\n\nFix the pattern (paths are relative to opsbook.yaml's folder; `*`, `?` and `**` are understood), and set `site_url` to the address the book is published at.",
 }
 
 impl Rule {
@@ -152,8 +166,20 @@ mod tests {
         names.sort();
         names.dedup();
         assert_eq!(names.len(), Rule::ALL.len());
-        for (i, r) in Rule::ALL.iter().enumerate() {
-            assert_eq!(r.code(), format!("OB{:03}", i + 1));
+        // Codes only grow: a code is never reused, so a removed rule (or one added on another
+        // branch) leaves a gap rather than renumbering what users have in their configs.
+        let codes: Vec<u32> = Rule::ALL
+            .iter()
+            .map(|r| {
+                r.code()
+                    .strip_prefix("OB")
+                    .and_then(|n| n.parse().ok())
+                    .expect("OBnnn")
+            })
+            .collect();
+        assert!(codes.windows(2).all(|w| w[0] < w[1]), "{codes:?}");
+        for r in Rule::ALL {
+            assert_eq!(r.code().len(), 5, "{}", r.code());
             assert!(
                 r.name()
                     .chars()

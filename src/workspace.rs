@@ -70,6 +70,15 @@ impl Workspace {
         ws
     }
 
+    /// Whether linting `paths` means the whole project: none named, or only the project's
+    /// folder or its runbooks folder. Checks across runbooks (which alerts any runbook lists)
+    /// are only meaningful then.
+    pub fn covers_project(&self, paths: &[PathBuf]) -> bool {
+        paths
+            .iter()
+            .all(|p| same_file(p, &self.root) || same_file(p, &self.runbooks_dir))
+    }
+
     fn load_path(&mut self, path: &Path) {
         // `opsbook lint .` at the project's root means the project: its runbooks folder, not
         // every YAML file below it (opsbook.yaml, CI workflows, alert rules).

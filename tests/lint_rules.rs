@@ -102,6 +102,19 @@ fn firing_output(rule: Rule) -> String {
                 .config("lint: { rules: { invalid-yaml: off } }\n");
             scratch.run(&["lint"]).stdout()
         }
+        Rule::InvalidRuleFile => Project::fixture("alerts")
+            .run(&["alerts", "lint", "broken/not-rules.yaml"])
+            .stdout(),
+        Rule::AlertCheckIncomplete => {
+            let scratch = Project::new()
+                .dir("runbooks")
+                .config("alert_rules: [monitoring/*.yaml]\n");
+            scratch.run(&["alerts", "lint"]).stdout()
+        }
+        // The alert fixture project has one of each cross-check finding.
+        r if r.scope() == Scope::AlertRules => {
+            Project::fixture("alerts").run(&["alerts", "lint"]).stdout()
+        }
         r if r.scope() == Scope::Incident => {
             let path = format!("tests/fixtures/incidents/{}.md", r.name());
             Project::repo().run(&["incident", "lint", &path]).stdout()
@@ -118,6 +131,9 @@ fn clean_output(scope: Scope) -> String {
             .stdout(),
         Scope::Runbook | Scope::Config => Project::fixtures()
             .run(&["lint", "lint/clean.yaml"])
+            .stdout(),
+        Scope::AlertRules => Project::fixture("alerts/clean")
+            .run(&["alerts", "lint"])
             .stdout(),
     }
 }

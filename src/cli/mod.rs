@@ -1,5 +1,6 @@
 //! The command line: clap types, turned into plain options for the library, and exit codes.
 
+mod alerts;
 mod build;
 mod check;
 mod completions;
@@ -79,6 +80,9 @@ pub enum Command {
     Schema,
     /// Print shell completions.
     Completions(completions::Args),
+    /// Cross-check Prometheus alert rules with the book; print each alert's runbook_url.
+    #[command(subcommand)]
+    Alerts(alerts::Command),
 }
 
 pub fn run(cli: Cli) -> CliResult {
@@ -102,5 +106,6 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Incident(command) => incident::run(&global, command),
         Command::Schema => schema::run(),
         Command::Completions(args) => completions::run(args),
+        Command::Alerts(command) => alerts::run(&global, command),
     }
 }

@@ -1,5 +1,6 @@
 //! Options every command shares: colour, quiet, the project folder and "today".
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use opsbook::report::View;
@@ -62,9 +63,13 @@ pub const STDOUT_CLOSED: &str = "standard output was closed";
 
 /// Writes a line to standard output; a closed pipe is [`STDOUT_CLOSED`], not a panic.
 pub fn say(text: impl std::fmt::Display) -> Result<(), String> {
-    use std::io::Write;
+    emit(|out| writeln!(out, "{text}"))
+}
+
+/// Runs a writer over standard output; a closed pipe is [`STDOUT_CLOSED`], not a panic.
+pub fn emit(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), String> {
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{text}").map_err(|e| match e.kind() {
+    write(&mut out).map_err(|e| match e.kind() {
         std::io::ErrorKind::BrokenPipe => STDOUT_CLOSED.to_owned(),
         _ => format!("cannot write to standard output: {e}"),
     })

@@ -84,7 +84,8 @@ pub fn lint(runbooks: &[CompiledRunbook], options: &LintOptions) -> Vec<Diagnost
     out
 }
 
-/// Applies `opsbook.yaml` levels (`off` drops a finding) and `deny_warnings`, then sorts.
+/// Applies `opsbook.yaml` levels (`off` drops a finding) and `deny_warnings` (warnings become
+/// errors; info stays info), then sorts.
 pub fn apply_levels(diagnostics: Vec<Diagnostic>, options: &LintOptions) -> Vec<Diagnostic> {
     let mut kept: Vec<Diagnostic> = diagnostics
         .into_iter()
@@ -94,9 +95,11 @@ pub fn apply_levels(diagnostics: Vec<Diagnostic>, options: &LintOptions) -> Vec<
                 Some(Level::Off) => return None,
                 Some(Level::Warn) => d.severity = Severity::Warning,
                 Some(Level::Error) => d.severity = Severity::Error,
+                Some(Level::Info) => d.severity = Severity::Info,
                 _ => {}
             }
-            if options.deny_warnings {
+            // Info is not a warning: it never fails a run, whatever the config says.
+            if options.deny_warnings && d.severity == Severity::Warning {
                 d.severity = Severity::Error;
             }
             Some(d)
@@ -105,4 +108,42 @@ pub fn apply_levels(diagnostics: Vec<Diagnostic>, options: &LintOptions) -> Vec<
     kept.sort_by_key(Diagnostic::sort_key);
     kept.dedup();
     kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(levels: &[(Rule, Level)], deny_warnings: bool) -> LintOptions {
+        LintOptions {
+            today: NaiveDate::from_ymd_opt(2026, 11, 26).expect("a date"),
+            review_every_days: 90,
+            levels: levels.iter().copied().collect(),
+            deny_warnings,
+        }
+    }
+
+    fn at(severity: Severity, rule: Rule) -> Diagnostic {
+        let mut d = Diagnostic::new(rule, "a.yaml", Pos::new(1, 1), "m".into());
+        d.severity = severity;
+        d
+    }
+
+    #[test]
+    fn deny_warnings_turns_warnings_into_errors_but_leaves_info() {
+        let found = vec![
+            at(Severity::Warning, Rule::StaleReview),
+            at(Severity::Info, Rule::InsecureTls),
+        ];
+        let kept = apply_levels(found, &options(&[], true));
+        let levels: Vec<Severity> = kept.iter().map(|d| d.severity).collect();
+        assert_eq!(levels, [Severity::Error, Severity::Info]);
+    }
+
+    #[test]
+    fn a_configured_info_level_is_applied() {
+        let found = vec![at(Severity::Warning, Rule::StaleReview)];
+        let kept = apply_levels(found, &options(&[(Rule::StaleReview, Level::Info)], true));
+        assert_eq!(kept[0].severity, Severity::Info);
+    }
 }

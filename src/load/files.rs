@@ -122,20 +122,22 @@ fn looks_like_yaml(path: &Path) -> bool {
     name.ends_with(".yaml") || name.ends_with(".yml")
 }
 
-fn classify(entry: &walkdir::DirEntry) -> Option<Diagnostic> {
+/// Why a walked entry cannot be read as a file (a link, a pipe, a name that is not UTF-8), or
+/// `None` for a regular file or a folder.
+pub fn classify(entry: &walkdir::DirEntry) -> Option<Diagnostic> {
     let path = entry.path();
     let kind = entry.file_type();
     let (message, help) = if kind.is_symlink() {
         (
             "is a symbolic link, and opsbook does not follow links",
-            "copy the runbook into the folder instead of linking it",
+            "copy the file into the folder instead of linking it",
         )
     } else if kind.is_dir() {
         return None;
     } else if !kind.is_file() {
         (
             "is not a regular file (a pipe, socket or device)",
-            "runbooks must be regular files; remove it from the runbooks folder",
+            "runbooks and rule files must be regular files; remove it",
         )
     } else if path.to_str().is_none() {
         (

@@ -17,7 +17,8 @@ use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
-pub use files::{find_runbooks, read_source, runbook_id};
+pub use files::{classify, find_runbooks, read_source, runbook_id};
+pub use tree::{Entry, Kind as NodeKind, Node};
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{Config, Runbook};
@@ -92,6 +93,28 @@ fn parse_text<T: DeserializeOwned>(text: &str) -> (Option<T>, Vec<Finding>) {
     let (value, more) = recover::deserialize(root);
     findings.extend(more);
     (value, findings)
+}
+
+/// Every document of a file that holds several by design (Prometheus rule files, Kubernetes
+/// manifests), as trees with positions, under the same limits as a runbook; and what could not
+/// be read. Documents before a syntax error are kept.
+pub struct Documents<'a> {
+    pub nodes: Vec<Node<'a>>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses every YAML document of `file`. A file of blank lines and comments holds none.
+pub fn parse_documents(file: &SourceFile) -> Documents<'_> {
+    let built = tree::build_documents(&file.text);
+    let diagnostics = built
+        .findings
+        .into_iter()
+        .map(|f| Diagnostic::new(f.rule, &file.path, f.pos, f.message).help(f.help))
+        .collect();
+    Documents {
+        nodes: built.documents,
+        diagnostics,
+    }
 }
 
 /// Parses YAML text into `T`, failing on any finding: for tests and embedded documents.

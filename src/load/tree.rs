@@ -1,6 +1,8 @@
 //! The YAML document as a tree of nodes with positions, built in one pass over the parser's
 //! events. The loader's limits (depth, alias expansion, one document) and duplicate keys are
-//! checked here, at the event where they are crossed.
+//! checked here, at the event where they are crossed. Files that hold several documents by
+//! design (Prometheus rule files, Kubernetes manifests) are read with [`build_documents`], under
+//! the same limits counted over the whole file.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -9,6 +11,7 @@ use serde_saphyr::granit_parser::{Event, Marker, Parser, ScalarStyle};
 
 use super::error::Finding;
 use super::limits;
+use super::scalar::{Resolved, resolve};
 use super::{MAX_DEPTH, MAX_EXPANDED_NODES};
 use crate::rule::Rule;
 use crate::source::Pos;
@@ -38,11 +41,31 @@ pub struct Entry<'a> {
     pub value: Node<'a>,
 }
 
-impl Node<'_> {
+impl<'a> Node<'a> {
     /// The text of a scalar key, to compare keys and field names.
     pub fn scalar_text(&self) -> Option<&str> {
         match &self.kind {
             Kind::Scalar { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+
+    /// The text of a scalar that holds a value: `~`, `null` or nothing at all hold none.
+    pub fn text(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Scalar { text, plain: true } if matches!(resolve(text), Resolved::Null) => None,
+            Kind::Scalar { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+
+    /// The value of `key`, when this node is a mapping that has it.
+    pub fn get(&self, key: &str) -> Option<&Node<'a>> {
+        match &self.kind {
+            Kind::Map(entries) => entries
+                .iter()
+                .find(|e| e.key.scalar_text() == Some(key))
+                .map(|e| &e.value),
             _ => None,
         }
     }
@@ -51,6 +74,13 @@ impl Node<'_> {
 /// The tree, or the finding that stopped it; duplicate keys are findings that do not stop it.
 pub struct Built<'a> {
     pub root: Option<Node<'a>>,
+    pub findings: Vec<Finding>,
+}
+
+/// Every document of a file that may hold several: those read before a finding that stopped the
+/// file, and the findings.
+pub struct BuiltDocuments<'a> {
+    pub documents: Vec<Node<'a>>,
     pub findings: Vec<Finding>,
 }
 
@@ -78,6 +108,9 @@ struct Builder<'a> {
     anchors: HashMap<usize, (Node<'a>, u64)>,
     total: u64,
     documents: usize,
+    /// Whether several documents are allowed; each finished one then goes to `finished`.
+    multi: bool,
+    finished: Vec<Node<'a>>,
     findings: Vec<Finding>,
 }
 
@@ -88,7 +121,31 @@ pub fn pos_of(marker: &Marker) -> Pos {
 
 /// Parses `text` into a tree. Returns the findings instead when the text cannot be a document.
 pub fn build(text: &str) -> Built<'_> {
-    let mut builder = Builder::default();
+    let (builder, stopped) = run(text, false);
+    Built {
+        root: if stopped { None } else { builder.root },
+        findings: builder.findings,
+    }
+}
+
+/// Parses every document of `text` (`---` separates them). The limits hold for the file as a
+/// whole, so many small documents cannot add up to a bomb; anchors belong to their document,
+/// as YAML says. A finding that stops the file keeps the documents finished before it.
+pub fn build_documents(text: &str) -> BuiltDocuments<'_> {
+    let (builder, _) = run(text, true);
+    BuiltDocuments {
+        documents: builder.finished,
+        findings: builder.findings,
+    }
+}
+
+/// Feeds the parser's events to a builder until the end or the first finding that stops the
+/// file; says whether one did.
+fn run(text: &str, multi: bool) -> (Builder<'_>, bool) {
+    let mut builder = Builder {
+        multi,
+        ..Builder::default()
+    };
     for item in Parser::new_from_str(text) {
         let step = match item {
             Ok((event, span)) => builder.event(event, pos_of(&span.start)),
@@ -96,16 +153,10 @@ pub fn build(text: &str) -> Built<'_> {
         };
         if let Err(finding) = step {
             builder.findings.push(finding);
-            return Built {
-                root: None,
-                findings: builder.findings,
-            };
+            return (builder, true);
         }
     }
-    Built {
-        root: builder.root,
-        findings: builder.findings,
-    }
+    (builder, false)
 }
 
 fn syntax(e: &serde_saphyr::granit_parser::ScanError) -> Finding {
@@ -148,9 +199,13 @@ impl<'a> Builder<'a> {
             Event::Alias(anchor) => self.alias(anchor, pos)?,
             Event::DocumentStart(..) => {
                 self.documents += 1;
-                if self.documents > 1 {
+                if self.documents > 1 && !self.multi {
                     return Err(limits::second_document(pos));
                 }
+            }
+            Event::DocumentEnd if self.multi => {
+                self.finished.extend(self.root.take());
+                self.anchors.clear();
             }
             _ => {}
         }
@@ -256,4 +311,77 @@ fn duplicate(key: &Node, text: &str) -> Finding {
         format!("duplicate key `{text}`"),
         "a key may appear once per mapping; keep one of them",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(text: &str) -> Vec<(String, u32)> {
+        build_documents(text)
+            .documents
+            .iter()
+            .map(|d| {
+                let kind = d.get("kind").and_then(Node::text).unwrap_or("-");
+                (kind.to_owned(), d.pos.line)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_document_is_read_with_its_position() {
+        let text = "kind: A\n---\nkind: B\n---\n# only a comment\n---\nkind: C\n";
+        let found = names(text);
+        let kinds: Vec<&str> = found.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(kinds, ["A", "B", "-", "C"], "an empty document is a null");
+        assert_eq!(found[1].1, 3);
+        assert_eq!(found[3].1, 7);
+    }
+
+    #[test]
+    fn one_document_mode_still_refuses_a_second() {
+        let built = build("a: 1\n---\nb: 2\n");
+        assert!(built.root.is_none());
+        assert_eq!(built.findings[0].rule, Rule::InvalidYaml);
+        assert_eq!(built.findings[0].pos.line, 2);
+    }
+
+    #[test]
+    fn anchors_belong_to_their_document() {
+        let built = build_documents("a: &x 1\n---\nb: *x\n");
+        assert_eq!(built.documents.len(), 1);
+        assert_eq!(built.findings[0].rule, Rule::InvalidYaml);
+        assert_eq!(built.findings[0].pos.line, 3);
+    }
+
+    #[test]
+    fn limits_count_over_the_whole_file() {
+        // Each document alone stays under the alias limit; together they cross it.
+        let one = format!(
+            "a: &a [{}]\nb: [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n",
+            "1, ".repeat(1000)
+        );
+        let text = [one.as_str(); 12].join("---\n");
+        let built = build_documents(&text);
+        assert!(!built.documents.is_empty() && built.documents.len() < 12);
+        assert_eq!(built.findings.len(), 1);
+        assert_eq!(built.findings[0].rule, Rule::YamlLimit);
+    }
+
+    #[test]
+    fn a_syntax_error_keeps_the_documents_before_it() {
+        let built = build_documents("kind: A\n---\nkind: [B\n");
+        assert_eq!(built.documents.len(), 1);
+        assert_eq!(built.findings[0].rule, Rule::InvalidYaml);
+    }
+
+    #[test]
+    fn node_lookups() {
+        let built = build_documents("a: { b: x, c: ~, d: '' }\n");
+        let a = built.documents[0].get("a").expect("a");
+        assert_eq!(a.get("b").and_then(Node::text), Some("x"));
+        assert_eq!(a.get("c").and_then(Node::text), None);
+        assert_eq!(a.get("d").and_then(Node::text), Some(""));
+        assert!(a.get("e").is_none() && a.text().is_none());
+    }
 }

@@ -59,6 +59,7 @@ pub struct LintConfig {
 pub enum Level {
     Error,
     Warn,
+    Info,
     Off,
 }
 
@@ -67,6 +68,7 @@ impl Level {
         match self {
             Level::Error => "error",
             Level::Warn => "warn",
+            Level::Info => "info",
             Level::Off => "off",
         }
     }

@@ -14,6 +14,7 @@ pub fn write_lint(report: &LintReport, out: &mut dyn Write) -> io::Result<()> {
         let kind = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Info => "notice",
         };
         let (line, col) = line_col(d.pos);
         let mut message = d.message.clone();

@@ -31,7 +31,12 @@ pub fn write_lint(report: &LintReport, out: &mut dyn Write) -> io::Result<()> {
         })
         .collect();
     let value = json!({
-        "summary": { "files": report.files, "errors": report.errors(), "warnings": report.warnings() },
+        "summary": {
+            "files": report.files,
+            "errors": report.errors(),
+            "warnings": report.warnings(),
+            "infos": report.infos(),
+        },
         "diagnostics": diagnostics,
     });
     finish(&value, out)

@@ -1,5 +1,5 @@
 //! `--format junit`, for CI test reports. Lint: one test case per file, a `<failure>` per error
-//! and warnings as `<system-out>`. Check: one test case per check, a `<failure>` for a failed
+//! and warnings and info as `<system-out>`. Check: one test case per check, a `<failure>` for a failed
 //! one and an `<error>` for one that could not run.
 
 use std::collections::BTreeMap;
@@ -49,7 +49,7 @@ pub fn write_lint(report: &LintReport, out: &mut dyn Write) -> io::Result<()> {
     close(out, 0, "testsuites")
 }
 
-/// An error fails the file's test case; a warning is shown beside it.
+/// An error fails the file's test case; a warning or info is shown beside it.
 fn lint_finding(d: &Diagnostic, out: &mut dyn Write) -> io::Result<()> {
     let text = format!(
         "{}: {}[{}]: {}",

@@ -132,3 +132,43 @@ fn format_names_round_trip() {
     }
     assert_eq!(Format::from_name("xml"), None);
 }
+
+/// An info finding in every lint format: shown at its own level, never a failure.
+fn lint_info(format: Format) -> String {
+    let mut d = Diagnostic::new(
+        crate::rule::Rule::StaleReview,
+        "rules/a.yaml",
+        crate::source::Pos::new(3, 7),
+        "alert `X` is not listed".into(),
+    );
+    d.severity = Severity::Info;
+    let diagnostics = [d];
+    let sources = |_: &Path| None;
+    let report = LintReport {
+        diagnostics: &diagnostics,
+        sources: &sources,
+        files: 1,
+    };
+    let mut out = Vec::new();
+    write_lint(format, &report, View::default(), &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn info_has_its_own_level_in_every_lint_format() {
+    let text = lint_info(Format::Text);
+    assert!(text.starts_with("info[stale-review]: alert `X`"), "{text}");
+    assert!(text.ends_with("0 errors, 0 warnings, 1 note\n"), "{text}");
+    assert!(lint_info(Format::Github).starts_with("::notice file=rules/a.yaml,line=3,col=7,"));
+    assert!(lint_info(Format::Sarif).contains(r#""level": "note""#));
+    let json = lint_info(Format::Json);
+    assert!(
+        json.contains(r#""severity": "info""#) && json.contains(r#""infos": 1"#),
+        "{json}"
+    );
+    let junit = lint_info(Format::Junit);
+    assert!(
+        junit.contains(r#"failures="0""#) && junit.contains("<system-out>"),
+        "{junit}"
+    );
+}

@@ -12,7 +12,7 @@ use crate::check::{CheckResult, Outcome, Summary};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::{SourceFile, display_path};
 
-/// Quiet leaves warnings out; the summary still counts them and says how many it hid.
+/// Quiet leaves warnings and info out; the summary still counts them and says how many it hid.
 pub fn write_lint(report: &LintReport, view: View, out: &mut dyn Write) -> io::Result<()> {
     let renderer = if view.styled {
         Renderer::styled()
@@ -28,7 +28,7 @@ pub fn write_lint(report: &LintReport, view: View, out: &mut dyn Write) -> io::R
         let source = (report.sources)(&d.file);
         writeln!(out, "{}\n", render(&renderer, d, source))?;
     }
-    let summary = lint_summary(report.files, report.errors(), report.warnings(), hidden);
+    let summary = lint_summary(report.files, report.diagnostics, hidden);
     writeln!(out, "{summary}")
 }
 
@@ -36,6 +36,7 @@ fn render(renderer: &Renderer, d: &Diagnostic, source: Option<&SourceFile>) -> S
     let level = || match d.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
+        Severity::Info => Level::INFO,
     };
     let path = display_path(&d.file);
     let title = level().primary_title(d.message.as_str()).id(d.rule.name());

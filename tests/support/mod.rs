@@ -65,6 +65,11 @@ impl Project {
         Self::at(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"))
     }
 
+    /// A project of its own inside `tests/fixtures` (`alerts`, `alerts/clean`), used in place.
+    pub fn fixture(name: &str) -> Self {
+        Self::at(Self::fixtures().join(name))
+    }
+
     /// Writes `rel` (creating its folders).
     pub fn file(self, rel: &str, text: impl AsRef<[u8]>) -> Self {
         self.write(rel, text);

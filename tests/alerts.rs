@@ -61,7 +61,7 @@ fn each_finding_at_its_place() {
         text.contains("(did you mean `ApiErrorBudgetBurning`?)"),
         "{text}"
     );
-    let expected = "set it to `https://runbooks.example.com/alerts/KubePodCrashLooping.html?namespace={{ $labels.namespace }}&pod={{ $labels.pod }}`";
+    let expected = "set it to `https://runbooks.example.com/alerts/KubePodCrashLooping.html?namespace={{ $labels.namespace | urlquery }}&pod={{ $labels.pod | urlquery }}`";
     assert!(text.contains(expected), "{text}");
     assert!(
         text.ends_with("2 files: 2 errors, 4 warnings, 3 alerts without a runbook\n"),
@@ -354,7 +354,7 @@ fn urls_text_and_json() {
     let value: Value = serde_json::from_str(&json.stdout()).expect("JSON");
     assert_eq!(
         value["KubePodCrashLooping"],
-        "https://runbooks.example.com/alerts/KubePodCrashLooping.html?namespace={{ $labels.namespace }}&pod={{ $labels.pod }}"
+        "https://runbooks.example.com/alerts/KubePodCrashLooping.html?namespace={{ $labels.namespace | urlquery }}&pod={{ $labels.pod | urlquery }}"
     );
     assert_eq!(
         value["PostgresReplicationLag"],

@@ -53,7 +53,7 @@ fn urls_at(runbooks: &[CompiledRunbook], site_url: &str) -> BTreeMap<String, Str
         .collect()
 }
 
-/// `<site_url>alerts/<Name>.html?namespace={{ $labels.namespace }}&pod={{ $labels.pod }}`.
+/// `<site_url>alerts/<Name>.html?namespace={{ $labels.namespace | urlquery }}&pod=...`.
 pub(super) fn expected(book: &Book, site_url: &str, alert: &str) -> String {
     let name = utf8_percent_encode(alert, ENCODED).to_string();
     let mut url = format!("{site_url}{}", alert_page(&name));
@@ -65,8 +65,9 @@ pub(super) fn expected(book: &Book, site_url: &str, alert: &str) -> String {
     url
 }
 
-/// The template that yields the label's value: `{{ $labels.pod }}`, or for a name that is not
-/// a Go identifier, `{{ index $labels "pod-name" }}`.
+/// The template that yields the label's value, escaped for a query string (Go's `urlquery`, so
+/// a value with `&` or a space cannot break the URL): `{{ $labels.pod | urlquery }}`, or for a
+/// name that is not a Go identifier, `{{ index $labels "pod-name" | urlquery }}`.
 fn label(name: &str) -> String {
     let mut chars = name.chars();
     let identifier = chars
@@ -74,10 +75,10 @@ fn label(name: &str) -> String {
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
     if identifier {
-        format!("{{{{ $labels.{name} }}}}")
+        format!("{{{{ $labels.{name} | urlquery }}}}")
     } else {
         let quoted = name.replace('\\', "\\\\").replace('"', "\\\"");
-        format!("{{{{ index $labels \"{quoted}\" }}}}")
+        format!("{{{{ index $labels \"{quoted}\" | urlquery }}}}")
     }
 }
 
@@ -101,8 +102,14 @@ mod tests {
 
     #[test]
     fn labels_are_go_templates() {
-        assert_eq!(label("namespace"), "{{ $labels.namespace }}");
-        assert_eq!(label("pod-name"), r#"{{ index $labels "pod-name" }}"#);
-        assert_eq!(label("9lives"), r#"{{ index $labels "9lives" }}"#);
+        assert_eq!(label("namespace"), "{{ $labels.namespace | urlquery }}");
+        assert_eq!(
+            label("pod-name"),
+            r#"{{ index $labels "pod-name" | urlquery }}"#
+        );
+        assert_eq!(
+            label("9lives"),
+            r#"{{ index $labels "9lives" | urlquery }}"#
+        );
     }
 }

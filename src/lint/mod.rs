@@ -120,6 +120,7 @@ mod tests {
             review_every_days: 90,
             levels: levels.iter().copied().collect(),
             deny_warnings,
+            alert_severities: Vec::new(),
         }
     }
 

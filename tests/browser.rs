@@ -1,33 +1,17 @@
 //! The site in a real browser: headless Chromium opens the built pages from `file://`, under
-//! their Content-Security-Policy, and `--dump-dom` shows what the site's script did.
+//! their Content-Security-Policy, and `--dump-dom` shows what the site's script did. Typing and
+//! clicking need a WebDriver session: `browser_keys.rs`.
 //!
 //! Runs only when `OPSBOOK_CHROMIUM` names a Chromium binary (`.ci/run` sets it); otherwise each
 //! test prints a note and passes.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 mod support;
 
 use support::Project;
-
-fn chromium() -> Option<String> {
-    match std::env::var("OPSBOOK_CHROMIUM") {
-        Ok(path) if !path.is_empty() => Some(path),
-        _ => {
-            println!("note: OPSBOOK_CHROMIUM is not set; browser test skipped");
-            None
-        }
-    }
-}
-
-/// `project` built into `book/` of a fresh temporary folder.
-fn site(project: &Project) -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let out = tmp.path().join("book");
-    project.build(&out).assert_ok();
-    (tmp, out)
-}
+use support::chromium::{chromium, file_url};
 
 /// The DOM after the page's scripts ran, and every console line that reports a CSP violation or
 /// an uncaught error.
@@ -68,10 +52,6 @@ fn dump(chromium: &str, url: &str) -> (String, Vec<String>) {
     )
 }
 
-fn file_url(path: &Path, query: &str) -> String {
-    format!("file://{}{query}", path.display())
-}
-
 fn title(dom: &str) -> &str {
     let start = dom.find("<title>").map_or(0, |i| i + "<title>".len());
     let end = dom[start..].find("</title>").map_or(start, |i| start + i);
@@ -81,7 +61,7 @@ fn title(dom: &str) -> &str {
 #[test]
 fn search_works_from_file_urls() {
     let Some(chromium) = chromium() else { return };
-    let (_tmp, out) = site(&Project::repo());
+    let (_tmp, out) = Project::repo().build_book();
     let (dom, problems) = dump(&chromium, &file_url(&out.join("index.html"), "?q=pool"));
     assert!(problems.is_empty(), "{problems:#?}");
     assert!(
@@ -107,7 +87,7 @@ fn search_works_from_file_urls() {
 #[test]
 fn target_selector_and_request_id_fill_the_commands() {
     let Some(chromium) = chromium() else { return };
-    let (_tmp, out) = site(&Project::repo());
+    let (_tmp, out) = Project::repo().build_book();
     let page = out.join("api/increased-latency.html");
     let (dom, problems) = dump(&chromium, &file_url(&page, "?target=staging"));
     assert!(problems.is_empty(), "{problems:#?}");
@@ -135,7 +115,7 @@ fn target_selector_and_request_id_fill_the_commands() {
 #[test]
 fn xss_fixture_runs_nothing() {
     let Some(chromium) = chromium() else { return };
-    let (_tmp, out) = site(&Project::at(Project::fixtures().join("xss")));
+    let (_tmp, out) = Project::at(Project::fixtures().join("xss")).build_book();
     for (page, query) in [
         ("evil/boom.html", ""),
         ("evil/index.html", ""),
@@ -162,7 +142,7 @@ fn xss_fixture_runs_nothing() {
 #[test]
 fn screenshot_of_a_failure_mode_page() {
     let Some(chromium) = chromium() else { return };
-    let (_tmp, out) = site(&Project::repo());
+    let (_tmp, out) = Project::repo().build_book();
     let shot = std::env::temp_dir().join("opsbook-fm.png");
     let profile = tempfile::tempdir().expect("profile");
     let status = Command::new(&chromium)
@@ -271,7 +251,7 @@ fn selftest_markdown(chromium: &str, out: &Path) -> String {
 #[test]
 fn incident_form_produces_the_same_markdown_as_the_cli() {
     let Some(chromium) = chromium() else { return };
-    let (_tmp, out) = site(&Project::repo());
+    let (_tmp, out) = Project::repo().build_book();
     let (form, cli) = form_and_cli(
         &chromium,
         &Project::repo(),
@@ -323,7 +303,7 @@ fn incident_form_follows_an_overridden_template() {
 #[test]
 fn incident_form_autosaves_survives_a_reload_and_lints_clean() {
     let Some(chromium) = chromium() else { return };
-    let (tmp, out) = site(&Project::repo());
+    let (tmp, out) = Project::repo().build_book();
     let markdown = selftest_markdown(&chromium, &out);
     for saved in [
         "status: resolved",

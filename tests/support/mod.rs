@@ -2,14 +2,17 @@
 //! file by file, or the repository and its fixtures used in place), the real binary run in it
 //! with the date pinned and the colour variables cleared, and its [`Run`] to assert on.
 //! Submodules hold the specialised parts: loopback servers (`net`), the demo service (`demo`),
-//! building and serving a site (`site`), XML (`xml`) and SARIF (`sarif`) validation.
+//! building and serving a site (`site`), the browser to open it in (`chromium`, `webdriver`),
+//! XML (`xml`) and SARIF (`sarif`) validation.
 
 #![allow(dead_code)]
 
+pub mod chromium;
 pub mod demo;
 pub mod net;
 pub mod sarif;
 pub mod site;
+pub mod webdriver;
 pub mod xml;
 
 use std::fmt;

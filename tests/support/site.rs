@@ -1,9 +1,10 @@
-//! The site's side of the harness (`site.rs`, `serve.rs`, `browser.rs`, `incident_template.rs`):
-//! build a project into an out folder, or serve it and wait for the address it prints.
+//! The site's side of the harness (`site.rs`, `serve.rs`, `browser.rs`, `browser_keys.rs`,
+//! `incident_template.rs`): build a project into an out folder, or serve it and wait for the
+//! address it prints.
 
 use std::io::{BufRead, BufReader};
 use std::marker::PhantomData;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 
 use super::{Project, Run};
@@ -13,6 +14,15 @@ impl Project {
     pub fn build(&self, out: &Path) -> Run {
         let out = out.to_str().expect("a UTF-8 temporary path");
         self.run(&["--color", "never", "build", "--out", out])
+    }
+
+    /// This project built into `book/` of a fresh temporary folder, which holds it while it
+    /// lives; for projects used in place (the repository), which must not be written into.
+    pub fn build_book(&self) -> (tempfile::TempDir, PathBuf) {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let out = tmp.path().join("book");
+        self.build(&out).assert_ok();
+        (tmp, out)
     }
 
     /// Starts `opsbook serve --port 0` in this project and waits for the address it prints.

@@ -1,10 +1,11 @@
-// opsbook site script: theme toggle, copy buttons, target and request id in commands, search.
-// It never writes data as HTML (textContent only), so nothing from a runbook can run as script.
+// opsbook site script: theme toggle, copy buttons, target, params and request id in commands,
+// search. It never writes data as HTML (textContent only), so nothing from a runbook or the URL
+// can run as script.
 (function () {
   "use strict";
   var doc = document;
   var root = doc.body.getAttribute("data-root") || "";
-  var params = new URLSearchParams(location.search);
+  var query = new URLSearchParams(location.search);
 
   function store(key, value) {
     try {
@@ -66,7 +67,15 @@
     if (only) addCopy(p, p.firstChild, "copy copy-inline");
   });
 
-  // Targets and request id: each command keeps its raw form in data-template.
+  // Params (an alert's labels): the page's URL (?namespace=shop) wins over the runbook's default.
+  var paramInputs = Array.prototype.slice.call(doc.querySelectorAll("input[data-param]"));
+  paramInputs.forEach(function (input) {
+    var name = input.getAttribute("data-param");
+    if (query.has(name)) input.value = query.get(name);
+  });
+
+  // Targets, params and request id: each command keeps its raw form in data-template, and only
+  // the names given here are replaced (plain text; nothing is evaluated).
   var targets = [];
   var data = doc.getElementById("targets");
   if (data) {
@@ -90,7 +99,13 @@
     for (var i = 0; select && i < targets.length; i++) {
       if (targets[i].name === select.value) chosen = targets[i];
     }
-    var vars = (chosen && chosen.vars) || {};
+    var vars = Object.create(null);
+    var own = (chosen && chosen.vars) || {};
+    Object.keys(own).forEach(function (name) { vars[name] = own[name]; });
+    // An empty input leaves its {{ name }} visible, so a missing label is noticed.
+    paramInputs.forEach(function (input) {
+      if (input.value !== "") vars[input.getAttribute("data-param")] = input.value;
+    });
     Array.prototype.forEach.call(doc.querySelectorAll("[data-template]"), function (el) {
       el.textContent = el.getAttribute("data-template").replace(/\{\{\s*([A-Za-z0-9_.-]*)\s*\}\}/g, function (all, name) {
         if (name === "request_id") return requestId;
@@ -99,7 +114,7 @@
     });
   }
   if (doc.querySelector("[data-template]")) {
-    var wanted = params.get("target") || store("opsbook-target");
+    var wanted = query.get("target") || store("opsbook-target");
     if (select && wanted) {
       for (var t = 0; t < select.options.length; t++) {
         if (select.options[t].value === wanted) select.value = wanted;
@@ -112,14 +127,15 @@
     }
     var again = doc.getElementById("new-rid");
     if (again) again.addEventListener("click", function () { newRequestId(); fill(); });
+    paramInputs.forEach(function (input) { input.addEventListener("input", fill); });
   }
 
   // The incident placeholder: name the failure mode the reader came from.
   var incident = doc.getElementById("incident-cmd");
-  if (incident && /^[a-z0-9\/-]+$/.test(params.get("runbook") || "") &&
-      /^[a-z0-9-]+$/.test(params.get("failure_mode") || "")) {
-    incident.textContent = "opsbook incident new " + params.get("runbook") + "#" +
-      params.get("failure_mode") + " --title \"…\"";
+  if (incident && /^[a-z0-9\/-]+$/.test(query.get("runbook") || "") &&
+      /^[a-z0-9-]+$/.test(query.get("failure_mode") || "")) {
+    incident.textContent = "opsbook incident new " + query.get("runbook") + "#" +
+      query.get("failure_mode") + " --title \"…\"";
   }
 
   // Search: the index is a script loaded on first use, so pages stay small and file:// works.
@@ -231,7 +247,7 @@
       input.focus();
     }
   });
-  var initial = params.get("q");
+  var initial = query.get("q");
   if (initial) {
     input.value = initial;
     load(search);

@@ -166,7 +166,8 @@ fn write_shared(
         context! {},
     )?;
     staging.write("incident.html", incident.as_bytes())?;
-    staging.write("search-index.js", search::index_js(runbooks).as_bytes())?;
+    let index = search::index_js(runbooks, alerts);
+    staging.write("search-index.js", index.as_bytes())?;
     let incidents = incident_form::list_js(runbooks);
     staging.write("incident-data.js", incidents.as_bytes())?;
     staging.write(

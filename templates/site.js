@@ -160,11 +160,11 @@
     (window.OPSBOOK_INDEX || []).forEach(function (rb) {
       var rbHay = (rb[1] + " " + rb[2] + " " + rb[3] + " " + rb[0]).toLowerCase() + " " + rb[4];
       entries.push({ t: rb[1], sub: rb[2], u: root + rb[0] + "/index.html", title: rb[1].toLowerCase(), hay: rbHay, rb: "" });
-      rb[5].forEach(function (fm) {
+      rb[6].forEach(function (fm) {
         titles[rb[0] + "/" + fm[0]] = fm[1] + " · " + rb[1];
         entries.push({
           t: fm[1], sub: fm[2] + " · " + rb[1], u: root + rb[0] + "/" + fm[0] + ".html",
-          title: fm[1].toLowerCase(), hay: fm[3], rb: rbHay
+          title: fm[1].toLowerCase(), hay: fm[3] + " " + rb[5], rb: rbHay
         });
       });
     });

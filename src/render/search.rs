@@ -3,7 +3,9 @@
 //!
 //! `window.OPSBOOK_INDEX` has one line per runbook, its failure modes nested in it, so a
 //! runbook's title, service and tags are written once:
-//! `[id, title, service, tags, words, [[fm-id, fm-title, severity, words], ...]]`.
+//! `[id, title, service, tags, words, shared, [[fm-id, fm-title, severity, words], ...]]`, where
+//! `shared` holds the words every one of its failure modes has (written once instead of in each:
+//! a failure mode's own words are its `words` and `shared`).
 //! `window.OPSBOOK_ALERTS` has one line per alert page: `[name, words, ["rb-id/fm-id", ...]]`,
 //! each failure mode once.
 //!
@@ -53,15 +55,18 @@ fn push_line(out: &mut String, entry: &Value) {
 fn runbook_entry(loaded: &CompiledRunbook) -> Value {
     let rb = &loaded.runbook;
     let tags: Vec<&str> = rb.tags.iter().map(|t| t.value.as_str()).collect();
+    let mut own: Vec<HashSet<String>> = rb.failure_modes.iter().map(failure_mode_words).collect();
+    let shared = take_shared(&mut own);
     let fms: Vec<Value> = rb
         .failure_modes
         .iter()
-        .map(|fm| {
+        .zip(own)
+        .map(|(fm, words)| {
             json!([
                 fm.id.value,
                 fm.title.value,
                 fm.severity.as_str(),
-                failure_mode_words(fm)
+                line(words)
             ])
         })
         .collect();
@@ -70,13 +75,30 @@ fn runbook_entry(loaded: &CompiledRunbook) -> Value {
         rb.title.value,
         rb.service.value,
         tags.join(" "),
-        runbook_words(loaded),
+        line(runbook_words(loaded)),
+        line(shared),
         fms
     ])
 }
 
+/// Takes the words every set has (when there are two sets or more) out of each, and returns them.
+fn take_shared(sets: &mut [HashSet<String>]) -> HashSet<String> {
+    let shared: HashSet<String> = match sets {
+        [first, rest @ ..] if !rest.is_empty() => first
+            .iter()
+            .filter(|w| rest.iter().all(|set| set.contains(*w)))
+            .cloned()
+            .collect(),
+        _ => return HashSet::new(),
+    };
+    for set in sets.iter_mut() {
+        set.retain(|w| !shared.contains(w));
+    }
+    shared
+}
+
 /// What a runbook says about itself: its summary, its checks' titles, its params.
-fn runbook_words(loaded: &CompiledRunbook) -> String {
+fn runbook_words(loaded: &CompiledRunbook) -> HashSet<String> {
     let rb: &Runbook = &loaded.runbook;
     let mut words = Words::default();
     words.add_all(rb.summary.iter().map(|s| s.value.as_str()));
@@ -85,11 +107,11 @@ fn runbook_words(loaded: &CompiledRunbook) -> String {
         words.add(&name.value);
         words.add_all(param.value.description.as_deref());
     }
-    words.finish()
+    words.seen
 }
 
 /// Every text of a failure mode a responder may type a word of.
-fn failure_mode_words(fm: &FailureMode) -> String {
+fn failure_mode_words(fm: &FailureMode) -> HashSet<String> {
     let mut words = Words::default();
     for alert in &fm.alerts {
         words.add(&alert.name.value);
@@ -115,7 +137,7 @@ fn failure_mode_words(fm: &FailureMode) -> String {
         let texts = [&a.when, &a.hypothesis, &a.verification, &a.steps];
         words.add_all(texts.into_iter().flatten().map(|t| t.as_str()));
     }
-    words.finish()
+    words.seen
 }
 
 /// The distinct words of some texts, lowercased.
@@ -140,27 +162,27 @@ impl Words {
             self.seen.insert(lower);
         }
     }
+}
 
-    /// The words sorted and space-separated, without those that start the next one: in sorted
-    /// order, a word that starts any other word starts the one right after it.
-    fn finish(self) -> String {
-        let mut words: Vec<String> = self.seen.into_iter().collect();
-        words.sort_unstable();
-        let mut out = String::new();
-        for (i, word) in words.iter().enumerate() {
-            if words
-                .get(i + 1)
-                .is_some_and(|next| next.starts_with(word.as_str()))
-            {
-                continue;
-            }
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(word);
+/// Words sorted and space-separated, without those that start the next one: in sorted order, a
+/// word that starts any other word starts the one right after it.
+fn line(words: HashSet<String>) -> String {
+    let mut words: Vec<String> = words.into_iter().collect();
+    words.sort_unstable();
+    let mut out = String::new();
+    for (i, word) in words.iter().enumerate() {
+        if words
+            .get(i + 1)
+            .is_some_and(|next| next.starts_with(word.as_str()))
+        {
+            continue;
         }
-        out
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
     }
+    out
 }
 
 /// Characters inside an identifier that a reader may type as a space.
@@ -225,9 +247,23 @@ mod tests {
         words.add("The `x-request-id` header; the http_request_duration_seconds, The end.");
         words.add("KubePodCrashLooping a headers http");
         assert_eq!(
-            words.finish(),
+            line(words.seen),
             "end headers http_request_duration_seconds httprequestdurationseconds \
              kubepodcrashlooping the x-request-id xrequestid"
         );
+    }
+
+    #[test]
+    fn words_every_failure_mode_has_are_written_once() {
+        let set = |s: &str| s.split(' ').map(str::to_owned).collect::<HashSet<String>>();
+        let mut sets = [set("pool db slow"), set("pool db errors"), set("db pool")];
+        assert_eq!(line(take_shared(&mut sets)), "db pool");
+        assert_eq!(sets.map(line), ["slow", "errors", ""]);
+        let mut one = [set("pool db")];
+        assert!(
+            take_shared(&mut one).is_empty(),
+            "one failure mode keeps its words"
+        );
+        assert_eq!(line(one[0].clone()), "db pool");
     }
 }

@@ -1,10 +1,11 @@
-// opsbook site script: theme toggle, copy buttons, target and request id in commands, search.
-// It never writes data as HTML (textContent only), so nothing from a runbook can run as script.
+// opsbook site script: theme toggle, copy buttons, target, params and request id in commands,
+// search. It never writes data as HTML (textContent only), so nothing from a runbook or the URL
+// can run as script.
 (function () {
   "use strict";
   var doc = document;
   var root = doc.body.getAttribute("data-root") || "";
-  var params = new URLSearchParams(location.search);
+  var query = new URLSearchParams(location.search);
 
   function store(key, value) {
     try {
@@ -66,7 +67,15 @@
     if (only) addCopy(p, p.firstChild, "copy copy-inline");
   });
 
-  // Targets and request id: each command keeps its raw form in data-template.
+  // Params (an alert's labels): the page's URL (?namespace=shop) wins over the runbook's default.
+  var paramInputs = Array.prototype.slice.call(doc.querySelectorAll("input[data-param]"));
+  paramInputs.forEach(function (input) {
+    var name = input.getAttribute("data-param");
+    if (query.has(name)) input.value = query.get(name);
+  });
+
+  // Targets, params and request id: each command keeps its raw form in data-template, and only
+  // the names given here are replaced (plain text; nothing is evaluated).
   var targets = [];
   var data = doc.getElementById("targets");
   if (data) {
@@ -90,7 +99,13 @@
     for (var i = 0; select && i < targets.length; i++) {
       if (targets[i].name === select.value) chosen = targets[i];
     }
-    var vars = (chosen && chosen.vars) || {};
+    var vars = Object.create(null);
+    var own = (chosen && chosen.vars) || {};
+    Object.keys(own).forEach(function (name) { vars[name] = own[name]; });
+    // An empty input leaves its {{ name }} visible, so a missing label is noticed.
+    paramInputs.forEach(function (input) {
+      if (input.value !== "") vars[input.getAttribute("data-param")] = input.value;
+    });
     Array.prototype.forEach.call(doc.querySelectorAll("[data-template]"), function (el) {
       el.textContent = el.getAttribute("data-template").replace(/\{\{\s*([A-Za-z0-9_.-]*)\s*\}\}/g, function (all, name) {
         if (name === "request_id") return requestId;
@@ -99,7 +114,7 @@
     });
   }
   if (doc.querySelector("[data-template]")) {
-    var wanted = params.get("target") || store("opsbook-target");
+    var wanted = query.get("target") || store("opsbook-target");
     if (select && wanted) {
       for (var t = 0; t < select.options.length; t++) {
         if (select.options[t].value === wanted) select.value = wanted;
@@ -112,14 +127,15 @@
     }
     var again = doc.getElementById("new-rid");
     if (again) again.addEventListener("click", function () { newRequestId(); fill(); });
+    paramInputs.forEach(function (input) { input.addEventListener("input", fill); });
   }
 
   // The incident placeholder: name the failure mode the reader came from.
   var incident = doc.getElementById("incident-cmd");
-  if (incident && /^[a-z0-9\/-]+$/.test(params.get("runbook") || "") &&
-      /^[a-z0-9-]+$/.test(params.get("failure_mode") || "")) {
-    incident.textContent = "opsbook incident new " + params.get("runbook") + "#" +
-      params.get("failure_mode") + " --title \"…\"";
+  if (incident && /^[a-z0-9\/-]+$/.test(query.get("runbook") || "") &&
+      /^[a-z0-9-]+$/.test(query.get("failure_mode") || "")) {
+    incident.textContent = "opsbook incident new " + query.get("runbook") + "#" +
+      query.get("failure_mode") + " --title \"…\"";
   }
 
   // Search: the index is a script loaded on first use, so pages stay small and file:// works.
@@ -136,35 +152,59 @@
     s.onload = function () { prepare(then); };
     doc.head.appendChild(s);
   }
+  // Entries: {t: title shown, sub, u: link, title: lowercased title, hay: its words, rb: its
+  // runbook's words (a weaker match), key: an alert's lowercased name}.
   function prepare(then) {
     entries = [];
+    var titles = Object.create(null);
     (window.OPSBOOK_INDEX || []).forEach(function (rb) {
-      var rbText = (rb[1] + " " + rb[2] + " " + rb[3]).toLowerCase();
-      entries.push({ t: rb[1], sub: rb[2], u: root + rb[0] + "/index.html", title: rb[1].toLowerCase(), hay: rbText + " " + rb[0] });
-      rb[4].forEach(function (fm) {
+      var rbHay = (rb[1] + " " + rb[2] + " " + rb[3] + " " + rb[0]).toLowerCase() + " " + rb[4];
+      entries.push({ t: rb[1], sub: rb[2], u: root + rb[0] + "/index.html", title: rb[1].toLowerCase(), hay: rbHay, rb: "" });
+      rb[6].forEach(function (fm) {
+        titles[rb[0] + "/" + fm[0]] = fm[1] + " · " + rb[1];
         entries.push({
           t: fm[1], sub: fm[2] + " · " + rb[1], u: root + rb[0] + "/" + fm[0] + ".html",
-          title: fm[1].toLowerCase(), hay: (fm[1] + " " + fm[3]).toLowerCase() + " " + rbText
+          title: fm[1].toLowerCase(), hay: fm[3] + " " + rb[5], rb: rbHay
         });
+      });
+    });
+    (window.OPSBOOK_ALERTS || []).forEach(function (a) {
+      var leads = a[2].length === 1 ? titles[a[2][0]] : a[2].length + " failure modes";
+      entries.push({
+        t: a[0], sub: "alert → " + leads, u: root + "alerts/" + a[0] + ".html",
+        title: a[0].toLowerCase() + " " + a[1], hay: "", rb: "", key: a[0].toLowerCase()
       });
     });
     then();
   }
+  // Query words are split like the index's words (letters, digits, _ - .), so `x-request-id:`
+  // and `request id` both match. 0: an alert's exact name; 1: a title hit; 2: every word in the
+  // entry's own text; 3: some only in its runbook's text; -1: no match.
+  function words(q) {
+    return q.split(/[^\p{L}\p{N}_.\-]+/u).map(function (w) {
+      return w.replace(/^[._-]+|[._-]+$/g, "");
+    }).filter(Boolean);
+  }
+  function rank(e, q, ws, joined) {
+    if (e.key !== undefined && (e.key === q || e.key === joined)) return 0;
+    function own(w) { return e.title.indexOf(w) >= 0 || e.hay.indexOf(w) >= 0; }
+    function any(w) { return own(w) || e.rb.indexOf(w) >= 0; }
+    if (ws.every(any)) return e.title.indexOf(q) >= 0 ? 1 : ws.every(own) ? 2 : 3;
+    // `crash looping` typed for KubePodCrashLooping: the words joined, as the index joins them.
+    if (ws.length > 1 && any(joined)) return own(joined) ? 2 : 3;
+    return -1;
+  }
   function search() {
     var started = Date.now();
     var q = input.value.toLowerCase().trim();
-    var words = q.split(/\s+/).filter(Boolean);
-    var found = [];
-    if (words.length) {
-      for (var i = 0; i < entries.length && found.length < 200; i++) {
-        var e = entries[i];
-        if (words.every(function (w) { return e.hay.indexOf(w) >= 0; })) {
-          found.push({ e: e, score: e.title.indexOf(q) >= 0 ? 0 : 1 });
-        }
-      }
+    var ws = words(q);
+    var joined = ws.join("");
+    var buckets = [[], [], [], []];
+    for (var i = 0; ws.length && i < entries.length; i++) {
+      var r = rank(entries[i], q, ws, joined);
+      if (r >= 0) buckets[r].push(entries[i]);
     }
-    found.sort(function (a, b) { return a.score - b.score; });
-    show(found.slice(0, 20).map(function (f) { return f.e; }));
+    show([].concat(buckets[0], buckets[1], buckets[2], buckets[3]).slice(0, 20));
     // How long the search took, for the browser test and anyone curious.
     list.setAttribute("data-ms", String(Date.now() - started));
   }
@@ -231,7 +271,7 @@
       input.focus();
     }
   });
-  var initial = params.get("q");
+  var initial = query.get("q");
   if (initial) {
     input.value = initial;
     load(search);

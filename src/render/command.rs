@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::params;
 use super::script::script_safe_json;
 
 use crate::compile::expect::CompiledExpect;
@@ -10,7 +11,8 @@ use crate::compile::{CompiledCheck, CompiledRunbook};
 use crate::model::StatusExpect;
 
 /// A curl check as shown: the raw command (for the page's script to fill in) and the command
-/// with the default target filled in (for readers without script, and for print).
+/// with the default target and the params' defaults filled in (for readers without script, and
+/// for print).
 #[derive(Clone, Debug, Serialize)]
 pub struct Command {
     /// The id of a named check; inline checks have none on the page.
@@ -32,9 +34,11 @@ pub fn commands(rb: &CompiledRunbook, indices: &[usize]) -> Vec<Command> {
 
 pub fn command(rb: &CompiledRunbook, check: &CompiledCheck) -> Command {
     let first = rb.default_target();
-    let shown = check
-        .line
-        .show(&|name| first.and_then(|t| t.value(name)).map(str::to_owned));
+    let value = |name: &str| {
+        let of_target = first.and_then(|t| t.value(name));
+        of_target.or_else(|| params::default_of(rb, name))
+    };
+    let shown = check.line.show(&|name| value(name).map(str::to_owned));
     Command {
         id: check.named.then(|| check.id.clone()),
         title: check.title.clone(),

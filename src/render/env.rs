@@ -25,6 +25,8 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "incident.html",
         include_str!("../../templates/incident.html"),
     ),
+    ("alerts.html", include_str!("../../templates/alerts.html")),
+    ("alert.html", include_str!("../../templates/alert.html")),
 ];
 
 /// Files copied into the site as they are (after the same override lookup).
@@ -33,6 +35,7 @@ pub const ASSETS: &[(&str, &str)] = &[
     ("site.js", include_str!("../../templates/site.js")),
     ("theme.js", include_str!("../../templates/theme.js")),
     ("incident.js", include_str!("../../templates/incident.js")),
+    ("alert.js", include_str!("../../templates/alert.js")),
 ];
 
 /// A template or asset could not be read or rendered. The message names the file and line.

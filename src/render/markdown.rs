@@ -1,18 +1,60 @@
 //! Runbook Markdown → HTML. Raw HTML is shown as text, never passed through, and link and image
 //! URLs are limited to http, https, mailto and relative ones, so no runbook text can run script.
+//!
+//! Code that uses one of the page's placeholders (`kubectl -n {{ namespace }} ...`) keeps its raw
+//! text in `data-template`, like a check's command, so the page's script fills it in the same way.
+//! Nothing is evaluated: the script only replaces the names it was given.
 
 use std::collections::HashMap;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
+use minijinja::HtmlEscape;
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
 
+use crate::compile::template::placeholders;
 use crate::markdown::{is_safe_url, options};
 
 /// Renders a Markdown block. Heading ids are `prefix` + a slug of the heading text, unique within
 /// the block, so that links to them stay stable across builds.
 pub fn block(text: &str, prefix: &str) -> String {
+    block_with(text, prefix, &[])
+}
+
+/// [`block`], with code that uses one of the placeholders `names` marked for the page's script.
+pub fn block_with(text: &str, prefix: &str, names: &[String]) -> String {
     let events = sanitize(Parser::new_ext(text, options()).collect());
     let events = heading_ids(events, prefix);
-    let mut html = String::with_capacity(text.len() * 3 / 2);
+    to_html(code_templates(events, names), text.len())
+}
+
+/// The first top-level paragraph of a text (a runbook's summary, shown on its failure modes'
+/// pages), or nothing when it has none.
+pub fn first_paragraph(text: &str, names: &[String]) -> String {
+    let events = sanitize(Parser::new_ext(text, options()).collect());
+    let mut depth = 0usize;
+    let mut start = None;
+    for (i, event) in events.iter().enumerate() {
+        match event {
+            Event::Start(tag) => {
+                if depth == 0 && matches!(tag, Tag::Paragraph) {
+                    start = Some(i);
+                }
+                depth += 1;
+            }
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                if let (0, Some(from)) = (depth, start) {
+                    let paragraph = events[from..=i].to_vec();
+                    return to_html(code_templates(paragraph, names), text.len());
+                }
+            }
+            _ => {}
+        }
+    }
+    String::new()
+}
+
+fn to_html(events: Vec<Event<'_>>, len: usize) -> String {
+    let mut html = String::with_capacity(len * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     html
 }
@@ -20,7 +62,12 @@ pub fn block(text: &str, prefix: &str) -> String {
 /// Renders a one-line text (a symptom, a cause, a title): Markdown without the paragraph around
 /// it. A text that is more than one paragraph keeps its block markup.
 pub fn inline(text: &str) -> String {
-    let html = block(text, "h-");
+    inline_with(text, &[])
+}
+
+/// [`inline`], with code that uses one of the placeholders `names` marked for the page's script.
+pub fn inline_with(text: &str, names: &[String]) -> String {
+    let html = block_with(text, "h-", names);
     let trimmed = html.trim_end();
     match trimmed
         .strip_prefix("<p>")
@@ -75,6 +122,66 @@ fn sanitize(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
             other => other,
         })
         .collect()
+}
+
+/// Code spans and code blocks that use one of `names` become HTML written here, with their raw
+/// text in `data-template` (escaped like any attribute); all other code is left to the writer.
+fn code_templates<'a>(events: Vec<Event<'a>>, names: &[String]) -> Vec<Event<'a>> {
+    if names.is_empty() {
+        return events;
+    }
+    let mut out = Vec::with_capacity(events.len());
+    let mut events = events.into_iter();
+    while let Some(event) = events.next() {
+        match event {
+            Event::Code(code) if uses_any(&code, names) => {
+                out.push(Event::InlineHtml(code_html(&code, None).into()));
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let inner: Vec<Event<'a>> = events
+                    .by_ref()
+                    .take_while(|e| !matches!(e, Event::End(TagEnd::CodeBlock)))
+                    .collect();
+                let text: String = inner
+                    .iter()
+                    .filter_map(|e| match e {
+                        Event::Text(t) => Some(t.as_ref()),
+                        _ => None,
+                    })
+                    .collect();
+                if uses_any(&text, names) {
+                    let html = format!("<pre>{}</pre>\n", code_html(&text, language(&kind)));
+                    out.push(Event::Html(html.into()));
+                } else {
+                    out.push(Event::Start(Tag::CodeBlock(kind)));
+                    out.extend(inner);
+                    out.push(Event::End(TagEnd::CodeBlock));
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn uses_any(code: &str, names: &[String]) -> bool {
+    code.contains("{{") && placeholders(code).iter().any(|(_, n)| names.contains(n))
+}
+
+/// The language of a fenced block, as pulldown-cmark's writer names it in its class.
+fn language<'k>(kind: &'k CodeBlockKind<'_>) -> Option<&'k str> {
+    match kind {
+        CodeBlockKind::Fenced(info) => info.split(' ').next().filter(|l| !l.is_empty()),
+        CodeBlockKind::Indented => None,
+    }
+}
+
+fn code_html(text: &str, language: Option<&str>) -> String {
+    let class = language
+        .map(|l| format!(" class=\"language-{}\"", HtmlEscape(l)))
+        .unwrap_or_default();
+    let text = HtmlEscape(text);
+    format!("<code{class} data-template=\"{text}\">{text}</code>")
 }
 
 fn safe(url: CowStr<'_>) -> CowStr<'_> {
@@ -190,5 +297,36 @@ mod tests {
             inline("`/readyz` turns 503"),
             "<code>/readyz</code> turns 503"
         );
+    }
+
+    #[test]
+    fn code_with_a_declared_placeholder_keeps_its_template() {
+        let names = vec!["pod".to_owned()];
+        let text = "Run `kubectl logs {{ pod }}` or `echo {{ x }}`.\n\n```sh\nkubectl -n a describe pod {{pod}} <b>\n```\n\n```\n{{ y }}\n```\n";
+        let html = block_with(text, "h-", &names);
+        assert!(
+            html.contains(
+                "<code data-template=\"kubectl logs {{ pod }}\">kubectl logs {{ pod }}</code>"
+            ),
+            "{html}"
+        );
+        assert!(html.contains("<code>echo {{ x }}</code>"), "{html}");
+        assert!(
+            html.contains("<pre><code class=\"language-sh\" data-template=\"kubectl -n a describe pod {{pod}} &lt;b&gt;\n\">"),
+            "{html}"
+        );
+        assert!(html.contains("<pre><code>{{ y }}\n</code></pre>"), "{html}");
+        assert!(!block(text, "h-").contains("data-template"));
+    }
+
+    #[test]
+    fn first_paragraph_only() {
+        let text = "# Title\n\n- a list\n\nThe `api` service.\nSecond line.\n\nMore.";
+        assert_eq!(
+            first_paragraph(text, &[]),
+            "<p>The <code>api</code> service.\nSecond line.</p>\n"
+        );
+        assert_eq!(first_paragraph("- only a list", &[]), "");
+        assert!(!first_paragraph("<script>x</script>\n\nok", &[]).contains("<script"));
     }
 }

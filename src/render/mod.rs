@@ -1,10 +1,12 @@
 //! The incident site: linted runbooks → view structs → pages rendered with minijinja → written
 //! into a staging folder and swapped in place of `book/`.
 
+pub mod alerts;
 pub mod command;
 pub mod env;
 pub mod incident_form;
 pub mod markdown;
+pub mod params;
 mod script;
 pub mod search;
 pub mod site;
@@ -19,7 +21,9 @@ use minijinja::{Value, context};
 use serde::Serialize;
 
 use crate::compile::CompiledRunbook;
+use crate::model::Config;
 use crate::workspace::Workspace;
+use alerts::AlertPage;
 use env::Templates;
 use site::Staging;
 
@@ -80,10 +84,15 @@ pub fn build(ws: &Workspace, options: &BuildOptions) -> Result<BuildSummary, Bui
         runbooks: runbooks.len(),
         pages: 0,
     };
+    let alerts = alerts::collect(&runbooks, &ws.config);
+    let context = view::SiteContext {
+        config: &ws.config,
+        alerts: &alerts,
+    };
     let mut groups: BTreeMap<String, Vec<view::RunbookCard>> = BTreeMap::new();
     let render_one = |loaded: &&CompiledRunbook| {
         let card = view::card(loaded, options.today, days);
-        let pages = write_runbook(&templates, &staging, &site, loaded, &card)?;
+        let pages = write_runbook(&templates, &staging, &site, &context, loaded, &card)?;
         Ok((card, pages))
     };
     for (card, pages) in in_parallel(&runbooks, render_one)? {
@@ -94,7 +103,8 @@ pub fn build(ws: &Workspace, options: &BuildOptions) -> Result<BuildSummary, Bui
         .into_iter()
         .map(|(service, runbooks)| view::ServiceGroup { service, runbooks })
         .collect();
-    summary.pages += write_shared(&templates, &staging, &site, groups, &runbooks)?;
+    summary.pages += write_shared(&templates, &staging, &site, groups, &runbooks, &alerts)?;
+    summary.pages += write_alerts(&templates, &staging, &site, &alerts, &ws.config)?;
     staging.commit()?;
     Ok(summary)
 }
@@ -132,6 +142,7 @@ fn write_shared(
     site: &SiteInfo,
     groups: Vec<view::ServiceGroup>,
     runbooks: &[&CompiledRunbook],
+    alerts: &[AlertPage],
 ) -> Result<usize, BuildError> {
     let index = render_page(
         templates,
@@ -142,6 +153,7 @@ fn write_shared(
         context! {
             groups => Serde(&groups),
             runbook_count => runbooks.len(),
+            alert_count => alerts.len(),
         },
     )?;
     staging.write("index.html", index.as_bytes())?;
@@ -154,7 +166,8 @@ fn write_shared(
         context! {},
     )?;
     staging.write("incident.html", incident.as_bytes())?;
-    staging.write("search-index.js", search::index_js(runbooks).as_bytes())?;
+    let index = search::index_js(runbooks, alerts);
+    staging.write("search-index.js", index.as_bytes())?;
     let incidents = incident_form::list_js(runbooks);
     staging.write("incident-data.js", incidents.as_bytes())?;
     staging.write(
@@ -165,6 +178,48 @@ fn write_shared(
         staging.write(name, templates.asset(name, default)?.as_bytes())?;
     }
     Ok(2)
+}
+
+/// `alerts/index.html`, one page per alert and `alerts.json`; returns how many pages it wrote.
+/// The index and the JSON are written even with no alerts, so the site's links always work.
+fn write_alerts(
+    templates: &Templates,
+    staging: &Staging,
+    site: &SiteInfo,
+    alerts: &[AlertPage],
+    config: &Config,
+) -> Result<usize, BuildError> {
+    let root = "../";
+    let index = render_page(
+        templates,
+        "alerts.html",
+        site,
+        root,
+        "Alerts",
+        context! { alerts => Serde(alerts) },
+    )?;
+    staging.write("alerts/index.html", index.as_bytes())?;
+    for alert in alerts {
+        let title = format!("Alert {}", alert.name);
+        // The forward's URL for alert.js, as JSON: a data block cannot hold markup.
+        let forward = alert.forward.as_ref().map(|page| format!("{root}{page}"));
+        let forward_json = script::script_safe_json(&forward.into());
+        let html = render_page(
+            templates,
+            "alert.html",
+            site,
+            root,
+            &title,
+            context! {
+                forward_json => Value::from_safe_string(forward_json),
+                ..Value::from(Serde(alert))
+            },
+        )?;
+        staging.write(&alert.page, html.as_bytes())?;
+    }
+    let json = alerts::json(alerts, config.site_url().as_deref());
+    staging.write("alerts.json", json.as_bytes())?;
+    Ok(1 + alerts.len())
 }
 
 #[derive(Debug, Serialize)]
@@ -180,6 +235,7 @@ fn write_runbook(
     templates: &Templates,
     staging: &Staging,
     site: &SiteInfo,
+    context: &view::SiteContext<'_>,
     loaded: &CompiledRunbook,
     card: &view::RunbookCard,
 ) -> Result<usize, BuildError> {
@@ -205,7 +261,7 @@ fn write_runbook(
     )?;
     staging.write(&format!("{}/index.html", loaded.id), html.as_bytes())?;
     for (index, fm) in loaded.runbook.failure_modes.iter().enumerate() {
-        let page = view::failure_mode_page(loaded, index, card.clone());
+        let page = view::failure_mode_page(loaded, index, card.clone(), context);
         let title = format!("{} — {}", fm.title.value, card.title);
         let html = render_page(
             templates,

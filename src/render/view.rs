@@ -5,10 +5,12 @@
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
+use super::alerts::{self, AlertBadge, AlertPage};
 use super::command::{Command, command, commands};
 use super::markdown;
+use super::params::{self, ParamView};
 use crate::compile::{CompiledRunbook, ModeChecks};
-use crate::model::{Action, FailureMode, Risk, Runbook, Sp};
+use crate::model::{Action, Config, FailureMode, Link, Risk, Runbook, Sp};
 
 /// A runbook as it appears in lists and page headers.
 #[derive(Clone, Debug, Serialize)]
@@ -61,6 +63,7 @@ pub struct RunbookPage {
     pub summary_html: String,
     pub links: Vec<LinkView>,
     pub targets: Vec<TargetView>,
+    pub params: Vec<ParamView>,
     pub checks: Vec<Command>,
 }
 
@@ -99,6 +102,16 @@ pub struct FailureModePage {
     pub id: String,
     pub title: String,
     pub severity: &'static str,
+    /// The alerts that lead here.
+    pub alerts: Vec<AlertBadge>,
+    /// What users see while it lasts.
+    pub impact_html: String,
+    /// Who to page next.
+    pub escalation_html: String,
+    /// The first paragraph of the runbook's summary.
+    pub summary_html: String,
+    /// The failure mode's own links, then the runbook's.
+    pub links: Vec<LinkView>,
     pub symptoms_html: Vec<String>,
     pub signals: Vec<Signal>,
     pub hypotheses: Vec<HypothesisView>,
@@ -109,6 +122,7 @@ pub struct FailureModePage {
     /// Every check that confirms recovery, once each, with the actions it confirms.
     pub recovery: Vec<RecoveryCheck>,
     pub targets: Vec<TargetView>,
+    pub params: Vec<ParamView>,
     /// The incident page with this failure mode filled in, relative to the site root.
     pub incident_url: String,
 }
@@ -165,19 +179,47 @@ fn review(rb: &Runbook, today: NaiveDate, default_days: u32) -> Review {
 
 pub fn runbook_page(loaded: &CompiledRunbook, card: RunbookCard) -> RunbookPage {
     let rb = &loaded.runbook;
+    let md = Md::new(loaded);
     RunbookPage {
         runbook: card,
-        summary_html: md(rb.summary.as_ref(), "s-"),
-        links: rb
-            .links
-            .iter()
-            .map(|l| LinkView {
-                title: l.title.value.clone(),
-                url: safe_url(&l.url),
-            })
-            .collect(),
+        summary_html: md.block(rb.summary.as_ref(), "s-"),
+        links: links(&rb.links),
         targets: targets(loaded),
+        params: params::params(loaded),
         checks: loaded.named_checks().map(|c| command(loaded, c)).collect(),
+    }
+}
+
+/// What the failure-mode pages need from the rest of the site.
+pub struct SiteContext<'a> {
+    pub config: &'a Config,
+    pub alerts: &'a [AlertPage],
+}
+
+/// Markdown as a page renders it: code that uses one of the page's placeholders is marked for
+/// the page's script to fill in.
+struct Md {
+    names: Vec<String>,
+}
+
+impl Md {
+    fn new(loaded: &CompiledRunbook) -> Md {
+        Md {
+            names: params::names(loaded),
+        }
+    }
+
+    fn block(&self, text: Option<&Sp<String>>, prefix: &str) -> String {
+        text.map(|t| markdown::block_with(t, prefix, &self.names))
+            .unwrap_or_default()
+    }
+
+    fn inline(&self, text: &str) -> String {
+        markdown::inline_with(text, &self.names)
+    }
+
+    fn inline_opt(&self, text: Option<&Sp<String>>) -> String {
+        text.map(|t| self.inline(t)).unwrap_or_default()
     }
 }
 
@@ -186,11 +228,13 @@ pub fn failure_mode_page(
     loaded: &CompiledRunbook,
     index: usize,
     card: RunbookCard,
+    site: &SiteContext<'_>,
 ) -> FailureModePage {
     let fm = &loaded.runbook.failure_modes[index];
     let checks = &loaded.modes[index];
+    let md = &Md::new(loaded);
     let mut actions: Vec<ActionView> = (0..fm.actions.len())
-        .map(|i| action(loaded, fm, checks, i))
+        .map(|i| action(loaded, md, fm, checks, i))
         .collect();
     // A stable sort keeps the written order within each risk level.
     actions.sort_by_key(|a| a.risk == "high");
@@ -199,27 +243,34 @@ pub fn failure_mode_page(
         id: fm.id.value.clone(),
         title: fm.title.value.clone(),
         severity: fm.severity.as_str(),
-        symptoms_html: fm.symptoms.iter().map(|s| markdown::inline(s)).collect(),
-        signals: signals(fm),
+        alerts: alerts::badges(fm, site.config, site.alerts),
+        impact_html: md.block(fm.impact.as_ref(), "impact-"),
+        escalation_html: md.block(fm.escalation.as_ref(), "escalation-"),
+        summary_html: loaded
+            .runbook
+            .summary
+            .as_ref()
+            .map(|s| markdown::first_paragraph(s, &md.names))
+            .unwrap_or_default(),
+        links: links(fm.links.iter().chain(&loaded.runbook.links)),
+        symptoms_html: fm.symptoms.iter().map(|s| md.inline(s)).collect(),
+        signals: signals(md, fm),
         hypotheses: fm
             .hypotheses
             .iter()
             .zip(&checks.hypotheses)
             .map(|(h, indices)| HypothesisView {
-                cause_html: markdown::inline(&h.cause),
-                verify_html: h
-                    .verify
-                    .as_ref()
-                    .map(|v| markdown::inline(v))
-                    .unwrap_or_default(),
+                cause_html: md.inline(&h.cause),
+                verify_html: md.inline_opt(h.verify.as_ref()),
                 checks: commands(loaded, indices),
             })
             .collect(),
         checks: commands(loaded, &checks.quick),
-        first_safe_action: first_safe_action(loaded, fm, checks),
+        first_safe_action: first_safe_action(loaded, md, fm, checks),
         recovery: recovery(&actions),
         actions,
         targets: targets(loaded),
+        params: params::params(loaded),
         incident_url: format!(
             "incident.html?runbook={}&failure_mode={}",
             loaded.id, fm.id.value
@@ -231,17 +282,18 @@ pub fn failure_mode_page(
 /// with their own heading ids, since the same steps appear further down the page.
 fn first_safe_action(
     loaded: &CompiledRunbook,
+    md: &Md,
     fm: &FailureMode,
     checks: &ModeChecks,
 ) -> Option<ActionView> {
     let index = fm.actions.iter().position(|a| a.risk.value == Risk::Low)?;
     let first = &fm.actions[index];
-    let mut view = action(loaded, fm, checks, index);
-    view.steps_html = md(first.steps.as_ref(), "first-");
+    let mut view = action(loaded, md, fm, checks, index);
+    view.steps_html = md.block(first.steps.as_ref(), "first-");
     Some(view)
 }
 
-fn signals(fm: &FailureMode) -> Vec<Signal> {
+fn signals(md: &Md, fm: &FailureMode) -> Vec<Signal> {
     let Some(s) = &fm.signals else {
         return Vec::new();
     };
@@ -252,30 +304,32 @@ fn signals(fm: &FailureMode) -> Vec<Signal> {
     ]
     .into_iter()
     .filter_map(|(kind, role, text)| {
-        let html = markdown::inline(text.as_ref()?);
+        let html = md.inline(text.as_ref()?);
         Some(Signal { kind, role, html })
     })
     .collect()
 }
 
-fn action(loaded: &CompiledRunbook, fm: &FailureMode, checks: &ModeChecks, i: usize) -> ActionView {
+fn action(
+    loaded: &CompiledRunbook,
+    md: &Md,
+    fm: &FailureMode,
+    checks: &ModeChecks,
+    i: usize,
+) -> ActionView {
     let a: &Action = &fm.actions[i];
     ActionView {
         id: a.id.value.clone(),
         title: a.title.value.clone(),
         risk: a.risk.as_str(),
-        when_html: a
-            .when
-            .as_ref()
-            .map(|w| markdown::inline(w))
-            .unwrap_or_default(),
+        when_html: md.inline_opt(a.when.as_ref()),
         hypothesis_html: if a.risk.value == Risk::High {
-            md(a.hypothesis.as_ref(), "hy-")
+            md.block(a.hypothesis.as_ref(), "hy-")
         } else {
             String::new()
         },
-        verification_html: md(a.verification.as_ref(), "ve-"),
-        steps_html: md(a.steps.as_ref(), &format!("{}-", a.id.value)),
+        verification_html: md.block(a.verification.as_ref(), "ve-"),
+        steps_html: md.block(a.steps.as_ref(), &format!("{}-", a.id.value)),
         confirm: commands(loaded, &checks.confirm[i]),
     }
 }
@@ -296,8 +350,14 @@ fn recovery(actions: &[ActionView]) -> Vec<RecoveryCheck> {
     out
 }
 
-fn md(text: Option<&Sp<String>>, prefix: &str) -> String {
-    text.map(|t| markdown::block(t, prefix)).unwrap_or_default()
+fn links<'a>(links: impl IntoIterator<Item = &'a Link>) -> Vec<LinkView> {
+    links
+        .into_iter()
+        .map(|l| LinkView {
+            title: l.title.value.clone(),
+            url: safe_url(&l.url),
+        })
+        .collect()
 }
 
 /// Links were linted already; this keeps a link that slipped through (a lint level turned off)

@@ -1,0 +1,207 @@
+//! From alert to page: every alert name a failure mode lists gets a stable page
+//! (`alerts/<AlertName>.html`, what a rule's `runbook_url` points at), listed in `alerts/index.html`
+//! and in `alerts.json` for tools. An alert that leads to one failure mode forwards there.
+//!
+//! Names become file names: one that is not `^[A-Za-z_][A-Za-z0-9_]*$` (lint reports it) gets no
+//! page, and so appears nowhere a page would be linked.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use crate::compile::CompiledRunbook;
+use crate::model::{AlertRef, Config, FailureMode, Sp};
+
+/// One failure mode an alert leads to, with the severity it was listed with.
+#[derive(Clone, Debug, Serialize)]
+pub struct AlertUse {
+    pub runbook: String,
+    pub runbook_title: String,
+    /// The runbook's page, relative to the site root.
+    pub runbook_page: String,
+    pub owner: String,
+    pub failure_mode: String,
+    pub failure_mode_title: String,
+    /// The failure mode's page, relative to the site root.
+    pub page: String,
+    /// The alert's `severity` label as the failure mode lists it.
+    pub severity: Option<String>,
+    /// That label mapped by `severity_map`.
+    pub opsbook_severity: Option<&'static str>,
+}
+
+/// An alert's page.
+#[derive(Clone, Debug, Serialize)]
+pub struct AlertPage {
+    pub name: String,
+    /// Relative to the site root: `alerts/<name>.html`.
+    pub page: String,
+    /// Sorted by runbook, failure mode and severity; a listing written twice is shown once.
+    pub uses: Vec<AlertUse>,
+    /// The pages of the failure modes it leads to, once each (a failure mode may list an alert
+    /// with two severities).
+    pub failure_modes: Vec<String>,
+    /// The one failure mode's page when it leads to only one: the alert's page forwards there.
+    pub forward: Option<String>,
+}
+
+/// An alert as a failure mode's page shows it.
+#[derive(Clone, Debug, Serialize)]
+pub struct AlertBadge {
+    pub name: String,
+    pub severity: Option<String>,
+    pub opsbook_severity: Option<&'static str>,
+    /// The alert's page, when it lists several failure modes (with one, it forwards back here).
+    pub page: Option<String>,
+}
+
+/// Every alert of the runbooks (sorted by id), by name.
+pub fn collect(runbooks: &[&CompiledRunbook], config: &Config) -> Vec<AlertPage> {
+    let mut by_name: BTreeMap<&str, Vec<AlertUse>> = BTreeMap::new();
+    for loaded in runbooks {
+        for fm in &loaded.runbook.failure_modes {
+            for alert in fm.alerts.iter().filter(|a| is_safe_name(&a.name)) {
+                let entry = by_name.entry(alert.name.value.as_str()).or_default();
+                entry.push(alert_use(loaded, fm, alert, config));
+            }
+        }
+    }
+    by_name.into_iter().map(|(n, uses)| page(n, uses)).collect()
+}
+
+fn alert_use(
+    loaded: &CompiledRunbook,
+    fm: &FailureMode,
+    alert: &Sp<AlertRef>,
+    config: &Config,
+) -> AlertUse {
+    let severity = alert.severity.as_ref().map(|s| s.value.clone());
+    AlertUse {
+        runbook: loaded.id.clone(),
+        runbook_title: loaded.runbook.title.value.clone(),
+        runbook_page: format!("{}/index.html", loaded.id),
+        owner: loaded.runbook.owner.value.clone(),
+        failure_mode: fm.id.value.clone(),
+        failure_mode_title: fm.title.value.clone(),
+        page: format!("{}/{}.html", loaded.id, fm.id.value),
+        opsbook_severity: mapped(severity.as_deref(), config),
+        severity,
+    }
+}
+
+fn mapped(label: Option<&str>, config: &Config) -> Option<&'static str> {
+    label
+        .and_then(|l| config.map_severity(l))
+        .map(|s| s.as_str())
+}
+
+fn page(name: &str, mut uses: Vec<AlertUse>) -> AlertPage {
+    let key = |u: &AlertUse| {
+        (
+            u.runbook.clone(),
+            u.failure_mode.clone(),
+            u.severity.clone(),
+        )
+    };
+    uses.sort_by_key(key);
+    uses.dedup_by(|a, b| key(a) == key(b));
+    let mut failure_modes: Vec<String> = uses.iter().map(|u| u.page.clone()).collect();
+    failure_modes.dedup();
+    let forward = match failure_modes.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    };
+    AlertPage {
+        name: name.to_owned(),
+        page: format!("alerts/{name}.html"),
+        uses,
+        failure_modes,
+        forward,
+    }
+}
+
+/// The alerts of one failure mode, for the top of its page.
+pub fn badges(fm: &FailureMode, config: &Config, alerts: &[AlertPage]) -> Vec<AlertBadge> {
+    fm.alerts
+        .iter()
+        .map(|a| {
+            let severity = a.severity.as_ref().map(|s| s.value.clone());
+            let page = alerts
+                .binary_search_by(|p| p.name.as_str().cmp(&a.name.value))
+                .ok()
+                .map(|i| &alerts[i])
+                .filter(|p| p.forward.is_none())
+                .map(|p| p.page.clone());
+            AlertBadge {
+                name: a.name.value.clone(),
+                opsbook_severity: mapped(severity.as_deref(), config),
+                severity,
+                page,
+            }
+        })
+        .collect()
+}
+
+/// An alert name that can be a file name in `alerts/`: the lint's pattern, not too long for a
+/// file system, and not `index` (the alerts' own index page), in any case.
+pub fn is_safe_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    let first = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    first
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && name.len() <= 200
+        && !name.eq_ignore_ascii_case("index")
+}
+
+/// `alerts.json`: `{"alerts": {NAME: {"page", "url" (with site_url), "failure_modes": [...]}}}`,
+/// sorted by name, then as [`AlertPage::uses`] are.
+pub fn json(alerts: &[AlertPage], site_url: Option<&str>) -> String {
+    let mut map = Map::new();
+    for alert in alerts {
+        let mut entry = Map::new();
+        entry.insert("page".into(), alert.page.clone().into());
+        if let Some(base) = site_url {
+            entry.insert("url".into(), format!("{base}{}", alert.page).into());
+        }
+        let uses: Vec<Value> = alert
+            .uses
+            .iter()
+            .map(|u| {
+                json!({
+                    "runbook": u.runbook,
+                    "failure_mode": u.failure_mode,
+                    "page": u.page,
+                    "severity": u.severity,
+                    "opsbook_severity": u.opsbook_severity,
+                })
+            })
+            .collect();
+        entry.insert("failure_modes".into(), uses.into());
+        map.insert(alert.name.clone(), Value::Object(entry));
+    }
+    let doc = json!({ "alerts": map });
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_owned());
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn safe_names() {
+        for ok in ["KubePodCrashLooping", "_x", "A1_b"] {
+            assert!(is_safe_name(ok), "{ok}");
+        }
+        let long = "A".repeat(201);
+        for bad in [
+            "", "1a", "a-b", "a.b", "../x", "a/b", "<s>", "Index", "index", &long,
+        ] {
+            assert!(!is_safe_name(bad), "{bad}");
+        }
+    }
+}

@@ -68,10 +68,11 @@
   });
 
   // Params (an alert's labels): the page's URL (?namespace=shop) wins over the runbook's default.
+  // An empty value (`deployment=` from an alert that has no such label) keeps the default.
   var paramInputs = Array.prototype.slice.call(doc.querySelectorAll("input[data-param]"));
   paramInputs.forEach(function (input) {
     var name = input.getAttribute("data-param");
-    if (query.has(name)) input.value = query.get(name);
+    if (query.get(name)) input.value = query.get(name);
   });
 
   // Targets, params and request id: each command keeps its raw form in data-template, and only

@@ -11,46 +11,7 @@ use std::process::Command;
 mod support;
 
 use support::Project;
-use support::chromium::{chromium, file_url};
-
-/// The DOM after the page's scripts ran, and every console line that reports a CSP violation or
-/// an uncaught error.
-fn dump(chromium: &str, url: &str) -> (String, Vec<String>) {
-    let profile = tempfile::tempdir().expect("profile");
-    let output = Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--enable-logging=stderr",
-            "--v=0",
-            "--virtual-time-budget=2000",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg("--dump-dom")
-        .arg(url)
-        .output()
-        .expect("run chromium");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let problems = stderr
-        .lines()
-        .filter(|l| l.contains("CONSOLE"))
-        .filter(|l| {
-            l.contains("Content Security Policy")
-                || l.contains("Refused to")
-                || l.contains("Uncaught")
-        })
-        .map(str::to_owned)
-        .collect();
-    (
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        problems,
-    )
-}
+use support::chromium::{chromium, dump, file_url};
 
 fn title(dom: &str) -> &str {
     let start = dom.find("<title>").map_or(0, |i| i + "<title>".len());

@@ -243,7 +243,7 @@ fn keyboard_search_opens_the_failure_mode() {
     browser.assert_no_problems();
 }
 
-/// Needs alert pages and alert names in the search index (in progress on another branch).
+/// `crashloop` matches only the alert's name, by its parts.
 #[test]
 fn keyboard_search_finds_a_failure_mode_by_its_alert() {
     let Some(browser) = Browser::start() else {
@@ -267,8 +267,9 @@ fn wait_for_command(browser: &Browser, expected: &str) {
     });
 }
 
-/// Needs alert pages and param inputs (in progress on another branch). An alert's link
-/// carries its labels in the query; the alert page forwards them to the failure mode.
+/// An alert's link carries its labels in the query; the alert page forwards them to the
+/// failure mode, whose commands fill them in and refill as an input is edited. A label the
+/// alert does not have (`namespace=`) keeps the param's default.
 #[test]
 fn alert_page_forwards_its_labels_and_params_refill_commands() {
     let Some(browser) = Browser::start() else {
@@ -286,5 +287,11 @@ fn alert_page_forwards_its_labels_and_params_refill_commands() {
     pod.clear();
     pod.send_keys("web-1");
     wait_for_command(&browser, "curl -i http://127.0.0.1:8001/pods/shop/web-1");
+    browser.goto(&file_url(&alert, "?namespace=&pod=api-7f9c"));
+    browser.wait_for_page("k8s/pods-restart.html");
+    wait_for_command(
+        &browser,
+        "curl -i http://127.0.0.1:8001/pods/default/api-7f9c",
+    );
     browser.assert_no_problems();
 }

@@ -640,50 +640,9 @@ fn a_book_without_alerts_still_has_their_index_and_json() {
 /// The DOM after the page's scripts ran in headless Chromium, and the console lines that report
 /// a CSP violation or an uncaught error. `None` when `OPSBOOK_CHROMIUM` is not set.
 fn dump(url: &str) -> Option<(String, Vec<String>)> {
-    let chromium = match std::env::var("OPSBOOK_CHROMIUM") {
-        Ok(path) if !path.is_empty() => path,
-        _ => {
-            println!("note: OPSBOOK_CHROMIUM is not set; browser test skipped");
-            return None;
-        }
-    };
-    let profile = tempfile::tempdir().expect("profile");
-    let output = std::process::Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-        ])
-        .args([
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ])
-        .args([
-            "--enable-logging=stderr",
-            "--v=0",
-            "--virtual-time-budget=2000",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg("--dump-dom")
-        .arg(url)
-        .output()
-        .expect("run chromium");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let problems = stderr
-        .lines()
-        .filter(|l| l.contains("CONSOLE"))
-        .filter(|l| {
-            ["Content Security Policy", "Refused to", "Uncaught"]
-                .iter()
-                .any(|p| l.contains(p))
-        })
-        .map(str::to_owned)
-        .collect();
-    Some((
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        problems,
+    Some(support::chromium::dump(
+        &support::chromium::chromium()?,
+        url,
     ))
 }
 

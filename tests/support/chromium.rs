@@ -55,3 +55,42 @@ pub fn file_url(path: &Path, query: &str) -> String {
         .unwrap_or_else(|()| panic!("{} is not an absolute path", path.display()));
     format!("{url}{query}")
 }
+
+/// The DOM after the page's scripts ran, and every console line that reports a CSP violation or
+/// an uncaught error.
+pub fn dump(chromium: &str, url: &str) -> (String, Vec<String>) {
+    let profile = tempfile::tempdir().expect("profile");
+    let output = std::process::Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--virtual-time-budget=2000",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg("--dump-dom")
+        .arg(url)
+        .output()
+        .expect("run chromium");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let problems = stderr
+        .lines()
+        .filter(|l| l.contains("CONSOLE"))
+        .filter(|l| {
+            l.contains("Content Security Policy")
+                || l.contains("Refused to")
+                || l.contains("Uncaught")
+        })
+        .map(str::to_owned)
+        .collect();
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        problems,
+    )
+}

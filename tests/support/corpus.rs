@@ -115,7 +115,7 @@ fn alerts(i: usize, n: usize) -> String {
     match n {
         0 => format!("    alerts: [{{ name: Svc{i}HighLatency, severity: warning }}]\n"),
         1 => format!("    alerts: [{{ name: Svc{i}ErrorBudgetBurn, severity: critical }}]\n"),
-        _ if i % 10 == 0 => {
+        _ if i.is_multiple_of(10) => {
             "    alerts: [{ name: KubePodCrashLooping, severity: warning }]\n".to_owned()
         }
         _ => String::new(),

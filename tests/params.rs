@@ -97,68 +97,50 @@ fn an_undeclared_param_is_a_usage_error_with_a_suggestion() {
     );
 }
 
-#[test]
-fn incident_new_records_the_labels_and_the_record_lints() {
-    let project = project("http://127.0.0.1:9");
-    let args = [
+/// `incident new k8s#crash-looping --title "Pods crash"` started at a fixed time, with `extra`;
+/// returns the run and the record's text (empty when none was written).
+fn incident_new(project: &Project, extra: &[&str]) -> (support::Run, String) {
+    let mut args = vec![
         "incident",
         "new",
         "k8s#crash-looping",
         "--title",
         "Pods crash",
+    ];
+    args.extend(["--started-at", "2026-11-26T08:00:00Z"]);
+    args.extend_from_slice(extra);
+    let run = project.run(&args);
+    let path = project.path().join("incidents/2026-11-26-pods-crash.md");
+    (run, std::fs::read_to_string(path).unwrap_or_default())
+}
+
+#[test]
+fn incident_new_records_the_labels_and_the_record_lints() {
+    let project = project("http://127.0.0.1:9");
+    let labels = [
         "--param",
         "pod=api-7f9c",
         "--param",
         "namespace=shop: \"quoted\"",
-        "--started-at",
-        "2026-11-26T08:00:00Z",
     ];
-    project.run(&args).assert_ok();
-    let record = project.read("incidents/2026-11-26-pods-crash.md");
-    assert!(
-        record.contains("request_ids: []\nlabels:\n  namespace: \"shop: \\\"quoted\\\"\"\n  pod: \"api-7f9c\"\n---\n"),
-        "{record}"
-    );
+    let (run, record) = incident_new(&project, &labels);
+    run.assert_ok();
+    let front = "request_ids: []\nlabels:\n  namespace: \"shop: \\\"quoted\\\"\"\n  pod: \"api-7f9c\"\n---\n";
+    assert!(record.contains(front), "{record}");
     let lint = project.run(&["incident", "lint", "incidents/2026-11-26-pods-crash.md"]);
-    assert!(
-        !lint.stdout().contains("incident-front-matter"),
-        "{}",
-        lint.stdout()
-    );
-    let typo = project.run(&[
-        "incident",
-        "new",
-        "k8s#crash-looping",
-        "--title",
-        "x",
-        "--param",
-        "podd=a",
-    ]);
+    let text = lint.stdout();
+    assert!(!text.contains("incident-front-matter"), "{text}");
+    let (typo, _) = incident_new(&project, &["--param", "podd=a"]);
     assert_eq!(typo.code(), 2);
-    assert!(
-        typo.stderr().contains("did you mean `--param pod=...`?"),
-        "{}",
-        typo.stderr()
-    );
+    let hint = "did you mean `--param pod=...`?";
+    assert!(typo.stderr().contains(hint), "{}", typo.stderr());
 }
 
 #[test]
-fn without_params_the_record_has_no_labels_key() {
-    let project = project("http://127.0.0.1:9");
-    let args = [
-        "incident",
-        "new",
-        "k8s#crash-looping",
-        "--title",
-        "Pods crash",
-        "--started-at",
-        "2026-11-26T08:00:00Z",
-    ];
-    project.run(&args).assert_ok();
-    let record = project.read("incidents/2026-11-26-pods-crash.md");
-    // The default `namespace` is still the alert's label: it is recorded.
-    assert!(
-        record.contains("request_ids: []\nlabels:\n  namespace: \"default\"\n---\n"),
-        "{record}"
-    );
+fn without_param_flags_the_defaults_are_recorded() {
+    let (run, record) = incident_new(&project("http://127.0.0.1:9"), &[]);
+    run.assert_ok();
+    // The default `namespace` is still the alert's label: it is recorded; `pod` has no value.
+    let front = "request_ids: []\nlabels:\n  namespace: \"default\"\n---\n";
+    assert!(record.contains(front), "{record}");
 }

@@ -199,7 +199,8 @@ fn write_alerts(
         context! { alerts => Serde(alerts) },
     )?;
     staging.write("alerts/index.html", index.as_bytes())?;
-    for alert in alerts {
+    // A thousand small pages: rendered on the same threads as the failure-mode pages.
+    in_parallel(alerts, |alert| {
         let title = format!("Alert {}", alert.name);
         // The forward's URL for alert.js, as JSON: a data block cannot hold markup.
         let forward = alert.forward.as_ref().map(|page| format!("{root}{page}"));
@@ -216,7 +217,8 @@ fn write_alerts(
             },
         )?;
         staging.write(&alert.page, html.as_bytes())?;
-    }
+        Ok(())
+    })?;
     let json = alerts::json(alerts, config.site_url().as_deref());
     staging.write("alerts.json", json.as_bytes())?;
     Ok(1 + alerts.len())

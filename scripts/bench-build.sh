@@ -16,17 +16,33 @@ if [ ! -f examples/gen_corpus.rs ]; then
 fi
 cargo build --release --quiet --example gen_corpus --bin opsbook
 bin="$PWD/target/release/opsbook"
+
+# measure DIR LABEL: builds DIR's book once to warm the caches, then 5 times; prints each run
+# (wall clock, peak memory) and the median wall time.
+measure() {
+  (cd "$1" && "$bin" build --quiet >/dev/null)
+  walls=()
+  for i in 1 2 3 4 5; do
+    report=$(cd "$1" && /usr/bin/time -f "%e %M" "$bin" build --quiet 2>&1 >/dev/null | tail -1)
+    read -r wall rss <<<"$report"
+    walls+=("$wall")
+    echo "$2 run $i: wall ${wall} s, peak $((rss / 1024)) MiB"
+  done
+  median=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n 3p)
+  echo "$2: median ${median} s"
+}
 for n in "${sizes[@]}"; do
   corpus="target/corpus-$n"
   rm -rf "$corpus"
   ./target/release/examples/gen_corpus "$n" "$corpus" >/dev/null
-  (cd "$corpus" && "$bin" build --quiet >/dev/null)   # warm the page cache
-  for i in 1 2 3; do
-    report=$(cd "$corpus" && /usr/bin/time -v "$bin" build --quiet 2>&1 >/dev/null)
-    wall=$(echo "$report" | sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p')
-    rss=$(echo "$report" | sed -n 's/.*Maximum resident set size (kbytes): //p')
-    echo "n=$n run $i: wall $wall, peak $((rss / 1024)) MiB"
-  done
+  measure "$corpus" "n=$n on disk"
+  # The same build on tmpfs: what the CPU does, without this machine's disk writeback noise.
+  if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+    shm=$(mktemp -d /dev/shm/opsbook-bench.XXXXXX)
+    cp -r "$corpus/opsbook.yaml" "$corpus/runbooks" "$shm/"
+    measure "$shm" "n=$n on tmpfs"
+    rm -rf "$shm"
+  fi
   pages=$(find "$corpus/book" -name '*.html' | wc -l)
   alerts=$(find "$corpus/book/alerts" -name '*.html' ! -name index.html 2>/dev/null | wc -l)
   index=$(stat -c %s "$corpus/book/search-index.js")

@@ -103,8 +103,18 @@ pub fn build(ws: &Workspace, options: &BuildOptions) -> Result<BuildSummary, Bui
         .into_iter()
         .map(|(service, runbooks)| view::ServiceGroup { service, runbooks })
         .collect();
-    summary.pages += write_shared(&templates, &staging, &site, groups, &runbooks, &alerts)?;
-    summary.pages += write_alerts(&templates, &staging, &site, &alerts, &ws.config)?;
+    // The shared pages (index, search index, incident form) and the alert pages are
+    // independent: written side by side.
+    let (shared, alert_pages) = std::thread::scope(|scope| {
+        let shared =
+            scope.spawn(|| write_shared(&templates, &staging, &site, groups, &runbooks, &alerts));
+        let alert_pages = write_alerts(&templates, &staging, &site, &alerts, &ws.config);
+        let shared = shared
+            .join()
+            .unwrap_or_else(|_| Err(BuildError("a render thread panicked".to_owned())));
+        (shared, alert_pages)
+    });
+    summary.pages += shared? + alert_pages?;
     staging.commit()?;
     Ok(summary)
 }

@@ -105,16 +105,7 @@ fn blocks_at_once(
 /// Where `longer` differs from `base`: the first and last changed places of `base`, moved out
 /// of any sentinel, and the text `longer` has between them.
 fn changed_span<'a>(base: &str, longer: &'a str) -> Option<(usize, usize, &'a str)> {
-    let mut at = base
-        .char_indices()
-        .zip(longer.chars())
-        .find(|((_, a), b)| a != b)
-        .map_or(base.len(), |((i, _), _)| i);
-    if let Some(open) = base[..at].rfind(OPEN)
-        && !base[open..at].contains(CLOSE)
-    {
-        at = open;
-    }
+    let at = first_change(base, longer);
     let same_end = base
         .chars()
         .rev()
@@ -164,19 +155,24 @@ fn blocks_one_by_one(
     Ok(blocks)
 }
 
-/// Where `longer` is `base` with one block inserted: the place and the block. The place is
-/// never inside a sentinel.
-fn insertion(base: &str, longer: &str) -> Option<(usize, String)> {
-    let mut at = base
+/// The first place where `longer` differs from `base`, moved back to the start of the sentinel
+/// it falls in, if any.
+fn first_change(base: &str, longer: &str) -> usize {
+    let at = base
         .char_indices()
         .zip(longer.chars())
         .find(|((_, a), b)| a != b)
         .map_or(base.len(), |((i, _), _)| i);
-    if let Some(open) = base[..at].rfind(OPEN)
-        && !base[open..at].contains(CLOSE)
-    {
-        at = open;
+    match base[..at].rfind(OPEN) {
+        Some(open) if !base[open..at].contains(CLOSE) => open,
+        _ => at,
     }
+}
+
+/// Where `longer` is `base` with one block inserted: the place and the block. The place is
+/// never inside a sentinel.
+fn insertion(base: &str, longer: &str) -> Option<(usize, String)> {
+    let at = first_change(base, longer);
     let block = longer.get(at..)?.strip_suffix(&base[at..])?;
     Some((at, block.to_owned()))
 }

@@ -85,7 +85,7 @@ macro_rules! rules {
 }
 
 rules! {
-    InvalidYaml "OB001" "invalid-yaml" E Runbook true "The file is not valid YAML: a tab in the indentation, an unterminated quote, a stray character, or more than one document.\n\nFix the syntax at the place shown. YAML indents with spaces only; a runbook is one document, so remove any `---` separating a second one.",
+    InvalidYaml "OB001" "invalid-yaml" E Runbook true "The file is not valid YAML: a tab in the indentation, an unterminated quote, a stray character, or more than one document.\n\nFix the syntax at the place shown. YAML indents with spaces only; a runbook or `opsbook.yaml` is one document, so remove any `---` separating a second one (Prometheus rule files may hold several).",
     UnknownField "OB002" "unknown-field" E Runbook true "A field the runbook schema does not have, usually a misspelling (`sympotms`).\n\nUnknown fields are rejected rather than ignored, so a typo never hides a section from the site. `opsbook schema` lists every field.",
     DuplicateKey "OB003" "duplicate-key" E Runbook true "The same key appears twice in one mapping (also inside `headers`).\n\nMost YAML tools silently keep the last one; opsbook refuses, because one of the two was meant and the other is lost. Keep one.",
     WrongType "OB004" "wrong-type" E Runbook true "A value of the wrong type: a list where text is expected, a word where a number is expected, an unknown severity or risk.\n\nQuote text that YAML would read as something else, and check the value against `opsbook schema`.",

@@ -146,6 +146,17 @@ fn dry_run_prints_the_commands_and_sends_nothing() {
         text.contains("'http://127.0.0.1:9/prom/api/v1/query?query=error_ratio'"),
         "{text}"
     );
+    let args = ["check", "api#error-spike", "--dry-run", "--format", "json"];
+    let json: serde_json::Value =
+        serde_json::from_str(&Project::repo().run(&args).stdout()).expect("JSON");
+    assert_eq!(json["checks"][0]["runbook"], "api");
+    assert_eq!(
+        json["checks"][0]["command"],
+        "curl -i http://127.0.0.1:3000/healthz"
+    );
+    let junit = Project::repo().run(&["check", "api", "--dry-run", "--format", "junit"]);
+    assert_eq!(junit.code(), 2, "{}", junit.stdout());
+    assert!(junit.stderr().contains("`--dry-run` prints text or json"));
 }
 
 #[test]

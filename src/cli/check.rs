@@ -61,6 +61,40 @@ pub struct Args {
     pub timeout: Option<Duration>,
 }
 
+/// `--dry-run`: one line per check (`api#healthz  curl -i ...`), or with `--format json` the
+/// object `{"checks": [{"runbook", "id", "command"}]}`. The other formats report results, and a
+/// dry run has none.
+fn print_dry_run(
+    global: &Global,
+    planned: &[PlannedCheck],
+    options: &RunOptions,
+    format: FormatArg,
+) -> Result<(), String> {
+    let lines = dry_run(planned, options);
+    let mut out = global.stdout();
+    match format {
+        FormatArg::Text => {
+            for line in &lines {
+                writeln!(out, "{}  {}", line.name, line.command).map_err(write_error)?;
+            }
+        }
+        FormatArg::Json => {
+            let checks: Vec<serde_json::Value> = planned
+                .iter()
+                .zip(&lines)
+                .map(|(check, line)| {
+                    serde_json::json!({"runbook": check.runbook, "id": check.id, "command": line.command})
+                })
+                .collect();
+            let json = serde_json::json!({ "checks": checks });
+            let text = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?;
+            writeln!(out, "{text}").map_err(write_error)?;
+        }
+        _ => return Err("`--dry-run` prints text or json; it has no results to report".into()),
+    }
+    Ok(())
+}
+
 /// `NAME=VALUE` of `--param`.
 pub fn parse_param(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
@@ -136,10 +170,7 @@ pub fn run(global: &Global, args: Args) -> CliResult {
             .collect(),
     };
     if args.dry_run {
-        let mut out = global.stdout();
-        for line in dry_run(&planned, &options) {
-            writeln!(out, "{}  {}", line.name, line.command).map_err(write_error)?;
-        }
+        print_dry_run(global, &planned, &options, args.format)?;
         return Ok(Outcome::Ok);
     }
     let transport = UreqTransport::new(ureq::Proxy::try_from_env(), args.insecure);

@@ -69,12 +69,7 @@ pub(super) fn expected(book: &Book, site_url: &str, alert: &str) -> String {
 /// a value with `&` or a space cannot break the URL): `{{ $labels.pod | urlquery }}`, or for a
 /// name that is not a Go identifier, `{{ index $labels "pod-name" | urlquery }}`.
 fn label(name: &str) -> String {
-    let mut chars = name.chars();
-    let identifier = chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if identifier {
+    if crate::model::is_label_name(name) {
         format!("{{{{ $labels.{name} | urlquery }}}}")
     } else {
         let quoted = name.replace('\\', "\\\\").replace('"', "\\\"");

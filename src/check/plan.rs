@@ -73,19 +73,26 @@ fn check_params(
         .iter()
         .flat_map(|r| r.runbook.params.iter().map(|(name, _)| name.value.as_str()))
         .collect();
-    for name in params.keys() {
-        if !declared.contains(&name.as_str()) {
-            let hint = match crate::suggest::did_you_mean(name, declared.iter().copied()) {
-                Some(close) => format!("did you mean `--param {close}=...`?"),
-                None if declared.is_empty() => "the selected runbooks declare no `params`".into(),
-                None => format!("declared params: {}", declared.join(", ")),
-            };
-            return Err(format!(
-                "no selected runbook declares the param `{name}`; {hint}"
-            ));
-        }
+    match params
+        .keys()
+        .find(|name| !declared.contains(&name.as_str()))
+    {
+        Some(name) => Err(format!(
+            "no selected runbook declares the param `{name}`; {}",
+            param_hint(name, &declared)
+        )),
+        None => Ok(()),
     }
-    Ok(())
+}
+
+/// What to say about `--param NAME=...` that none of `declared` is: the closest name, or the
+/// names there are (`check --param` and `incident new --param` alike).
+pub fn param_hint(name: &str, declared: &[&str]) -> String {
+    match crate::suggest::did_you_mean(name, declared.iter().copied()) {
+        Some(close) => format!("did you mean `--param {close}=...`?"),
+        None if declared.is_empty() => "no `params` are declared".into(),
+        None => format!("declared params: {}", declared.join(", ")),
+    }
 }
 
 /// Adds the runbook's params (`--param` value, else default) to the placeholder values, and

@@ -126,10 +126,7 @@ fn labels(
     let declared = &loaded.runbook.params;
     if let Some((name, _)) = given.iter().find(|(n, _)| declared.get(n).is_none()) {
         let names: Vec<&str> = declared.iter().map(|(n, _)| n.value.as_str()).collect();
-        let hint = match opsbook::suggest::did_you_mean(name, names.iter().copied()) {
-            Some(close) => format!("did you mean `--param {close}=...`?"),
-            None => format!("its params: {}", names.join(", ")),
-        };
+        let hint = opsbook::check::plan::param_hint(name, &names);
         return Err(format!(
             "runbook `{}` declares no param `{name}`; {hint}",
             loaded.id

@@ -4,16 +4,8 @@
 use std::collections::HashSet;
 
 use super::Ctx;
+use crate::model::is_label_name;
 use crate::rule::Rule;
-
-/// Prometheus alert names and label names: `^[A-Za-z_][A-Za-z0-9_]*$`.
-pub fn is_label_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
 
 pub fn invalid_alerts(ctx: &mut Ctx) {
     let mut found = Vec::new();

@@ -11,6 +11,6 @@ pub use check::{
 pub use config::{Config, Level, LintConfig};
 pub use runbook::{
     Action, AlertRef, FailureMode, Hypothesis, Link, Param, Risk, Runbook, Severity, Signals,
-    Target,
+    Target, is_label_name,
 };
 pub use spanned::{OrderedMap, Sp};

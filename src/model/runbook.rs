@@ -54,6 +54,17 @@ pub struct Param {
     pub default: Option<String>,
 }
 
+/// Whether `name` is a Prometheus alert or label name, `^[A-Za-z_][A-Za-z0-9_]*$`: what lint asks
+/// of alert names and params, what an alert page's file name and a Go template's `$labels.NAME`
+/// can hold.
+pub fn is_label_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
 /// A Prometheus alert that signals a failure mode.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -146,14 +146,7 @@ pub fn badges(fm: &FailureMode, config: &Config, alerts: &[AlertPage]) -> Vec<Al
 /// An alert name that can be a file name in `alerts/`: the lint's pattern, not too long for a
 /// file system, and not `index` (the alerts' own index page), in any case.
 pub fn is_safe_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    let first = chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
-    first
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && name.len() <= 200
-        && !name.eq_ignore_ascii_case("index")
+    crate::model::is_label_name(name) && name.len() <= 200 && !name.eq_ignore_ascii_case("index")
 }
 
 /// `alerts.json`: `{"alerts": {NAME: {"page", "url" (with site_url), "failure_modes": [...]}}}`,

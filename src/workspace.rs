@@ -162,6 +162,7 @@ impl Workspace {
         LintOptions {
             today,
             review_every_days: self.config.review_every_days(),
+            max_hypotheses: self.config.max_hypotheses(),
             levels: levels.collect::<std::collections::BTreeMap<Rule, Level>>(),
             deny_warnings: self.config.lint.deny_warnings,
             alert_severities: self.config.alert_severities(),

@@ -107,11 +107,21 @@
     paramInputs.forEach(function (input) {
       if (input.value !== "") vars[input.getAttribute("data-param")] = input.value;
     });
-    Array.prototype.forEach.call(doc.querySelectorAll("[data-template]"), function (el) {
-      el.textContent = el.getAttribute("data-template").replace(/\{\{\s*([A-Za-z0-9_.-]*)\s*\}\}/g, function (all, name) {
+    function filled(template) {
+      return template.replace(/\{\{\s*([A-Za-z0-9_.-]*)\s*\}\}/g, function (all, name) {
         if (name === "request_id") return requestId;
         return Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : all;
       });
+    }
+    Array.prototype.forEach.call(doc.querySelectorAll("[data-template]"), function (el) {
+      el.textContent = filled(el.getAttribute("data-template"));
+    });
+    // "Open in Prometheus": the filled query, encoded, under the filled base URL (only an
+    // http(s) one, so a link never becomes script).
+    Array.prototype.forEach.call(doc.querySelectorAll("[data-prom-expr]"), function (a) {
+      var base = filled(a.getAttribute("data-prom-base")).replace(/\/+$/, "");
+      if (!/^https?:\/\//i.test(base)) return;
+      a.href = base + "/graph?g0.expr=" + encodeURIComponent(filled(a.getAttribute("data-prom-expr"))) + "&g0.tab=0";
     });
   }
   if (doc.querySelector("[data-template]")) {

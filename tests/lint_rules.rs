@@ -70,6 +70,10 @@ rule_tests! {
     placeholder_text: "placeholder-text" => "placeholder-text", exit 0;
     invalid_alert: "invalid-alert" => "invalid-alert", exit 1;
     invalid_param: "invalid-param" => "invalid-param", exit 1;
+    invalid_check: "invalid-check" => "invalid-check", exit 1;
+    invalid_promql: "invalid-promql" => "invalid-promql", exit 1;
+    mutating_check: "mutating-check" => "mutating-check", exit 1;
+    no_executable_check: "no-executable-check" => "no-executable-check", exit 0;
 }
 
 #[test]

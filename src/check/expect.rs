@@ -64,7 +64,7 @@ pub fn evaluate(expect: Option<&CompiledExpect>, cx: &Context) -> Vec<Failure> {
     failures
 }
 
-fn failure(expectation: &str, expected: &str, actual: String) -> Failure {
+pub(super) fn failure(expectation: &str, expected: &str, actual: String) -> Failure {
     Failure {
         expectation: expectation.to_owned(),
         expected: expected.to_owned(),
@@ -225,7 +225,8 @@ fn number(v: &Value) -> Option<f64> {
     }
 }
 
-fn compare(c: &NumCompare, n: f64) -> bool {
+/// Whether `n` satisfies every comparison given.
+pub fn compare(c: &NumCompare, n: f64) -> bool {
     c.lt.is_none_or(|v| n < v)
         && c.lte.is_none_or(|v| n <= v)
         && c.gt.is_none_or(|v| n > v)
@@ -237,22 +238,25 @@ fn compare(c: &NumCompare, n: f64) -> bool {
 fn describe_want(want: &JsonWant, cx: &Context) -> String {
     match want {
         JsonWant::Equals(_) | JsonWant::Text(_) => wanted_value(want, cx).to_string(),
-        JsonWant::Compare(c) => {
-            let parts = [
-                ("<", c.lt),
-                ("<=", c.lte),
-                (">", c.gt),
-                (">=", c.gte),
-                ("==", c.eq),
-                ("!=", c.ne),
-            ];
-            let parts: Vec<String> = parts
-                .iter()
-                .filter_map(|(op, v)| v.map(|v| format!("{op} {v}")))
-                .collect();
-            format!("a number {}", parts.join(" and "))
-        }
+        JsonWant::Compare(c) => format!("a number {}", describe_compare(c)),
     }
+}
+
+/// `< 0.01 and >= 0`.
+pub fn describe_compare(c: &NumCompare) -> String {
+    let parts = [
+        ("<", c.lt),
+        ("<=", c.lte),
+        (">", c.gt),
+        (">=", c.gte),
+        ("==", c.eq),
+        ("!=", c.ne),
+    ];
+    let parts: Vec<String> = parts
+        .iter()
+        .filter_map(|(op, v)| v.map(|v| format!("{op} {v}")))
+        .collect();
+    parts.join(" and ")
 }
 
 /// The start of the body, masked, on one line: `body: {"status":...}`.

@@ -8,12 +8,13 @@ pub mod expect;
 pub mod http;
 pub mod plan;
 pub mod prepare;
+pub mod promql;
 mod redirect;
 pub mod request_id;
 pub mod run;
 pub mod secrets;
 
-pub use plan::{PlannedCheck, plan};
+pub use plan::{PlannedCheck, Selection, plan};
 pub use run::{RunOptions, run};
 
 /// How a check ended.
@@ -25,6 +26,10 @@ pub enum Outcome {
     Fail,
     /// No response to judge: the check could not be prepared or sent.
     Error,
+    /// A command run by hand: shown, never executed; neither pass nor fail.
+    Manual,
+    /// A check that changes state, not sent without `--allow-mutating`.
+    Skipped,
 }
 
 impl Outcome {
@@ -34,6 +39,8 @@ impl Outcome {
             Outcome::Pass => "PASS",
             Outcome::Fail => "FAIL",
             Outcome::Error => "ERROR",
+            Outcome::Manual => "MANUAL",
+            Outcome::Skipped => "SKIP",
         }
     }
 
@@ -42,7 +49,14 @@ impl Outcome {
             Outcome::Pass => "pass",
             Outcome::Fail => "fail",
             Outcome::Error => "error",
+            Outcome::Manual => "manual",
+            Outcome::Skipped => "skipped",
         }
+    }
+
+    /// Failed or errored: what `--until-pass` and `--retries` run again and what fails a run.
+    pub fn is_bad(self) -> bool {
+        matches!(self, Outcome::Fail | Outcome::Error)
     }
 }
 
@@ -69,6 +83,8 @@ pub struct CheckResult {
     pub command: String,
     pub failures: Vec<Failure>,
     pub error: Option<String>,
+    /// Why a check was not run (skipped), or what to look for (manual).
+    pub note: Option<String>,
     /// The body was longer than the 1 MiB that is read.
     pub truncated: bool,
     /// How many times it ran (retries and `--until-pass` rounds).
@@ -88,6 +104,8 @@ pub struct Summary {
     pub passed: usize,
     pub failed: usize,
     pub errors: usize,
+    pub manual: usize,
+    pub skipped: usize,
 }
 
 impl Summary {
@@ -98,6 +116,8 @@ impl Summary {
                 Outcome::Pass => s.passed += 1,
                 Outcome::Fail => s.failed += 1,
                 Outcome::Error => s.errors += 1,
+                Outcome::Manual => s.manual += 1,
+                Outcome::Skipped => s.skipped += 1,
             }
         }
         s

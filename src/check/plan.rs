@@ -24,13 +24,27 @@ pub struct PlannedCheck<'a> {
     pub missing_params: Vec<String>,
 }
 
-/// Plans the checks for `selector` (`None`: every runbook's named checks).
-pub fn plan<'a>(
-    ws: &'a Workspace,
-    selector: Option<&str>,
-    target: Option<&str>,
-    params: &BTreeMap<String, String>,
-) -> Result<Vec<PlannedCheck<'a>>, String> {
+/// What to run, as the command line says it.
+#[derive(Debug, Default)]
+pub struct Selection<'a> {
+    /// `RUNBOOK[#FAILURE_MODE|#CHECK]`; `None`: every runbook's named checks.
+    pub selector: Option<&'a str>,
+    /// `--target NAME|URL`.
+    pub target: Option<&'a str>,
+    /// `--param NAME=VALUE`: values of the runbooks' params.
+    pub params: BTreeMap<String, String>,
+    /// `--var NAME=VALUE`: overrides of target vars (another Prometheus, another environment).
+    pub vars: BTreeMap<String, String>,
+}
+
+/// Plans the checks of a selection.
+pub fn plan<'a>(ws: &'a Workspace, selection: &Selection) -> Result<Vec<PlannedCheck<'a>>, String> {
+    let Selection {
+        selector,
+        target,
+        params,
+        vars,
+    } = selection;
     let (runbook_id, mode) = match selector.map(|s| s.split_once('#').unwrap_or((s, ""))) {
         Some((r, m)) => (Some(r), (!m.is_empty()).then_some(m)),
         None => (None, None),
@@ -40,13 +54,15 @@ pub fn plan<'a>(
         Some(id) => vec![find_runbook(ws, id)?],
     };
     check_params(&runbooks, params)?;
+    check_vars(&runbooks, vars)?;
     let mut planned = Vec::new();
     for loaded in runbooks {
         let checks = match mode {
             None => loaded.named_checks().collect(),
             Some(mode) => mode_checks(loaded, mode)?,
         };
-        let (name, mut values, hosts) = resolve_target(loaded, target)?;
+        let (name, mut values, mut hosts) = resolve_target(loaded, *target)?;
+        override_vars(vars, &mut values, &mut hosts);
         let missing_params = fill_params(loaded, params, &mut values);
         for check in checks {
             planned.push(PlannedCheck {
@@ -83,6 +99,53 @@ fn check_params(
         )),
         None => Ok(()),
     }
+}
+
+/// A `--var` must name a var of a selected runbook's targets: anything else is a typo that
+/// would otherwise leave the check pointed at the old environment.
+fn check_vars(runbooks: &[&CompiledRunbook], vars: &BTreeMap<String, String>) -> Result<(), String> {
+    let declared: Vec<&str> = runbooks
+        .iter()
+        .flat_map(|r| r.targets.iter().flat_map(|t| t.vars.iter().map(|(k, _)| k.as_str())))
+        .collect();
+    for (name, value) in vars {
+        if !declared.contains(&name.as_str()) {
+            let hint = match crate::suggest::did_you_mean(name, declared.iter().copied()) {
+                Some(close) => format!("did you mean `--var {close}=...`?"),
+                None if declared.is_empty() => "the selected runbooks' targets have no vars".into(),
+                None => format!("target vars: {}", dedup(&declared).join(", ")),
+            };
+            return Err(format!("no target of the selected runbooks has the var `{name}`; {hint}"));
+        }
+        if host_of(value).is_none() {
+            return Err(format!(
+                "`--var {name}={value}` is not an http(s) URL (write `--var {name}=https://host:port`)"
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn dedup<'a>(names: &[&'a str]) -> Vec<&'a str> {
+    let mut out: Vec<&str> = names.to_vec();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// `--var` values replace the target's, and their hosts may be reached: naming them on the
+/// command line is the same consent as `--target URL`.
+fn override_vars(
+    vars: &BTreeMap<String, String>,
+    values: &mut BTreeMap<String, String>,
+    hosts: &mut Vec<String>,
+) {
+    for (name, value) in vars {
+        values.insert(name.clone(), value.trim_end_matches('/').to_owned());
+        hosts.extend(host_of(value));
+    }
+    hosts.sort();
+    hosts.dedup();
 }
 
 /// What to say about `--param NAME=...` that none of `declared` is: the closest name, or the

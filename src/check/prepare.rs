@@ -1,5 +1,6 @@
 //! From a planned check to a request: placeholders, `$VAR`s from the caller's environment map,
-//! the host allow-list, timeouts and headers. Every secret used is added to the check's masker.
+//! the host allow-list, timeouts and headers (a PromQL query becomes a GET of Prometheus'
+//! query API). Every secret used is added to the check's masker.
 
 use std::time::Duration;
 
@@ -11,6 +12,7 @@ use super::run::RunOptions;
 use super::secrets::Masker;
 use crate::compile::curl::CurlCommand;
 use crate::compile::template::{Missing, Template};
+use crate::compile::{CheckKind, promql};
 
 pub const DEFAULT_CONNECT: Duration = Duration::from_secs(3);
 pub const DEFAULT_TOTAL: Duration = Duration::from_secs(10);
@@ -26,12 +28,14 @@ pub struct Prepared {
     pub secret_headers: Vec<String>,
 }
 
-/// The command as shown: placeholders substituted, `$VAR`s as written.
+/// The command as shown: placeholders substituted, `$VAR`s as written. A query is shown as the
+/// curl line that sends it, so that it can be pasted into a shell.
 pub fn display_command(check: &PlannedCheck, request_id: &str) -> String {
-    check
-        .check
-        .line
-        .show(&|name| value(check, request_id, name))
+    let show = |t: &Template| t.show(&|name| value(check, request_id, name));
+    match &check.check.kind {
+        CheckKind::Promql { base, .. } => promql::curl_line(&show(base), &show(&check.check.line)),
+        _ => show(&check.check.line),
+    }
 }
 
 /// The value of `{{ name }}` for this check run.
@@ -44,6 +48,49 @@ pub fn value(check: &PlannedCheck, request_id: &str, name: &str) -> Option<Strin
 
 /// Builds the request. Secrets met on the way are added to `masker` even when it fails.
 pub fn prepare(
+    check: &PlannedCheck,
+    options: &RunOptions,
+    request_id: &str,
+    masker: &mut Masker,
+) -> Result<Prepared, String> {
+    match &check.check.kind {
+        CheckKind::Promql { base, .. } => prepare_query(check, base, options, request_id, masker),
+        CheckKind::Manual { .. } => Err("a command run by hand is never executed".into()),
+        CheckKind::Curl => prepare_curl(check, options, request_id, masker),
+    }
+}
+
+/// A PromQL check: a GET of `/api/v1/query` under Prometheus' base URL, the query encoded the
+/// way `curl --data-urlencode` would.
+fn prepare_query(
+    check: &PlannedCheck,
+    base: &Template,
+    options: &RunOptions,
+    request_id: &str,
+    masker: &mut Masker,
+) -> Result<Prepared, String> {
+    let base = fill(base, check, request_id, options, masker)?;
+    let query = fill(&check.check.line, check, request_id, options, masker)?;
+    let url = promql::query_url(&base, &query);
+    check_host(&url, check, options)?;
+    let total = options.timeout.unwrap_or(DEFAULT_TOTAL);
+    Ok(Prepared {
+        request: HttpRequest {
+            method: "GET".into(),
+            url,
+            headers: vec![("Accept".into(), "application/json".into())],
+            body: None,
+            connect_timeout: DEFAULT_CONNECT.min(total),
+            timeout: total,
+            insecure: false,
+        },
+        follow_redirects: false,
+        fail_on_error_status: false,
+        secret_headers: Vec::new(),
+    })
+}
+
+fn prepare_curl(
     check: &PlannedCheck,
     options: &RunOptions,
     request_id: &str,

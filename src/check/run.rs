@@ -11,7 +11,8 @@ use super::http::Transport;
 use super::plan::PlannedCheck;
 use super::prepare::{self, Prepared};
 use super::secrets::Masker;
-use super::{CheckResult, Failure, Outcome, redirect, request_id};
+use super::{CheckResult, Failure, Outcome, promql, redirect, request_id};
+use crate::compile::CheckKind;
 
 /// How to run: plain values handed over by the CLI.
 #[derive(Clone, Debug, Default)]
@@ -30,6 +31,8 @@ pub struct RunOptions {
     pub timeout: Option<Duration>,
     /// The environment `$VAR`s are read from (the library never reads the process's own).
     pub env: BTreeMap<String, String>,
+    /// Send checks that say `mutating: true` (otherwise they are skipped).
+    pub allow_mutating: bool,
 }
 
 /// Pause between `--until-pass` rounds.
@@ -50,7 +53,7 @@ pub fn run(
     let deadline = Instant::now() + budget;
     loop {
         let failing: Vec<usize> = (0..results.len())
-            .filter(|&i| results[i].outcome != Outcome::Pass)
+            .filter(|&i| results[i].outcome.is_bad())
             .collect();
         let left = deadline.saturating_duration_since(Instant::now());
         if failing.is_empty() || left.is_zero() {
@@ -116,7 +119,7 @@ fn with_retries(
     loop {
         let mut result = run_one(check, options, transport);
         result.attempts = attempt;
-        if result.outcome == Outcome::Pass || attempt > options.retries {
+        if !result.outcome.is_bad() || attempt > options.retries {
             return result;
         }
         std::thread::sleep(Duration::from_millis(200 * u64::from(attempt.min(5))));
@@ -132,10 +135,15 @@ pub fn run_one(
 ) -> CheckResult {
     let request_id = request_id::next();
     let command = prepare::display_command(check, &request_id);
+    let mut result = blank(check, request_id.clone(), command);
+    if let Some((outcome, note)) = not_sent(check, options) {
+        result.outcome = outcome;
+        result.note = note;
+        return mask(result, &Masker::default());
+    }
     let mut masker = Masker::default();
     let started = Instant::now();
     let prepared = prepare::prepare(check, options, &request_id, &mut masker);
-    let mut result = blank(check, request_id.clone(), command);
     match prepared.and_then(|p| send(check, options, transport, p)) {
         Err(message) => {
             result.outcome = Outcome::Error;
@@ -155,14 +163,44 @@ pub fn run_one(
                 substitute: &substitute,
                 masker: &masker,
             };
-            result.failures = expect::evaluate(check.check.expect.as_ref(), &cx);
-            if !result.failures.is_empty() {
-                result.outcome = Outcome::Fail;
+            match judge(check, &cx) {
+                Ok(failures) if failures.is_empty() => {}
+                Ok(failures) => {
+                    result.outcome = Outcome::Fail;
+                    result.failures = failures;
+                }
+                Err(message) => {
+                    result.outcome = Outcome::Error;
+                    result.error = Some(message);
+                }
             }
         }
     }
     result.time_ms = elapsed_ms(started);
     mask(result, &masker)
+}
+
+/// A check that is not sent: a command run by hand, or one that changes state without
+/// `--allow-mutating`; with what the result says about it.
+fn not_sent(check: &PlannedCheck, options: &RunOptions) -> Option<(Outcome, Option<String>)> {
+    if let CheckKind::Manual { look_for } = &check.check.kind {
+        let note = look_for.as_ref().map(|look| format!("look for: {look}"));
+        return Some((Outcome::Manual, note));
+    }
+    (check.check.mutating && !options.allow_mutating).then(|| {
+        let note = "changes state (`mutating: true`); pass --allow-mutating to send it";
+        (Outcome::Skipped, Some(note.to_owned()))
+    })
+}
+
+/// The expectations against the answer: a response for a curl check, Prometheus' JSON for a
+/// query (whose own error is an error, not a failure).
+fn judge(check: &PlannedCheck, cx: &Context) -> Result<Vec<Failure>, String> {
+    let expect = check.check.expect.as_ref();
+    match check.check.kind {
+        CheckKind::Promql { .. } => promql::evaluate(cx.response, expect, cx.substitute, cx.time_ms),
+        _ => Ok(expect::evaluate(expect, cx)),
+    }
 }
 
 fn send(
@@ -200,6 +238,7 @@ fn blank(check: &PlannedCheck, request_id: String, command: String) -> CheckResu
         command,
         failures: Vec::new(),
         error: None,
+        note: None,
         truncated: false,
         attempts: 1,
     }
@@ -215,6 +254,7 @@ fn mask(mut r: CheckResult, masker: &Masker) -> CheckResult {
     r.title = m(&r.title);
     r.command = m(&r.command);
     r.error = r.error.as_deref().map(m);
+    r.note = r.note.as_deref().map(m);
     r.failures = r
         .failures
         .iter()

@@ -9,7 +9,10 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use opsbook::check::http::UreqTransport;
-use opsbook::check::{CheckResult, PlannedCheck, RunOptions, Summary, plan, run::dry_run};
+use opsbook::check::{
+    CheckResult, Outcome as CheckOutcome, PlannedCheck, RunOptions, Selection, Summary, plan,
+    run::dry_run,
+};
 use opsbook::incident::record::TimelineRow;
 use opsbook::report::{self, CheckPlace, CheckReport, Format, LintReport};
 use opsbook::source::display_path;
@@ -56,6 +59,13 @@ pub struct Args {
     /// (repeatable).
     #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
     pub params: Vec<(String, String)>,
+    /// Override a target var, e.g. `prometheus=https://prom.staging:9090` (repeatable); its
+    /// host may then be reached.
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    pub vars: Vec<(String, String)>,
+    /// Send the checks that say `mutating: true` (they change state); skipped otherwise.
+    #[arg(long)]
+    pub allow_mutating: bool,
     /// Total time per check when its command has no `-m` (default `10s`).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
@@ -107,6 +117,18 @@ pub fn parse_param(s: &str) -> Result<(String, String), String> {
     }
 }
 
+/// `NAME=VALUE` of `--var`.
+pub fn parse_var(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() && !value.trim().is_empty() => {
+            Ok((name.trim().to_owned(), value.trim().to_owned()))
+        }
+        _ => Err(format!(
+            "`{s}` is not NAME=VALUE (write `--var prometheus=https://prom.staging:9090`)"
+        )),
+    }
+}
+
 /// `500ms`, `30s`, `2m`, `1h`, or plain seconds.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();
@@ -133,13 +155,13 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
 pub fn run(global: &Global, args: Args) -> CliResult {
     let workspace = Workspace::load(&global.project, &[]);
     let diagnostics = workspace.lint(global.today());
-    let params: BTreeMap<String, String> = args.params.iter().cloned().collect();
-    let planned = plan(
-        &workspace,
-        args.selector.as_deref(),
-        args.target.as_deref(),
-        &params,
-    );
+    let selection = Selection {
+        selector: args.selector.as_deref(),
+        target: args.target.as_deref(),
+        params: args.params.iter().cloned().collect(),
+        vars: args.vars.iter().cloned().collect(),
+    };
+    let planned = plan(&workspace, &selection);
     if let Some(outcome) = lint_gate(global, &workspace, &diagnostics, planned.as_ref().ok())? {
         return Ok(outcome);
     }
@@ -168,6 +190,7 @@ pub fn run(global: &Global, args: Args) -> CliResult {
         env: std::env::vars_os()
             .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
             .collect(),
+        allow_mutating: args.allow_mutating,
     };
     if args.dry_run {
         print_dry_run(global, &planned, &options, args.format)?;
@@ -268,11 +291,13 @@ fn lint_gate(
     Ok(Some(Outcome::InputError))
 }
 
-/// The results as incident timeline rows, stamped with the time the run finished.
+/// The results as incident timeline rows, stamped with the time the run finished. Checks that
+/// were not sent (run by hand, skipped) did not happen, so they are not in the timeline.
 fn timeline_rows(results: &[CheckResult]) -> Vec<TimelineRow> {
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     results
         .iter()
+        .filter(|r| !matches!(r.outcome, CheckOutcome::Manual | CheckOutcome::Skipped))
         .map(|r| TimelineRow {
             time: now.clone(),
             check: r.name(),

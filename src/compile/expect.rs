@@ -6,7 +6,9 @@ use regex::Regex;
 
 use super::Sink;
 use super::template::Template;
-use crate::model::{BodyExpect, Expect, HeaderExpect, JsonExpect, NumCompare, Sp, StatusExpect};
+use crate::model::{
+    BodyExpect, Expect, HeaderExpect, JsonExpect, NumCompare, ResultExpect, Sp, StatusExpect,
+};
 use crate::rule::Rule;
 use crate::source::Pos;
 
@@ -18,6 +20,12 @@ pub struct CompiledExpect {
     pub headers: Vec<(String, HeaderCheck)>,
     pub body: Option<BodyCheck>,
     pub max_time_ms: Option<u64>,
+    /// PromQL: whether the query returns any sample.
+    pub result: Option<ResultExpect>,
+    /// PromQL: what every sample's value must be.
+    pub value: Option<NumCompare>,
+    /// PromQL: labels (with placeholders) that some sample carries.
+    pub labels: Vec<(String, Template)>,
 }
 
 impl CompiledExpect {
@@ -27,6 +35,9 @@ impl CompiledExpect {
             && self.headers.is_empty()
             && self.body.is_none()
             && self.max_time_ms.is_none()
+            && self.result.is_none()
+            && self.value.is_none()
+            && self.labels.is_empty()
     }
 }
 
@@ -90,6 +101,13 @@ pub(super) fn compile(expect: &Expect, sink: &mut Sink) -> CompiledExpect {
         headers,
         body: expect.body.as_ref().map(|b| body(b, sink)),
         max_time_ms: expect.max_time_ms.as_ref().map(|m| m.value),
+        result: expect.result.as_ref().map(|r| r.value),
+        value: expect.value.as_ref().map(|v| v.value.clone()),
+        labels: expect
+            .labels
+            .iter()
+            .map(|(name, v)| (name.value.clone(), text(v, v.pos, sink)))
+            .collect(),
     }
 }
 

@@ -9,11 +9,14 @@
 
 pub mod curl;
 pub mod expect;
+mod kind;
 mod placeholders;
+pub mod promql;
 mod sink;
 pub mod template;
 
 pub(crate) use sink::Sink;
+pub use kind::CheckKind;
 pub use sink::pos_in_scalar;
 
 use chrono::NaiveDate;
@@ -78,15 +81,27 @@ pub struct CompiledCheck {
     /// Written under `checks:` (rather than inline in a failure mode).
     pub named: bool,
     pub title: Option<String>,
-    /// Where the check is: its id, or its curl line.
+    /// Where the check is: its id, or its command.
     pub pos: Pos,
-    /// The curl line as written.
-    pub curl: Sp<String>,
-    /// The curl line with placeholders only (`$VAR`s are text): what pages and results show.
+    /// Curl request, PromQL query or command run by hand.
+    pub kind: CheckKind,
+    /// The command as written: the curl line, the query or the command run by hand.
+    pub written: Sp<String>,
+    /// `written` with placeholders only (`$VAR`s are text): what pages and results show.
     pub line: Template,
-    /// `None` when the line cannot be run (an `invalid-curl` finding says why).
+    /// The parsed curl line; `None` for other kinds and when the line cannot be run (an
+    /// `invalid-curl` finding says why).
     pub command: Option<CurlCommand>,
+    /// It says `mutating: true`: sent only with `--allow-mutating`.
+    pub mutating: bool,
     pub expect: Option<CompiledExpect>,
+}
+
+impl CompiledCheck {
+    /// opsbook runs it (a curl request or a PromQL query), rather than only showing it.
+    pub fn is_executable(&self) -> bool {
+        self.kind.is_executable()
+    }
 }
 
 /// A reference to a check id that no check under `checks:` has.
@@ -193,20 +208,36 @@ pub fn compile(loaded: LoadedRunbook) -> CompiledRunbook {
             let id =
                 c.id.as_ref()
                     .map_or_else(|| format!("check-{}", n + 1), |i| i.value.clone());
-            compile_check(&c.value, id, true, &mut sink)
+            let at = Written {
+                pos: c.pos,
+                named: true,
+                targets: &targets,
+            };
+            compile_check(&c.value, id, &at, &mut sink)
         })
         .collect();
     let mut dangling = Vec::new();
     let modes = runbook
         .failure_modes
         .iter()
-        .map(|fm| mode_checks(&runbook, fm, &mut checks, &mut dangling, &mut sink))
+        .map(|fm| {
+            let refs = Refs {
+                rb: &runbook,
+                fm,
+                targets: &targets,
+            };
+            mode_checks(&refs, &mut checks, &mut dangling, &mut sink)
+        })
         .collect();
     check_urls(&checks, &targets, &mut sink);
     let mut findings = sink.out;
-    let has_checks = !checks.is_empty();
+    let first_executable = checks.iter().find(|c| c.is_executable()).map(|c| c.pos);
     findings.extend(placeholders::undefined(
-        &source, &runbook, has_checks, &targets, &sink.uses,
+        &source,
+        &runbook,
+        first_executable,
+        &targets,
+        &sink.uses,
     ));
     CompiledRunbook {
         id,
@@ -232,14 +263,30 @@ fn targets(rb: &Runbook) -> Vec<Target> {
         .collect()
 }
 
+/// A failure mode, with what resolving its check references needs.
+struct Refs<'a> {
+    rb: &'a Runbook,
+    fm: &'a FailureMode,
+    targets: &'a [Target],
+}
+
+/// Where a check is written and what compiling it needs besides the check itself.
+struct Written<'a> {
+    /// The check's own position (the list item).
+    pos: Pos,
+    /// Under `checks:`, rather than inline in a failure mode.
+    named: bool,
+    targets: &'a [Target],
+}
+
 /// Resolves the failure mode's references, compiling its inline checks into `checks`.
 fn mode_checks(
-    rb: &Runbook,
-    fm: &FailureMode,
+    refs: &Refs,
     checks: &mut Vec<CompiledCheck>,
     dangling: &mut Vec<Dangling>,
     sink: &mut Sink,
 ) -> ModeChecks {
+    let Refs { rb, fm, targets } = *refs;
     let mut n = 0;
     let mut resolve = |refs: &[Sp<CheckRef>], checks: &mut Vec<CompiledCheck>| -> Vec<usize> {
         let mut out = Vec::new();
@@ -264,7 +311,12 @@ fn mode_checks(
                         || format!("{}-inline-{n}", fm.id.value),
                         |i| i.value.clone(),
                     );
-                    checks.push(compile_check(check, id, false, sink));
+                    let at = Written {
+                        pos: r.pos,
+                        named: false,
+                        targets,
+                    };
+                    checks.push(compile_check(check, id, &at, sink));
                     out.push(checks.len() - 1);
                 }
             }
@@ -289,33 +341,47 @@ fn mode_checks(
     }
 }
 
-fn compile_check(check: &Check, id: String, named: bool, sink: &mut Sink) -> CompiledCheck {
-    let line = Template::placeholders_only(&check.curl);
-    let command = match curl::parse(&check.curl) {
-        Ok(command) => {
-            for (offset, name) in &command.quoted_vars {
-                quoted_var(&check.curl, *offset, name, sink);
-            }
-            Some(command)
-        }
-        Err(e) => {
-            let pos = pos_in_scalar(sink.source, &check.curl, e.offset);
-            sink.report(Rule::InvalidCurl, pos, e.message, e.help);
-            None
-        }
+fn compile_check(check: &Check, id: String, at: &Written, sink: &mut Sink) -> CompiledCheck {
+    let (kind, written) = match kind::kind_of(check, at.pos, at.targets, sink) {
+        Some((kind, written)) => (kind, written.clone()),
+        // Nothing to run: reported, and kept as a curl check that cannot run.
+        None => (CheckKind::Curl, Sp::new(String::new(), at.pos)),
     };
-    sink.uses(&check.curl, check.curl.pos);
+    let command = match kind {
+        CheckKind::Curl if !written.value.is_empty() => parse_curl(&written, sink),
+        _ => None,
+    };
+    sink.uses(&written, written.pos);
     let expect = check.expect.as_ref().map(|e| expect::compile(e, sink));
     CompiledCheck {
         id,
         id_written: check.id.clone(),
-        named,
+        named: at.named,
         title: check.title.as_ref().map(|t| t.value.clone()),
-        pos: check.id.as_ref().map_or(check.curl.pos, |i| i.pos),
-        curl: check.curl.clone(),
-        line,
+        pos: check.id.as_ref().map_or(written.pos, |i| i.pos),
+        line: Template::placeholders_only(&written),
+        kind,
+        written,
         command,
+        mutating: check.mutating.as_ref().is_some_and(|m| m.value),
         expect,
+    }
+}
+
+/// The curl line parsed, or an `invalid-curl` finding at the place it fails.
+fn parse_curl(line: &Sp<String>, sink: &mut Sink) -> Option<CurlCommand> {
+    match curl::parse(line) {
+        Ok(command) => {
+            for (offset, name) in &command.quoted_vars {
+                quoted_var(line, *offset, name, sink);
+            }
+            Some(command)
+        }
+        Err(e) => {
+            let pos = pos_in_scalar(sink.source, line, e.offset);
+            sink.report(Rule::InvalidCurl, pos, e.message, e.help);
+            None
+        }
     }
 }
 
@@ -323,7 +389,12 @@ fn compile_check(check: &Check, id: String, named: bool, sink: &mut Sink) -> Com
 #[cfg(test)]
 pub(crate) fn standalone_check(check: &Check) -> CompiledCheck {
     let source = SourceFile::new("", "");
-    compile_check(check, "c".into(), true, &mut Sink::new(&source))
+    let at = Written {
+        pos: Pos::new(1, 1),
+        named: true,
+        targets: &[],
+    };
+    compile_check(check, "c".into(), &at, &mut Sink::new(&source))
 }
 
 /// Every check's URL, filled in for every target, must parse as a URL (with the `url` crate, as
@@ -343,7 +414,7 @@ fn check_urls(checks: &[CompiledCheck], targets: &[Target], sink: &mut Sink) {
                 continue;
             };
             if let Err(e) = url::Url::parse(&url) {
-                let pos = pos_in_scalar(sink.source, &check.curl, command.url_offset);
+                let pos = pos_in_scalar(sink.source, &check.written, command.url_offset);
                 sink.report(
                     Rule::InvalidCurl,
                     pos,

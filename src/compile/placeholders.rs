@@ -29,18 +29,14 @@ fn defined(rb: &Runbook, targets: &[Target]) -> Vec<String> {
 pub(super) fn undefined(
     source: &SourceFile,
     rb: &Runbook,
-    has_checks: bool,
+    first_executable: Option<Pos>,
     targets: &[Target],
     uses: &[Use],
 ) -> Vec<Diagnostic> {
     let report = |rule, pos, message: String, help: String| {
         Diagnostic::new(rule, &source.path, pos, message).help(help)
     };
-    if targets.is_empty() {
-        if !has_checks {
-            return Vec::new();
-        }
-        let pos = rb.checks.first().map_or(Pos::new(1, 1), |c| c.curl.pos);
+    if let (true, Some(pos)) = (targets.is_empty(), first_executable) {
         let help = "add one: `targets: { local: http://127.0.0.1:3000 }`".to_owned();
         let message = "the runbook has checks but no `targets`".to_owned();
         return vec![report(Rule::NoTargets, pos, message, help)];

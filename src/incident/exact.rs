@@ -349,7 +349,7 @@ mod tests {
             "title": "", "severity": "sev2", "runbook": "api", "failure_mode": "slow",
             "failure_mode_title": "Slow | \"quoted\"", "started_at": "",
             "hypotheses": [{"cause": "Pool", "verify": "Wait time"}, {"cause": "DB", "verify": null}],
-            "checks": [{"id": "healthz", "title": null, "curl": "curl -i {{ target }}/healthz"}],
+            "checks": [{"id": "healthz", "title": null, "curl": "curl -i {{ target }}/healthz", "lang": "sh", "note": null}],
             "actions": [{"id": "rollback", "title": "Roll back", "risk": "low"}],
             "questions": ["Why?", "What next?"], "placeholder": "_Not answered yet._", "labels": [],
         })

@@ -9,7 +9,7 @@ use serde_json::Value as Json;
 
 use super::fields::{self, Entries};
 use crate::atomic::Staged;
-use crate::compile::CompiledRunbook;
+use crate::compile::{CheckKind, CompiledCheck, CompiledRunbook};
 use crate::model::FailureMode;
 
 pub const TEMPLATE: &str = include_str!("../../templates/incident.md");
@@ -58,7 +58,13 @@ struct HypothesisView<'a> {
 struct CheckView<'a> {
     id: String,
     title: Option<&'a str>,
+    /// The command as written: a curl line, a PromQL query, a command run by hand.
     curl: &'a str,
+    /// The code block's language: `sh`, or `promql` for a query.
+    lang: &'static str,
+    /// What the reader must know besides the command: where a query goes, that a command is
+    /// run by hand and what to look for, that a request changes state.
+    note: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -248,9 +254,33 @@ fn failure_mode_checks<'a>(loaded: &'a CompiledRunbook, fm: &FailureMode) -> Vec
         .map(|c| CheckView {
             id: c.id.clone(),
             title: c.title.as_deref(),
-            curl: &c.curl.value,
+            curl: &c.written.value,
+            lang: match c.kind {
+                CheckKind::Promql { .. } => "promql",
+                _ => "sh",
+            },
+            note: check_note(c),
         })
         .collect()
+}
+
+/// `PromQL on `prometheus``, `run by hand; look for: …`, `changes state`.
+fn check_note(c: &CompiledCheck) -> Option<String> {
+    let mut parts = Vec::new();
+    match &c.kind {
+        CheckKind::Promql { prometheus, .. } => {
+            parts.push(format!("PromQL, sent to `{}`", prometheus.value));
+        }
+        CheckKind::Manual { look_for } => {
+            parts.push("run by hand".to_owned());
+            parts.extend(look_for.as_ref().map(|l| format!("look for: {l}")));
+        }
+        CheckKind::Curl => {}
+    }
+    if c.mutating {
+        parts.push("changes state".to_owned());
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
 }
 
 /// `YYYY-MM-DD-<slug>.md` for a title.

@@ -30,7 +30,7 @@ fn check_findings(ctx: &Ctx, check: &CompiledCheck) -> Vec<Finding> {
     } else {
         "inline check".to_owned()
     };
-    if check.expect.as_ref().is_none_or(|e| e.is_empty()) {
+    if check.is_executable() && check.expect.as_ref().is_none_or(|e| e.is_empty()) {
         out.push((
             Rule::CheckWithoutExpect,
             check.pos,
@@ -40,12 +40,35 @@ fn check_findings(ctx: &Ctx, check: &CompiledCheck) -> Vec<Finding> {
     }
     if let Some(command) = &check.command {
         out.extend(command_findings(ctx, check, command));
+        out.extend(mutating(ctx, check, command));
     }
     out
 }
 
+/// `mutating-check`: a request that changes state must say so, so that a plain `opsbook check`
+/// never sends it.
+fn mutating(ctx: &Ctx, check: &CompiledCheck, command: &CurlCommand) -> Option<Finding> {
+    let method = command.method();
+    if check.mutating || matches!(method, "GET" | "HEAD") {
+        return None;
+    }
+    // Point at the flag that makes it a write, where one is written.
+    let line = &check.written.value;
+    let at = [" -X", " --request", " -d", " --data", " --json"]
+        .iter()
+        .filter_map(|flag| line.find(flag).map(|i| i + 1))
+        .min()
+        .unwrap_or(0);
+    Some((
+        Rule::MutatingCheck,
+        pos_in_scalar(ctx.source(), &check.written, at),
+        format!("the check sends a {method} request but does not say `mutating: true`"),
+        "if it is meant to change state, add `mutating: true` (then `opsbook check` sends it only with `--allow-mutating`); otherwise make it a GET".into(),
+    ))
+}
+
 fn command_findings(ctx: &Ctx, check: &CompiledCheck, command: &CurlCommand) -> Vec<Finding> {
-    let line = &check.curl;
+    let line = &check.written;
     let at = |needle: &str| pos_in_scalar(ctx.source(), line, line.find(needle).unwrap_or(0));
     let mut out = Vec::new();
     if !command.url.starts_with_placeholder() {

@@ -23,6 +23,8 @@ use crate::source::{Pos, SourceFile};
 pub struct LintOptions {
     pub today: NaiveDate,
     pub review_every_days: u32,
+    /// More hypotheses than this is `too-many-hypotheses`.
+    pub max_hypotheses: u32,
     /// Per-rule levels by rule name, from `opsbook.yaml`.
     pub levels: BTreeMap<Rule, Level>,
     pub deny_warnings: bool,
@@ -118,6 +120,7 @@ mod tests {
         LintOptions {
             today: NaiveDate::from_ymd_opt(2026, 11, 26).expect("a date"),
             review_every_days: 90,
+            max_hypotheses: 5,
             levels: levels.iter().copied().collect(),
             deny_warnings,
             alert_severities: Vec::new(),

@@ -33,7 +33,7 @@ pub fn unknown_checks(ctx: &mut Ctx) {
         .checks
         .iter()
         .filter(|c| c.id.is_none())
-        .map(|c| c.curl.pos)
+        .map(|c| c.pos)
         .collect();
     for pos in missing_ids {
         ctx.report(

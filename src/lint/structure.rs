@@ -52,7 +52,9 @@ pub fn stale_review(ctx: &mut Ctx) {
 
 pub fn failure_mode_shape(ctx: &mut Ctx) {
     let mut found = Vec::new();
-    for fm in &ctx.loaded.runbook.failure_modes {
+    let max = usize::try_from(ctx.options.max_hypotheses).unwrap_or(usize::MAX);
+    let compiled = ctx.loaded;
+    for (fm, checks) in compiled.runbook.failure_modes.iter().zip(&compiled.modes) {
         let id = &fm.id.value;
         match fm.hypotheses.len() {
             0 => found.push((
@@ -61,11 +63,11 @@ pub fn failure_mode_shape(ctx: &mut Ctx) {
                 format!("failure mode `{id}` has no hypotheses"),
                 "write the 2 to 3 likeliest causes, each with how to verify it",
             )),
-            n if n > 3 => found.push((
+            n if n > max => found.push((
                 Rule::TooManyHypotheses,
-                fm.hypotheses[3].pos,
-                format!("failure mode `{id}` has {n} hypotheses"),
-                "pick 2 to 3 likely causes, not 20: keep the likeliest",
+                fm.hypotheses[max].pos,
+                format!("failure mode `{id}` has {n} hypotheses, over `max_hypotheses` ({max})"),
+                "pick 2 to 3 likely causes, not 20: keep the likeliest, or raise `max_hypotheses` in opsbook.yaml",
             )),
             _ => {}
         }
@@ -75,6 +77,15 @@ pub fn failure_mode_shape(ctx: &mut Ctx) {
                 fm.id.pos,
                 format!("failure mode `{id}` has no checks"),
                 "list the quick checks for it: `checks: [healthz, readyz]`",
+            ));
+        }
+        let all = checks.all();
+        if !all.is_empty() && all.iter().all(|&i| !compiled.checks[i].is_executable()) {
+            found.push((
+                Rule::NoExecutableCheck,
+                fm.id.pos,
+                format!("every check of failure mode `{id}` is run by hand"),
+                "add a `curl` or `promql` check that `opsbook check` can verify, or turn off `no-executable-check` in opsbook.yaml",
             ));
         }
     }

@@ -37,7 +37,7 @@ pub fn placeholder_text(ctx: &mut Ctx) {
             texts.extend(a.verification.iter().map(|s| (s, "verification plan")));
         }
     }
-    texts.extend(ctx.loaded.checks.iter().map(|c| (&c.curl, "command")));
+    texts.extend(ctx.loaded.checks.iter().map(|c| (&c.written, "command")));
     let mut found = Vec::new();
     for (text, what) in texts {
         if let Some((offset, word)) = marker(&text.value) {

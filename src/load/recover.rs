@@ -161,12 +161,13 @@ mod tests {
     }
 
     #[test]
-    fn a_named_check_that_cannot_be_read_stops_the_file() {
-        // Leaving it out would make every reference to it a false `unknown-check`.
-        let yaml = format!("{HEAD}checks:\n  - id: x\n    expect: {{ status: 200 }}\n");
+    fn a_named_check_with_a_bad_field_keeps_its_id() {
+        // Leaving the check out would make every reference to it a false `unknown-check`;
+        // the field is dropped and the check, now without a command, is reported by compile.
+        let yaml = format!("{HEAD}checks:\n  - id: x\n    curl: [a]\n");
         let (value, found) = rules(&yaml);
-        assert!(!value);
-        assert_eq!(found, [(Rule::MissingField, 6)]);
+        assert!(value);
+        assert_eq!(found, [(Rule::WrongType, 7)]);
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Checks: a curl command a person would paste, and what its response must look like.
+//! Checks: what a responder runs to answer a question — a curl command a person would paste, a
+//! PromQL query, or a command run by hand — and what the answer must look like.
 
 use std::fmt;
 
@@ -7,7 +8,8 @@ use serde::de::{Deserialize, Deserializer, MapAccess, Visitor, value::MapAccessD
 
 use super::spanned::{OrderedMap, Sp};
 
-/// A check: the exact `curl` line shown on the site and run by `opsbook check`.
+/// A check: exactly one of `curl`, `promql` or `run`. The first two are run by `opsbook check`;
+/// `run` is shown and recorded, never executed.
 #[derive(Debug, serde::Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Check {
@@ -15,7 +17,18 @@ pub struct Check {
     pub id: Option<Sp<String>>,
     pub title: Option<Sp<String>>,
     /// A curl command line. Supports `{{ target }}`, `{{ request_id }}`, target vars and `$ENV`.
-    pub curl: Sp<String>,
+    pub curl: Option<Sp<String>>,
+    /// A PromQL query, run as an instant query against `prometheus`.
+    pub promql: Option<Sp<String>>,
+    /// The target, or target var, whose URL is the Prometheus base URL (for `promql`).
+    pub prometheus: Option<Sp<String>>,
+    /// A command the responder runs by hand (`kubectl`, `psql`): shown, recorded, never run.
+    pub run: Option<Sp<String>>,
+    /// For `run`: what the reader should see in the output.
+    pub look_for: Option<Sp<String>>,
+    /// The request changes state (any method but GET or HEAD must say so). `opsbook check`
+    /// sends it only with `--allow-mutating`.
+    pub mutating: Option<Sp<bool>>,
     pub expect: Option<Sp<Expect>>,
 }
 
@@ -35,7 +48,7 @@ impl<'de> Deserialize<'de> for CheckRef {
         impl<'de> Visitor<'de> for RefVisitor {
             type Value = CheckRef;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a check id or an inline check with `curl` and `expect`")
+                f.write_str("a check id or an inline check (`curl`, `promql` or `run`)")
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<CheckRef, E> {
                 Ok(CheckRef::Id(v.to_owned()))
@@ -49,7 +62,8 @@ impl<'de> Deserialize<'de> for CheckRef {
     }
 }
 
-/// What the response must look like. At least one part is given.
+/// What the response must look like. At least one part is given. `status`, `headers` and
+/// `body` are for `curl` checks; `result`, `value` and `labels` for `promql` ones.
 #[derive(Debug, serde::Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Expect {
@@ -59,6 +73,21 @@ pub struct Expect {
     pub body: Option<BodyExpect>,
     /// Total time budget in milliseconds.
     pub max_time_ms: Option<Sp<u64>>,
+    /// PromQL: whether the query returns any sample.
+    pub result: Option<Sp<ResultExpect>>,
+    /// PromQL: a comparison every sample's value must satisfy.
+    pub value: Option<Sp<NumCompare>>,
+    /// PromQL: labels (exact values) that at least one sample carries.
+    #[serde(default)]
+    pub labels: OrderedMap<Sp<String>>,
+}
+
+/// `result: empty` or `result: non-empty`.
+#[derive(Clone, Copy, Debug, serde::Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum ResultExpect {
+    Empty,
+    NonEmpty,
 }
 
 /// `200`, `[200, 204]` or `"2xx"`.
@@ -141,8 +170,10 @@ pub enum JsonExpect {
 #[serde(deny_unknown_fields)]
 pub struct NumCompare {
     pub lt: Option<f64>,
+    #[serde(alias = "le")]
     pub lte: Option<f64>,
     pub gt: Option<f64>,
+    #[serde(alias = "ge")]
     pub gte: Option<f64>,
     pub eq: Option<f64>,
     pub ne: Option<f64>,

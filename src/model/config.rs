@@ -42,6 +42,8 @@ pub struct Config {
     /// Alert `severity` label → opsbook severity. Default: critical → sev1, warning → sev3,
     /// info → sev4.
     pub severity_map: Option<BTreeMap<String, Sp<Severity>>>,
+    /// Hypotheses a failure mode may list before `too-many-hypotheses` (default 5).
+    pub max_hypotheses: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]
@@ -80,6 +82,9 @@ impl Config {
     }
     pub fn review_every_days(&self) -> u32 {
         self.review_every_days.unwrap_or(90)
+    }
+    pub fn max_hypotheses(&self) -> u32 {
+        self.max_hypotheses.unwrap_or(5)
     }
     /// The opsbook severity of an alert severity label, by `severity_map` (or its default).
     pub fn map_severity(&self, label: &str) -> Option<Severity> {

@@ -1,5 +1,6 @@
-//! Checks as the site shows them: the raw `curl` line for the page's script to fill in, the line
-//! with the default target filled in, and the targets as a JSON data block.
+//! Checks as the site shows them: the raw command (curl line, PromQL query or command run by
+//! hand) for the page's script to fill in, the command with the default target filled in, what a
+//! query adds (its curl line and its Prometheus link), and the targets as a JSON data block.
 
 use serde::Serialize;
 
@@ -7,21 +8,40 @@ use super::params;
 use super::script::script_safe_json;
 
 use crate::compile::expect::CompiledExpect;
-use crate::compile::{CompiledCheck, CompiledRunbook};
-use crate::model::StatusExpect;
+use crate::compile::template::Template;
+use crate::compile::{CheckKind, CompiledCheck, CompiledRunbook, promql};
+use crate::model::{ResultExpect, StatusExpect};
 
-/// A curl check as shown: the raw command (for the page's script to fill in) and the command
-/// with the default target and the params' defaults filled in (for readers without script, and
-/// for print).
+/// A check as shown: the raw command (for the page's script to fill in) and the command with
+/// the default target and the params' defaults filled in (for readers without script, and for
+/// print).
 #[derive(Clone, Debug, Serialize)]
 pub struct Command {
     /// The id of a named check; inline checks have none on the page.
     pub id: Option<String>,
     pub title: Option<String>,
+    /// `curl`, `promql` or `run`.
+    pub kind: &'static str,
     pub template: String,
     pub shown: String,
     /// A one-line summary of what the response must look like.
     pub expect: Option<String>,
+    /// It changes state (`mutating: true`): `opsbook check` sends it only when asked.
+    pub mutating: bool,
+    /// For a command run by hand: what to see in its output, as inline HTML (Markdown).
+    pub look_for_html: Option<String>,
+    /// For a query: the same query as a curl line, and where Prometheus shows it.
+    pub query: Option<QueryForms>,
+}
+
+/// What a PromQL check adds to the page: each with its raw form for the script.
+#[derive(Clone, Debug, Serialize)]
+pub struct QueryForms {
+    pub curl_template: String,
+    pub curl_shown: String,
+    /// Prometheus' base URL, raw (`{{ prometheus }}`) and filled.
+    pub base_template: String,
+    pub graph_shown: String,
 }
 
 /// The checks at `indices` (into the compiled runbook's checks), as shown.
@@ -38,13 +58,35 @@ pub fn command(rb: &CompiledRunbook, check: &CompiledCheck) -> Command {
         let of_target = first.and_then(|t| t.value(name));
         of_target.or_else(|| params::default_of(rb, name))
     };
-    let shown = check.line.show(&|name| value(name).map(str::to_owned));
+    let fill = |t: &Template| t.show(&|name| value(name).map(str::to_owned));
+    let (kind, look_for, query) = match &check.kind {
+        CheckKind::Curl => ("curl", None, None),
+        CheckKind::Manual { look_for } => {
+            let html = look_for.as_deref().map(super::markdown::inline);
+            ("run", html, None)
+        }
+        CheckKind::Promql { base, .. } => {
+            let raw = base.show(&|name| Some(format!("{{{{ {name} }}}}")));
+            let (shown_base, shown_query) = (fill(base), fill(&check.line));
+            let forms = QueryForms {
+                curl_template: promql::curl_line(&raw, &check.written.value),
+                curl_shown: promql::curl_line(&shown_base, &shown_query),
+                graph_shown: promql::graph_url(&shown_base, &shown_query),
+                base_template: raw,
+            };
+            ("promql", None, Some(forms))
+        }
+    };
     Command {
         id: check.named.then(|| check.id.clone()),
         title: check.title.clone(),
-        template: check.curl.value.clone(),
-        shown,
+        kind,
+        template: check.written.value.clone(),
+        shown: fill(&check.line),
         expect: check.expect.as_ref().map(expect_summary),
+        mutating: check.mutating,
+        look_for_html: look_for,
+        query,
     }
 }
 
@@ -70,6 +112,18 @@ fn expect_summary(e: &CompiledExpect) -> String {
         for (pointer, _) in &body.json {
             parts.push(format!("JSON {pointer}"));
         }
+    }
+    match e.result {
+        Some(ResultExpect::Empty) => parts.push("no sample".to_owned()),
+        Some(ResultExpect::NonEmpty) => parts.push("at least one sample".to_owned()),
+        None => {}
+    }
+    if let Some(value) = &e.value {
+        parts.push(format!("every value {}", crate::check::expect::describe_compare(value)));
+    }
+    if !e.labels.is_empty() {
+        let labels: Vec<&str> = e.labels.iter().map(|(name, _)| name.as_str()).collect();
+        parts.push(format!("a sample with {}", labels.join(", ")));
     }
     if let Some(ms) = e.max_time_ms {
         parts.push(format!("within {ms} ms"));

@@ -5,7 +5,6 @@
 use std::io::{self, Write};
 
 use super::{CheckReport, LintReport, check_problems, line_col};
-use crate::check::Outcome;
 use crate::diagnostic::Severity;
 use crate::source::display_path;
 
@@ -33,7 +32,7 @@ pub fn write_lint(report: &LintReport, out: &mut dyn Write) -> io::Result<()> {
 }
 
 pub fn write_check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()> {
-    for r in report.results.iter().filter(|r| r.outcome != Outcome::Pass) {
+    for r in report.results.iter().filter(|r| r.outcome.is_bad()) {
         let mut lines = check_problems(r);
         lines.push(format!("request id: {}", r.request_id));
         // The annotation sits on the check's line in the pull request, when its place is known.

@@ -45,7 +45,13 @@ pub fn write_lint(report: &LintReport, out: &mut dyn Write) -> io::Result<()> {
 pub fn write_check(results: &[CheckResult], out: &mut dyn Write) -> io::Result<()> {
     let s = Summary::of(results);
     let value = json!({
-        "summary": {"passed": s.passed, "failed": s.failed, "errors": s.errors},
+        "summary": {
+            "passed": s.passed,
+            "failed": s.failed,
+            "errors": s.errors,
+            "manual": s.manual,
+            "skipped": s.skipped,
+        },
         "results": results.iter().map(result).collect::<Vec<Value>>(),
     });
     finish(&value, out)
@@ -67,6 +73,7 @@ fn result(r: &CheckResult) -> Value {
             "actual": f.actual,
         })).collect::<Vec<Value>>(),
         "error": r.error,
+        "note": r.note,
         "truncated": r.truncated,
         "attempts": r.attempts,
     })

@@ -69,10 +69,11 @@ fn lint_finding(d: &Diagnostic, out: &mut dyn Write) -> io::Result<()> {
 pub fn write_check(results: &[CheckResult], out: &mut dyn Write) -> io::Result<()> {
     let s = Summary::of(results);
     let total_ms: u64 = results.iter().map(|r| r.time_ms).sum();
-    let (tests, failed, errors) = (
+    let (tests, failed, errors, skipped) = (
         results.len().to_string(),
         s.failed.to_string(),
         s.errors.to_string(),
+        (s.manual + s.skipped).to_string(),
     );
     let time = seconds(total_ms);
     let counts = [
@@ -80,6 +81,7 @@ pub fn write_check(results: &[CheckResult], out: &mut dyn Write) -> io::Result<(
         ("tests", &tests),
         ("failures", &failed),
         ("errors", &errors),
+        ("skipped", &skipped),
         ("time", &time),
     ];
     xml::declaration(out)?;
@@ -102,6 +104,7 @@ fn case(r: &CheckResult, out: &mut dyn Write) -> io::Result<()> {
         Outcome::Pass => None,
         Outcome::Fail => Some("failure"),
         Outcome::Error => Some("error"),
+        Outcome::Manual | Outcome::Skipped => Some("skipped"),
     };
     if let Some(tag) = tag {
         leaf(

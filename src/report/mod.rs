@@ -178,5 +178,9 @@ fn check_problems(r: &CheckResult) -> Vec<String> {
         })
         .collect();
     lines.extend(r.error.clone());
+    if r.outcome == crate::check::Outcome::Manual {
+        lines.push("run by hand".to_owned());
+    }
+    lines.extend(r.note.clone());
     lines
 }

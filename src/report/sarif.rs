@@ -206,7 +206,7 @@ pub fn write_check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()> 
     let results = report
         .results
         .iter()
-        .filter(|r| r.outcome != Outcome::Pass)
+        .filter(|r| r.outcome.is_bad())
         .map(|r| check_result(r, report.places.get(&r.name())))
         .collect();
     finish(rules, results, out)

@@ -44,12 +44,19 @@ fn info_noun(rule: Rule) -> &'static str {
     }
 }
 
-/// `N passed, N failed` and `, N errors` when any errored. Passing checks hidden by `--quiet`
+/// `N passed, N failed` and `, N errors` when any errored (and the manual and skipped checks
+/// when there are any). Passing checks hidden by `--quiet`
 /// are still counted as passed.
 pub fn check_summary(s: &Summary) -> String {
     let mut line = format!("{} passed, {} failed", s.passed, s.failed);
     if s.errors > 0 {
         line.push_str(&format!(", {} errors", s.errors));
+    }
+    if s.manual > 0 {
+        line.push_str(&format!(", {} to run by hand", s.manual));
+    }
+    if s.skipped > 0 {
+        line.push_str(&format!(", {} skipped (mutating)", s.skipped));
     }
     line
 }

@@ -18,6 +18,7 @@ fn results() -> Vec<CheckResult> {
         command: "curl -i http://127.0.0.1:3000/healthz".into(),
         failures: Vec::new(),
         error: None,
+        note: None,
         truncated: false,
         attempts: 1,
     };
@@ -42,7 +43,29 @@ fn results() -> Vec<CheckResult> {
         error: Some("timed out after 1 s".into()),
         ..base.clone()
     };
-    vec![base, fail, error]
+    let manual = CheckResult {
+        id: "describe-pod".into(),
+        outcome: Outcome::Manual,
+        status: None,
+        time_ms: 0,
+        request_id: "ob-20261126T081500Z-7f3a9c-0004".into(),
+        command: "kubectl -n shop describe pod api-0".into(),
+        note: Some("look for: the Last State and its exit code".into()),
+        ..base.clone()
+    };
+    let skipped = CheckResult {
+        id: "flush".into(),
+        outcome: Outcome::Skipped,
+        status: None,
+        time_ms: 0,
+        request_id: "ob-20261126T081500Z-7f3a9c-0005".into(),
+        command: "curl -X POST http://127.0.0.1:3000/admin/flush".into(),
+        note: Some(
+            "changes state (`mutating: true`); pass --allow-mutating to send it".into(),
+        ),
+        ..base.clone()
+    };
+    vec![base, fail, error, manual, skipped]
 }
 
 fn write(format: Format, view: View) -> String {
@@ -86,7 +109,7 @@ fn check_text() {
     );
     assert!(styled.contains("\u{1b}["));
     let quiet = check(Format::Text, true);
-    assert!(!quiet.contains("PASS") && quiet.ends_with("1 passed, 1 failed, 1 errors\n"));
+    assert!(!quiet.contains("PASS") && quiet.ends_with("1 passed, 1 failed, 1 errors, 1 to run by hand, 1 skipped (mutating)\n"));
 }
 
 #[test]

@@ -93,6 +93,12 @@ pub fn write_check(results: &[CheckResult], view: View, out: &mut dyn Write) -> 
         if let Some(error) = &r.error {
             writeln!(out, "       {}", printable(error))?;
         }
+        if r.outcome == Outcome::Manual {
+            writeln!(out, "       run by hand: {}", printable(&r.command))?;
+        }
+        if let Some(note) = &r.note {
+            writeln!(out, "       {}", printable(note))?;
+        }
         if r.truncated {
             writeln!(
                 out,
@@ -110,6 +116,8 @@ pub fn check_line(r: &CheckResult, styled: bool) -> String {
         Outcome::Pass => AnsiColor::Green,
         Outcome::Fail => AnsiColor::Red,
         Outcome::Error => AnsiColor::Magenta,
+        Outcome::Manual => AnsiColor::Cyan,
+        Outcome::Skipped => AnsiColor::Yellow,
     };
     let style = Style::new().fg_color(Some(color.into())).bold();
     let outcome = if styled {

@@ -96,8 +96,15 @@ fn project(prometheus: &str) -> Project {
     prometheus: prometheus
     expect: { result: non-empty }
 "#;
-    let runbook = net::runbook("http://127.0.0.1:1", &[("prometheus", prometheus.into())], checks)
-        .replace("targets:", "params:\n  service: { description: The service, default: api }\ntargets:");
+    let runbook = net::runbook(
+        "http://127.0.0.1:1",
+        &[("prometheus", prometheus.into())],
+        checks,
+    )
+    .replace(
+        "targets:",
+        "params:\n  service: { description: The service, default: api }\ntargets:",
+    );
     Project::new().runbook("prom", &runbook)
 }
 
@@ -136,7 +143,15 @@ fn outcomes_and_messages_in_text() {
 #[test]
 fn outcomes_and_messages_in_json() {
     let (url, _) = prometheus(ANSWERS);
-    let out = project(&url).run(&["check", "--jobs", "1", "--format", "json", "--param", "service=web"]);
+    let out = project(&url).run(&[
+        "check",
+        "--jobs",
+        "1",
+        "--format",
+        "json",
+        "--param",
+        "service=web",
+    ]);
     assert_eq!(out.code(), 1, "{out:?}");
     insta::assert_snapshot!("promql_json", stable(&out.stdout()));
 }
@@ -146,7 +161,12 @@ fn var_points_the_query_at_another_prometheus() {
     let (unused, unused_seen) = prometheus(ANSWERS);
     let (other, seen) = prometheus(ANSWERS);
     let p = project(&unused);
-    let out = p.run(&["check", "prom#below-bound", "--var", &format!("prometheus={other}")]);
+    let out = p.run(&[
+        "check",
+        "prom#below-bound",
+        "--var",
+        &format!("prometheus={other}"),
+    ]);
     assert_eq!(out.code(), 0, "{out:?}");
     assert_eq!(seen.lock().expect("lock").len(), 1);
     assert!(unused_seen.lock().expect("lock").is_empty());
@@ -154,7 +174,8 @@ fn var_points_the_query_at_another_prometheus() {
     let typo = p.run(&["check", "--var", "prometeus=http://127.0.0.1:9"]);
     assert_eq!(typo.code(), 2, "{typo:?}");
     assert!(
-        typo.stderr().contains("did you mean `--var prometheus=...`?"),
+        typo.stderr()
+            .contains("did you mean `--var prometheus=...`?"),
         "{typo:?}"
     );
 }

@@ -103,10 +103,17 @@ fn check_params(
 
 /// A `--var` must name a var of a selected runbook's targets: anything else is a typo that
 /// would otherwise leave the check pointed at the old environment.
-fn check_vars(runbooks: &[&CompiledRunbook], vars: &BTreeMap<String, String>) -> Result<(), String> {
+fn check_vars(
+    runbooks: &[&CompiledRunbook],
+    vars: &BTreeMap<String, String>,
+) -> Result<(), String> {
     let declared: Vec<&str> = runbooks
         .iter()
-        .flat_map(|r| r.targets.iter().flat_map(|t| t.vars.iter().map(|(k, _)| k.as_str())))
+        .flat_map(|r| {
+            r.targets
+                .iter()
+                .flat_map(|t| t.vars.iter().map(|(k, _)| k.as_str()))
+        })
         .collect();
     for (name, value) in vars {
         if !declared.contains(&name.as_str()) {
@@ -115,7 +122,9 @@ fn check_vars(runbooks: &[&CompiledRunbook], vars: &BTreeMap<String, String>) ->
                 None if declared.is_empty() => "the selected runbooks' targets have no vars".into(),
                 None => format!("target vars: {}", dedup(&declared).join(", ")),
             };
-            return Err(format!("no target of the selected runbooks has the var `{name}`; {hint}"));
+            return Err(format!(
+                "no target of the selected runbooks has the var `{name}`; {hint}"
+            ));
         }
         if host_of(value).is_none() {
             return Err(format!(

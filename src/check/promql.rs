@@ -261,8 +261,15 @@ mod tests {
     fn empty_results() {
         let empty = r#"{"status":"success","data":{"resultType":"vector","result":[]}}"#;
         assert!(judge("{result: empty}", empty).unwrap().is_empty());
-        assert_eq!(judge("{result: non-empty}", empty).unwrap()[0].actual, "empty");
-        assert!(judge("{value: {lt: 1}}", empty).unwrap()[0].actual.contains("or vector(0)"));
+        assert_eq!(
+            judge("{result: non-empty}", empty).unwrap()[0].actual,
+            "empty"
+        );
+        assert!(
+            judge("{value: {lt: 1}}", empty).unwrap()[0]
+                .actual
+                .contains("or vector(0)")
+        );
         assert_eq!(judge("{result: empty}", TWO).unwrap().len(), 1);
     }
 
@@ -283,7 +290,14 @@ mod tests {
             r#"{"status":"error","errorType":"bad_data","error":"1:5: parse error: unexpected }"}"#,
         )
         .unwrap_err();
-        assert_eq!(e, "Prometheus answered bad_data: 1:5: parse error: unexpected }");
-        assert!(judge("{result: empty}", "<html>").unwrap_err().contains("not Prometheus API JSON"));
+        assert_eq!(
+            e,
+            "Prometheus answered bad_data: 1:5: parse error: unexpected }"
+        );
+        assert!(
+            judge("{result: empty}", "<html>")
+                .unwrap_err()
+                .contains("not Prometheus API JSON")
+        );
     }
 }

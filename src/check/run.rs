@@ -198,7 +198,9 @@ fn not_sent(check: &PlannedCheck, options: &RunOptions) -> Option<(Outcome, Opti
 fn judge(check: &PlannedCheck, cx: &Context) -> Result<Vec<Failure>, String> {
     let expect = check.check.expect.as_ref();
     match check.check.kind {
-        CheckKind::Promql { .. } => promql::evaluate(cx.response, expect, cx.substitute, cx.time_ms),
+        CheckKind::Promql { .. } => {
+            promql::evaluate(cx.response, expect, cx.substitute, cx.time_ms)
+        }
         _ => Ok(expect::evaluate(expect, cx)),
     }
 }

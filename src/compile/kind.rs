@@ -178,7 +178,11 @@ fn misplaced_expect(
             ];
             for (field, at) in promql_only {
                 if let Some(at) = at {
-                    wrong(at, field, "`result`, `value` and `labels` judge the answer of a `promql` query; for a response use `status`, `headers` and `body`");
+                    wrong(
+                        at,
+                        field,
+                        "`result`, `value` and `labels` judge the answer of a `promql` query; for a response use `status`, `headers` and `body`",
+                    );
                 }
             }
         }
@@ -190,7 +194,11 @@ fn misplaced_expect(
             ];
             for (field, at) in curl_only {
                 if let Some(at) = at {
-                    wrong(at, field, "a query's answer is judged with `result: empty | non-empty`, `value: { lt: 0.01 }` and `labels: {...}`");
+                    wrong(
+                        at,
+                        field,
+                        "a query's answer is judged with `result: empty | non-empty`, `value: { lt: 0.01 }` and `labels: {...}`",
+                    );
                 }
             }
         }

@@ -15,8 +15,8 @@ pub mod promql;
 mod sink;
 pub mod template;
 
-pub(crate) use sink::Sink;
 pub use kind::CheckKind;
+pub(crate) use sink::Sink;
 pub use sink::pos_in_scalar;
 
 use chrono::NaiveDate;

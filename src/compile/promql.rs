@@ -26,7 +26,11 @@ pub fn encode(query: &str) -> String {
 
 /// The URL an instant query is sent to.
 pub fn query_url(base: &str, query: &str) -> String {
-    format!("{}{QUERY_PATH}?query={}", base.trim_end_matches('/'), encode(query))
+    format!(
+        "{}{QUERY_PATH}?query={}",
+        base.trim_end_matches('/'),
+        encode(query)
+    )
 }
 
 /// Prometheus' own page for the query, to look at it over time.
@@ -102,15 +106,21 @@ pub fn check_balanced(query: &str) -> Result<(), Unbalanced> {
     let mut i = 0;
     while i < bytes.len() {
         let c = bytes[i];
-        if query[i..].starts_with("{{") {
-            if let Some(end) = query[i..].find("}}") {
-                i += end + 2;
-                continue;
-            }
+        // Bytes, not `str` slices: `i` may sit inside a multi-byte character.
+        if bytes[i..].starts_with(b"{{")
+            && let Some(end) = bytes[i..].windows(2).position(|w| w == b"}}")
+        {
+            i += end + 2;
+            continue;
         }
         match c {
             b'"' | b'\'' | b'`' => i = string_end(bytes, i)?,
-            b'#' => i = query[i..].find('\n').map_or(bytes.len(), |n| i + n),
+            b'#' => {
+                i = bytes[i..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(bytes.len(), |n| i + n)
+            }
             b'(' | b'[' | b'{' => open.push((i, c)),
             b')' | b']' | b'}' => close(&mut open, i, c)?,
             _ => {}
@@ -181,6 +191,7 @@ mod tests {
             "label_replace(up, \"x\", \"$1\", \"job\", `(.*)\\`)",
             "rate(x[5m]) # a comment with ( unbalanced\n",
             r#"count(x{re=~"a{2}("})"#,
+            "métrique_é{a=\"é\"} # é",
         ] {
             assert_eq!(check_balanced(q), Ok(()), "{q}");
         }
@@ -220,9 +231,15 @@ mod tests {
         let t = |name: &str, vars: &[(&str, &str)]| Target {
             name: name.into(),
             url: format!("http://{name}"),
-            vars: vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            vars: vars
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
         };
-        let targets = [t("local", &[("prom", "http://p1")]), t("prod", &[("prom", "http://p2")])];
+        let targets = [
+            t("local", &[("prom", "http://p1")]),
+            t("prod", &[("prom", "http://p2")]),
+        ];
         assert!(base_of("prom", &targets).unwrap().has_placeholders());
         assert_eq!(
             base_of("prod", &targets).unwrap(),

@@ -6,7 +6,8 @@ pub mod runbook;
 pub mod spanned;
 
 pub use check::{
-    BodyExpect, Check, CheckRef, Expect, HeaderExpect, JsonExpect, NumCompare, ResultExpect, StatusExpect,
+    BodyExpect, Check, CheckRef, Expect, HeaderExpect, JsonExpect, NumCompare, ResultExpect,
+    StatusExpect,
 };
 pub use config::{Config, Level, LintConfig};
 pub use runbook::{

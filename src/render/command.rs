@@ -119,7 +119,10 @@ fn expect_summary(e: &CompiledExpect) -> String {
         None => {}
     }
     if let Some(value) = &e.value {
-        parts.push(format!("every value {}", crate::check::expect::describe_compare(value)));
+        parts.push(format!(
+            "every value {}",
+            crate::check::expect::describe_compare(value)
+        ));
     }
     if !e.labels.is_empty() {
         let labels: Vec<&str> = e.labels.iter().map(|(name, _)| name.as_str()).collect();

@@ -60,9 +60,7 @@ fn results() -> Vec<CheckResult> {
         time_ms: 0,
         request_id: "ob-20261126T081500Z-7f3a9c-0005".into(),
         command: "curl -X POST http://127.0.0.1:3000/admin/flush".into(),
-        note: Some(
-            "changes state (`mutating: true`); pass --allow-mutating to send it".into(),
-        ),
+        note: Some("changes state (`mutating: true`); pass --allow-mutating to send it".into()),
         ..base.clone()
     };
     vec![base, fail, error, manual, skipped]
@@ -109,7 +107,12 @@ fn check_text() {
     );
     assert!(styled.contains("\u{1b}["));
     let quiet = check(Format::Text, true);
-    assert!(!quiet.contains("PASS") && quiet.ends_with("1 passed, 1 failed, 1 errors, 1 to run by hand, 1 skipped (mutating)\n"));
+    assert!(
+        !quiet.contains("PASS")
+            && quiet.ends_with(
+                "1 passed, 1 failed, 1 errors, 1 to run by hand, 1 skipped (mutating)\n"
+            )
+    );
 }
 
 #[test]

@@ -98,7 +98,10 @@ fn a_failure_mode_runs_its_checks_and_says_why_they_fail() {
     assert!(text.contains("FAIL   api#hello  500  "), "{text}");
     assert!(text.contains("status: expected 200"), "{text}");
     assert!(text.contains("got 500, body: internal error"), "{text}");
-    assert!(text.contains("expected a number < 0.01"), "{text}");
+    assert!(
+        text.contains("value: expected every sample < 0.01"),
+        "{text}"
+    );
     assert!(text.ends_with("2 passed, 2 failed\n"), "{text}");
 }
 
@@ -150,7 +153,7 @@ fn dry_run_prints_the_commands_and_sends_nothing() {
         "{text}"
     );
     assert!(
-        text.contains("'http://127.0.0.1:9/prom/api/v1/query?query=error_ratio'"),
+        text.contains("api#error-rate  curl -sG 'http://127.0.0.1:9/prom/api/v1/query' --data-urlencode 'query=sum(rate(http_requests_total{service=\"api\",code=~\"5..\"}[5m]))"),
         "{text}"
     );
     let args = ["check", "api#error-spike", "--dry-run", "--format", "json"];

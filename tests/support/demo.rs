@@ -3,11 +3,12 @@
 //! `examples/demo.rs` and the integration tests, which start it on an ephemeral port.
 //!
 //! Routes: `/healthz`, `/readyz` (503 when not ready), `/hello` (echoes `x-request-id`),
-//! `/prom/api/v1/query?query=NAME` (a Prometheus-shaped answer for `error_ratio`,
-//! `p95_latency_seconds` and `pg_pool_wait_seconds`), and `POST /fault/latency`,
-//! `/fault/errors`, `/fault/not-ready`, `/fault/crash-loop`, `/fault/clear`. The Kubernetes
-//! runbook's PromQL (percent-encoded) is decoded: restart and unavailable-replica queries
-//! answer 4 while `crash-loop` is on, every other `kube_`/`container_` query 0.
+//! `/prom/api/v1/query?query=PROMQL` (a Prometheus-shaped answer, by the metric the decoded
+//! query reads: the error ratio from `http_requests_total`, p95 latency from
+//! `http_request_duration_seconds`, `pg_pool_wait_seconds`; restart and unavailable-replica
+//! queries answer 4 while `crash-loop` is on, every other `kube_`/`container_` query 0), and
+//! `POST /fault/latency`, `/fault/errors`, `/fault/not-ready`, `/fault/crash-loop`,
+//! `/fault/clear`.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -196,6 +197,11 @@ fn route(request: &Request, faults: &Faults) -> Reply {
     }
 }
 
+/// The query is `name` itself, or reads `metric`.
+fn is(promql: &str, name: &str, metric: &str) -> bool {
+    promql == name || promql.contains(metric)
+}
+
 fn prometheus(query: &str, faults: &Faults) -> String {
     let on = |f: &AtomicBool| f.load(Ordering::SeqCst);
     let name = query
@@ -211,12 +217,33 @@ fn prometheus(query: &str, faults: &Faults) -> String {
             if on(&faults.crash_loop) { "4" } else { "0" }
         }
         _ if promql.contains("kube_") || promql.contains("container_") => "0",
-        "error_ratio" if on(&faults.errors) => "0.2",
-        "error_ratio" => "0.001",
-        "p95_latency_seconds" if on(&faults.latency) => "0.85",
-        "p95_latency_seconds" => "0.12",
-        "pg_pool_wait_seconds" if on(&faults.latency) => "0.35",
-        "pg_pool_wait_seconds" => "0.004",
+        // The API runbook's queries, by the metric they read (or by name, for the benchmark).
+        _ if is(&promql, "error_ratio", "http_requests_total") => {
+            if on(&faults.errors) {
+                "0.2"
+            } else {
+                "0.001"
+            }
+        }
+        _ if is(
+            &promql,
+            "p95_latency_seconds",
+            "http_request_duration_seconds",
+        ) =>
+        {
+            if on(&faults.latency) {
+                "0.85"
+            } else {
+                "0.12"
+            }
+        }
+        _ if promql.contains("pg_pool_wait_seconds") => {
+            if on(&faults.latency) {
+                "0.35"
+            } else {
+                "0.004"
+            }
+        }
         _ => return r#"{"status":"success","data":{"resultType":"vector","result":[]}}"#.into(),
     };
     format!(

@@ -74,6 +74,32 @@ fn target_selector_and_request_id_fill_the_commands() {
 }
 
 #[test]
+fn queries_and_manual_commands_follow_the_target_and_the_alert_labels() {
+    let Some(chromium) = chromium() else { return };
+    let (_tmp, out) = Project::repo().build_book();
+    let page = out.join("kubernetes/crash-looping.html");
+    let query = "?target=staging&namespace=shop&pod=api-7f9c";
+    let (dom, problems) = dump(&chromium, &file_url(&page, query));
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert!(
+        dom.contains(r#">increase(kube_pod_container_status_restarts_total{namespace="shop",pod="api-7f9c"}[15m])</code>"#),
+        "the query, readable and filled: {dom}"
+    );
+    assert!(
+        dom.contains(r#">curl -sG 'https://prometheus.staging.example.com/api/v1/query' --data-urlencode 'query=increase(kube_pod_container_status_restarts_total{namespace="shop",pod="api-7f9c"}[15m])'</code>"#),
+        "its curl line: {dom}"
+    );
+    assert!(
+        dom.contains(r#"href="https://prometheus.staging.example.com/graph?g0.expr=increase(kube_pod_container_status_restarts_total%7Bnamespace%3D%22shop%22%2Cpod%3D%22api-7f9c%22%7D%5B15m%5D)&amp;g0.tab=0""#),
+        "Open in Prometheus, encoded: {dom}"
+    );
+    assert!(
+        dom.contains(">kubectl -n shop logs api-7f9c --previous --tail=50</code>"),
+        "the command run by hand, filled: {dom}"
+    );
+}
+
+#[test]
 fn xss_fixture_runs_nothing() {
     let Some(chromium) = chromium() else { return };
     let (_tmp, out) = Project::at(Project::fixtures().join("xss")).build_book();

@@ -117,11 +117,7 @@ fn check_vars(
         .collect();
     for (name, value) in vars {
         if !declared.contains(&name.as_str()) {
-            let hint = match crate::suggest::did_you_mean(name, declared.iter().copied()) {
-                Some(close) => format!("did you mean `--var {close}=...`?"),
-                None if declared.is_empty() => "the selected runbooks' targets have no vars".into(),
-                None => format!("target vars: {}", dedup(&declared).join(", ")),
-            };
+            let hint = flag_hint("--var", name, &dedup(&declared), "target vars");
             return Err(format!(
                 "no target of the selected runbooks has the var `{name}`; {hint}"
             ));
@@ -160,10 +156,15 @@ fn override_vars(
 /// What to say about `--param NAME=...` that none of `declared` is: the closest name, or the
 /// names there are (`check --param` and `incident new --param` alike).
 pub fn param_hint(name: &str, declared: &[&str]) -> String {
+    flag_hint("--param", name, declared, "declared params")
+}
+
+/// `did you mean `--var prometheus=...`?`, or the `what` there are, or that there are none.
+fn flag_hint(flag: &str, name: &str, declared: &[&str], what: &str) -> String {
     match crate::suggest::did_you_mean(name, declared.iter().copied()) {
-        Some(close) => format!("did you mean `--param {close}=...`?"),
-        None if declared.is_empty() => "no `params` are declared".into(),
-        None => format!("declared params: {}", declared.join(", ")),
+        Some(close) => format!("did you mean `{flag} {close}=...`?"),
+        None if declared.is_empty() => format!("there are no {what}"),
+        None => format!("{what}: {}", declared.join(", ")),
     }
 }
 

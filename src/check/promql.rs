@@ -89,6 +89,11 @@ pub fn evaluate(
 
 /// The samples of an instant query's answer (`vector`, `scalar`, `matrix` or `string`).
 fn samples(response: &HttpResponse) -> Result<Vec<Sample>, String> {
+    if response.truncated {
+        return Err(
+            "Prometheus' answer is over 1 MiB, the most opsbook reads; narrow the query (aggregate with `sum` or `max`, or select fewer series)".into(),
+        );
+    }
     let json: Value = serde_json::from_slice(&response.body).map_err(|_| {
         format!(
             "the answer is not Prometheus API JSON (status {}); is `prometheus` the base URL of Prometheus?",

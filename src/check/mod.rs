@@ -4,14 +4,17 @@
 //!
 //! plan → prepare (substitute, allow-list) → send (redirects) → expect → masked `CheckResult`.
 
+mod agents;
 pub mod expect;
 pub mod http;
 pub mod plan;
 pub mod prepare;
 mod redirect;
 pub mod request_id;
+mod resolver;
 pub mod run;
 pub mod secrets;
+pub mod tls;
 
 pub use plan::{PlannedCheck, plan};
 pub use run::{RunOptions, run};

@@ -5,11 +5,13 @@ use std::time::Duration;
 
 use base64::Engine;
 
-use super::http::HttpRequest;
+use super::http::{Connect, HttpRequest};
 use super::plan::{PlannedCheck, host_of};
 use super::run::RunOptions;
 use super::secrets::Masker;
-use crate::compile::curl::CurlCommand;
+use super::tls::FileRef;
+use crate::compile::curl::query::{self, append_query};
+use crate::compile::curl::{CurlCommand, wire_url};
 use crate::compile::template::{Missing, Template};
 
 pub const DEFAULT_CONNECT: Duration = Duration::from_secs(3);
@@ -55,7 +57,14 @@ pub fn prepare(
         .as_ref()
         .ok_or("the curl line cannot be run; see `opsbook lint`")?;
     let mut fill = |t: &Template| fill(t, check, request_id, options, masker);
+    let data = query::join(&cmd.data, &mut fill)?;
     let url = fill(&cmd.url)?;
+    // `-G`: the data is the query, there is no body.
+    let (url, body) = match (cmd.get, data) {
+        (true, data) => (append_query(&url, data.as_deref().unwrap_or("")), None),
+        (false, data) => (url, data),
+    };
+    let url = wire_url(&url)?;
     let mut secret_headers = Vec::new();
     let mut headers = Vec::new();
     for (name, v) in &cmd.headers {
@@ -64,9 +73,14 @@ pub fn prepare(
         }
         headers.push((name.clone(), fill(v)?));
     }
-    let body = cmd.data.as_ref().map(&mut fill).transpose()?;
     let user = cmd.user.as_ref().map(&mut fill).transpose()?;
     let agent = cmd.user_agent.as_ref().map(&mut fill).transpose()?;
+    let connect = Connect {
+        cacert: file(&cmd.cacert, &mut fill, check, options)?,
+        cert: file(&cmd.cert, &mut fill, check, options)?,
+        key: file(&cmd.key, &mut fill, check, options)?,
+        resolve: cmd.resolve.clone(),
+    };
     check_host(&url, check, options)?;
     add_default_headers(cmd, &mut headers, user.as_deref(), agent, masker);
     let (connect_timeout, timeout) = timeouts(cmd, options);
@@ -79,11 +93,27 @@ pub fn prepare(
             connect_timeout,
             timeout,
             insecure: cmd.insecure && options.insecure,
+            connect,
         },
         follow_redirects: cmd.follow_redirects,
         fail_on_error_status: cmd.fail,
         secret_headers,
     })
+}
+
+/// A `--cacert`/`--cert`/`--key` path: relative to the project root, shown as written.
+fn file(
+    path: &Option<Template>,
+    fill: &mut dyn FnMut(&Template) -> Result<String, String>,
+    check: &PlannedCheck,
+    options: &RunOptions,
+) -> Result<Option<FileRef>, String> {
+    let Some(path) = path else { return Ok(None) };
+    let written = path.show(&|name| check.values.get(name).cloned());
+    Ok(Some(FileRef {
+        written,
+        path: options.root.join(fill(path)?),
+    }))
 }
 
 /// Fills a value of the command: placeholders from the target, `$VAR`s from the options'
@@ -148,7 +178,7 @@ fn add_default_headers(
                 headers.push((name.into(), v.into()));
             }
         }
-    } else if cmd.data.is_some() && !has(headers, "content-type") {
+    } else if cmd.has_body() && !has(headers, "content-type") {
         headers.push((
             "Content-Type".into(),
             "application/x-www-form-urlencoded".into(),
@@ -156,6 +186,10 @@ fn add_default_headers(
     }
     if let Some(agent) = agent {
         headers.push(("User-Agent".into(), agent));
+    }
+    // ureq decodes gzip and br itself, the transport deflate.
+    if cmd.compressed && !has(headers, "accept-encoding") {
+        headers.push(("Accept-Encoding".into(), "gzip, deflate, br".into()));
     }
 }
 

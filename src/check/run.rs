@@ -30,6 +30,9 @@ pub struct RunOptions {
     pub timeout: Option<Duration>,
     /// The environment `$VAR`s are read from (the library never reads the process's own).
     pub env: BTreeMap<String, String>,
+    /// The project root (the folder of `opsbook.yaml`): `--cacert`, `--cert` and `--key` paths
+    /// are relative to it.
+    pub root: std::path::PathBuf,
 }
 
 /// Pause between `--until-pass` rounds.

@@ -82,7 +82,11 @@ impl Agents {
     }
 }
 
-fn tls_config(roots: RootCerts, client: Option<ureq::tls::ClientCert>, insecure: bool) -> TlsConfig {
+fn tls_config(
+    roots: RootCerts,
+    client: Option<ureq::tls::ClientCert>,
+    insecure: bool,
+) -> TlsConfig {
     TlsConfig::builder()
         .root_certs(roots)
         .client_cert(client)

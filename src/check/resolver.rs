@@ -31,7 +31,12 @@ impl PinnedResolver {
             .pins
             .iter()
             .find(|p| p.port == port && p.host.eq_ignore_ascii_case(host))?;
-        Some(pin.addrs.iter().map(|a| SocketAddr::new(*a, port)).collect())
+        Some(
+            pin.addrs
+                .iter()
+                .map(|a| SocketAddr::new(*a, port))
+                .collect(),
+        )
     }
 }
 

@@ -220,7 +220,10 @@ mod tests {
             ..NO_SYSTEM
         };
         let problem = Trust::load(&sources).problem.unwrap();
-        assert!(problem.contains("SSL_CERT_FILE=/nonexistent/ca.pem"), "{problem}");
+        assert!(
+            problem.contains("SSL_CERT_FILE=/nonexistent/ca.pem"),
+            "{problem}"
+        );
     }
 
     #[test]
@@ -233,9 +236,15 @@ mod tests {
         };
         let trust = Trust::load(&NO_SYSTEM);
         let e = trust.with_cacert(&file("missing.pem")).unwrap_err();
-        assert!(e.starts_with("cannot read `missing.pem`: no such file"), "{e}");
+        assert!(
+            e.starts_with("cannot read `missing.pem`: no such file"),
+            "{e}"
+        );
         let e = trust.with_cacert(&file("bad.pem")).unwrap_err();
-        assert!(e.contains("`--cacert bad.pem` holds no PEM certificate"), "{e}");
+        assert!(
+            e.contains("`--cacert bad.pem` holds no PEM certificate"),
+            "{e}"
+        );
         let e = client_cert(&file("bad.pem"), None).unwrap_err();
         assert!(e.contains("`--cert bad.pem`"), "{e}");
     }

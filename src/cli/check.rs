@@ -208,7 +208,12 @@ fn trust_sources(env: &BTreeMap<String, String>) -> TrustSources {
     TrustSources {
         cert_file: set("SSL_CERT_FILE").map(Into::into),
         cert_dirs: set("SSL_CERT_DIR")
-            .map(|dirs| dirs.split(':').filter(|d| !d.is_empty()).map(Into::into).collect())
+            .map(|dirs| {
+                dirs.split(':')
+                    .filter(|d| !d.is_empty())
+                    .map(Into::into)
+                    .collect()
+            })
             .unwrap_or_default(),
         system: true,
     }

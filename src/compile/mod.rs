@@ -360,13 +360,19 @@ fn url_for(command: &CurlCommand, target: &Target) -> Option<String> {
         "request_id" => Some("ob-0".to_owned()),
         _ => target.value(name).map(str::to_owned),
     };
-    let mut fill = |t: &Template| t.fill(&value, &mut |_| Some("x".to_owned())).map_err(|_| ());
+    let mut fill = |t: &Template| {
+        t.fill(&value, &mut |_| Some("x".to_owned()))
+            .map_err(|_| ())
+    };
     let url = fill(&command.url).ok()?;
     if !command.get {
         return Some(url);
     }
     let data = curl::query::join(&command.data, &mut fill).ok()?;
-    Some(curl::query::append_query(&url, data.as_deref().unwrap_or("")))
+    Some(curl::query::append_query(
+        &url,
+        data.as_deref().unwrap_or(""),
+    ))
 }
 
 fn quoted_var(curl: &Sp<String>, offset: usize, name: &str, sink: &mut Sink) {

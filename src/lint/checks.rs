@@ -113,7 +113,9 @@ fn plus_offset(line: &str, command: &CurlCommand) -> Option<usize> {
         // The URL as written may be quoted or hold spaces: point at the first `+` after its start
         // whose query (a `?` before it) makes it the one found.
         let written = line.get(command.url_offset..)?;
-        let at = written.find('?').and_then(|q| written[q..].find('+').map(|p| q + p));
+        let at = written
+            .find('?')
+            .and_then(|q| written[q..].find('+').map(|p| q + p));
         return Some(command.url_offset + at.unwrap_or(0));
     }
     let raw_data_plus = command.get

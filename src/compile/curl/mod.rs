@@ -625,7 +625,10 @@ mod tests {
     #[test]
     fn data_parts_are_kept_in_order() {
         let c = parse("curl -d a=1 --data-urlencode 'b=x y' --data-raw @c {{ target }}/").unwrap();
-        assert!(matches!(&c.data[..], [Data::Raw(_), Data::Encoded { .. }, Data::Raw(_)]));
+        assert!(matches!(
+            &c.data[..],
+            [Data::Raw(_), Data::Encoded { .. }, Data::Raw(_)]
+        ));
         let e = parse("curl --data-urlencode @file {{ target }}/").unwrap_err();
         assert!(e.message.contains("reads a local file"));
     }

@@ -109,7 +109,10 @@ mod tests {
     fn encodes_like_curl() {
         assert_eq!(encode("a b+c&d=e/f"), "a%20b%2Bc%26d%3De%2Ff");
         assert_eq!(encode("AZaz09-._~"), "AZaz09-._~");
-        assert_eq!(encode(r#"x{code=~"5.."}[5m]"#), "x%7Bcode%3D~%225..%22%7D%5B5m%5D");
+        assert_eq!(
+            encode(r#"x{code=~"5.."}[5m]"#),
+            "x%7Bcode%3D~%225..%22%7D%5B5m%5D"
+        );
         assert_eq!(encode("é"), "%C3%A9");
     }
 
@@ -122,8 +125,14 @@ mod tests {
         };
         assert_eq!(parts("a b"), (None, "a b".into()));
         assert_eq!(parts("=a=b"), (None, "a=b".into()));
-        assert_eq!(parts("query=up == 1"), (Some("query".into()), "up == 1".into()));
-        assert_eq!(parts("mail=me@x.test"), (Some("mail".into()), "me@x.test".into()));
+        assert_eq!(
+            parts("query=up == 1"),
+            (Some("query".into()), "up == 1".into())
+        );
+        assert_eq!(
+            parts("mail=me@x.test"),
+            (Some("mail".into()), "me@x.test".into())
+        );
         for file in ["@secrets.txt", "name@secrets.txt"] {
             let e = parse_urlencode(file, 3).unwrap_err();
             assert!(e.message.contains("reads a local file"), "{}", e.message);

@@ -40,7 +40,10 @@ pub fn parse_pin(value: &str, offset: usize) -> Result<Pin, CurlError> {
         .split(',')
         .map(|a| {
             let a = a.trim();
-            let a = a.strip_prefix('[').and_then(|a| a.strip_suffix(']')).unwrap_or(a);
+            let a = a
+                .strip_prefix('[')
+                .and_then(|a| a.strip_suffix(']'))
+                .unwrap_or(a);
             a.parse::<IpAddr>()
                 .map_err(|_| bad(&format!("`{a}` is not an IP address")))
         })

@@ -40,7 +40,10 @@ mod tests {
     #[test]
     fn promql_in_a_url_is_encoded_the_way_curl_sends_it() {
         let url = r#"http://prom.test/api/v1/query?query=sum(rate(x{code=~"5.."}[5m]))"#;
-        assert!(ureq::http::Uri::try_from(url).is_err(), "http::Uri refuses it raw");
+        assert!(
+            ureq::http::Uri::try_from(url).is_err(),
+            "http::Uri refuses it raw"
+        );
         assert_eq!(
             wire_url(url).unwrap(),
             "http://prom.test/api/v1/query?query=sum(rate(x{code=~%225..%22}[5m]))"
@@ -49,13 +52,24 @@ mod tests {
             wire_url("http://a.test/a b?q=x y").unwrap(),
             "http://a.test/a%20b?q=x%20y"
         );
-        assert_eq!(wire_url("http://a.test/?q=%2B").unwrap(), "http://a.test/?q=%2B");
+        assert_eq!(
+            wire_url("http://a.test/?q=%2B").unwrap(),
+            "http://a.test/?q=%2B"
+        );
     }
 
     #[test]
     fn invalid_urls_say_why() {
-        assert!(wire_url("http//a.test").unwrap_err().contains("not a valid URL"));
-        assert!(wire_url("http://a b.test/").unwrap_err().contains("not a valid URL"));
+        assert!(
+            wire_url("http//a.test")
+                .unwrap_err()
+                .contains("not a valid URL")
+        );
+        assert!(
+            wire_url("http://a b.test/")
+                .unwrap_err()
+                .contains("not a valid URL")
+        );
         assert!(wire_url("ftp://a.test/").unwrap_err().contains("http://"));
     }
 

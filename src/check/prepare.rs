@@ -64,7 +64,7 @@ pub fn prepare(
         (true, data) => (append_query(&url, data.as_deref().unwrap_or("")), None),
         (false, data) => (url, data),
     };
-    let url = wire_url(&url)?;
+    let url = wire_url(&url).map_err(|e| format!("`{url}` {e}"))?;
     let mut secret_headers = Vec::new();
     let mut headers = Vec::new();
     for (name, v) in &cmd.headers {

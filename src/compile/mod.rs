@@ -344,7 +344,7 @@ fn check_urls(checks: &[CompiledCheck], targets: &[Target], sink: &mut Sink) {
                 sink.report(
                     Rule::InvalidCurl,
                     pos,
-                    format!("{e} (target `{}`)", target.name),
+                    format!("`{url}` (target `{}`) {e}", target.name),
                     "write the URL as `{{ target }}/path`, and the target as `http://host:port`; \
                      put query values in `-G --data-urlencode 'name=value'`, which encodes them",
                 );

@@ -7,16 +7,17 @@
 //! sends them after encoding; so does opsbook: the `url` crate's serialisation percent-encodes
 //! them (`"` → `%22`, space → `%20`) and leaves what was already encoded alone.
 
-/// `url` parsed and serialised as the request sends it, or why it cannot be sent.
+/// `url` parsed and serialised as the request sends it, or why it cannot be sent (a predicate
+/// for the caller to put after the URL: `is not a valid URL: …`).
 pub fn wire_url(url: &str) -> Result<String, String> {
-    let parsed = url::Url::parse(url).map_err(|e| format!("`{url}` is not a valid URL: {e}"))?;
+    let parsed = url::Url::parse(url).map_err(|e| format!("is not a valid URL: {e}"))?;
     if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(format!("`{url}` is not an http:// or https:// URL"));
+        return Err("is not an http:// or https:// URL".into());
     }
     let serialised = String::from(parsed);
     match ureq::http::Uri::try_from(serialised.as_str()) {
         Ok(_) => Ok(serialised),
-        Err(e) => Err(format!("`{url}` cannot be sent as a request URL: {e}")),
+        Err(e) => Err(format!("cannot be sent as a request URL: {e}")),
     }
 }
 

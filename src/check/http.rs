@@ -7,6 +7,10 @@ use std::time::Duration;
 
 use ureq::RequestExt;
 
+use super::agents::Agents;
+use super::tls::{FileRef, Trust};
+use crate::compile::curl::Pin;
+
 /// At most this much body is read; the rest is never downloaded.
 pub const MAX_BODY: usize = 1024 * 1024;
 /// Response headers larger than this end the exchange with an error.
@@ -24,6 +28,23 @@ pub struct HttpRequest {
     pub timeout: Duration,
     /// Skip TLS verification (only with `-k` and `--insecure`).
     pub insecure: bool,
+    /// How to connect, when the command says (`--cacert`, `--cert`, `--key`, `--resolve`).
+    pub connect: Connect,
+}
+
+/// A check's own connection settings; the default is none, and such checks share one agent.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Connect {
+    pub cacert: Option<FileRef>,
+    pub cert: Option<FileRef>,
+    pub key: Option<FileRef>,
+    pub resolve: Vec<Pin>,
+}
+
+impl Connect {
+    pub fn is_default(&self) -> bool {
+        *self == Connect::default()
+    }
 }
 
 /// What came back. Header names are lowercase.
@@ -55,48 +76,30 @@ pub trait Transport: Sync {
     fn send(&self, request: &HttpRequest) -> Result<HttpResponse, String>;
 }
 
-/// The ureq 3 transport. Holds a verifying agent and, only when `--insecure` was given, a
-/// non-verifying one.
+/// The ureq 3 transport: TLS trusted as [`Trust`] says, `-k` honoured only when made with
+/// `allow_insecure`.
 pub struct UreqTransport {
-    secure: ureq::Agent,
-    insecure: Option<ureq::Agent>,
+    agents: Agents,
 }
 
 impl UreqTransport {
-    /// `proxy` is read by the caller (the CLI reads the environment, the library does not).
-    pub fn new(proxy: Option<ureq::Proxy>, allow_insecure: bool) -> UreqTransport {
+    /// `proxy` and `trust` come from the caller (the CLI reads the environment, the library
+    /// does not).
+    pub fn new(proxy: Option<ureq::Proxy>, allow_insecure: bool, trust: Trust) -> UreqTransport {
         UreqTransport {
-            secure: agent(proxy.clone(), false),
-            insecure: allow_insecure.then(|| agent(proxy, true)),
+            agents: Agents::new(proxy, allow_insecure, trust),
         }
     }
 }
 
-fn agent(proxy: Option<ureq::Proxy>, insecure: bool) -> ureq::Agent {
-    let tls = ureq::tls::TlsConfig::builder()
-        .disable_verification(insecure)
-        .build();
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .max_response_header_size(MAX_HEADER_BYTES)
-        .user_agent(concat!("opsbook/", env!("CARGO_PKG_VERSION")))
-        .proxy(proxy)
-        .tls_config(tls)
-        // No pooling: each check gets its own connection, so a server that half-closed one
-        // cannot fail the next check that would reuse it, and checks stay independent.
-        .max_idle_connections(0)
-        .max_idle_connections_per_host(0)
-        .build()
-        .new_agent()
-}
-
 impl Transport for UreqTransport {
     fn send(&self, request: &HttpRequest) -> Result<HttpResponse, String> {
-        let agent = match (&self.insecure, request.insecure) {
-            (Some(insecure), true) => insecure,
-            _ => &self.secure,
-        };
+        if let Some(problem) = self.agents.trust_problem()
+            && is_https(&request.url)
+        {
+            return Err(problem.to_owned());
+        }
+        let agent = self.agents.get(&request.connect, request.insecure)?;
         let mut builder = ureq::http::Request::builder()
             .method(request.method.as_str())
             .uri(request.url.as_str());
@@ -107,19 +110,28 @@ impl Transport for UreqTransport {
             .body(request.body.clone().unwrap_or_default())
             .map_err(|e| format!("cannot build the request: {e}"))?;
         let response = built
-            .with_agent(agent)
+            .with_agent(&agent)
             .configure()
             .timeout_global(Some(request.timeout))
             .timeout_connect(Some(request.connect_timeout.min(request.timeout)))
             .run()
             .map_err(|e| describe(&e, request.timeout))?;
-        read(response, request.timeout)
+        let head = request.method.eq_ignore_ascii_case("HEAD");
+        read(response, request.timeout, head)
     }
 }
 
+fn is_https(url: &str) -> bool {
+    url.get(..8)
+        .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
+}
+
+/// Reads the status, headers and at most [`MAX_BODY`] bytes of decoded body (none for HEAD).
+/// ureq decodes gzip and br; deflate is decoded here, so `--compressed` can take all three.
 fn read(
     response: ureq::http::Response<ureq::Body>,
     timeout: Duration,
+    head: bool,
 ) -> Result<HttpResponse, String> {
     let (parts, mut body) = response.into_parts();
     let headers = parts
@@ -130,11 +142,18 @@ fn read(
             (n.as_str().to_ascii_lowercase(), value)
         })
         .collect();
+    let deflate = parts
+        .headers
+        .get("content-encoding")
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"deflate"));
     let mut bytes = Vec::new();
-    body.as_reader()
-        .take(MAX_BODY as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| describe_io(&e, timeout))?;
+    if !head {
+        // The cap counts decoded bytes: a compression bomb stops at `MAX_BODY`.
+        decoded(body.as_reader(), deflate)
+            .take(MAX_BODY as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| describe_io(&e, timeout))?;
+    }
     let truncated = bytes.len() > MAX_BODY;
     bytes.truncate(MAX_BODY);
     Ok(HttpResponse {
@@ -143,6 +162,38 @@ fn read(
         body: bytes,
         truncated,
     })
+}
+
+/// `deflate` is zlib-wrapped by the standard, but some servers send raw deflate; like curl,
+/// take either (a zlib stream starts with a header whose check bits make it a multiple of 31).
+fn decoded<'a>(reader: impl Read + 'a, deflate: bool) -> Box<dyn Read + 'a> {
+    if !deflate {
+        return Box::new(reader);
+    }
+    let mut reader = std::io::BufReader::new(reader);
+    let zlib = match std::io::BufRead::fill_buf(&mut reader) {
+        Ok([cmf, flg, ..]) => cmf & 0x0f == 8 && (u16::from(*cmf) << 8 | u16::from(*flg)) % 31 == 0,
+        _ => true,
+    };
+    if zlib {
+        Box::new(flate2::bufread::ZlibDecoder::new(reader))
+    } else {
+        Box::new(flate2::bufread::DeflateDecoder::new(reader))
+    }
+}
+
+/// The reason of an I/O error, without the OS error number: `no such file or directory`.
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => "no such file".into(),
+        ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => {
+            let text = e.to_string();
+            let text = text.split(" (os error").next().unwrap_or(&text);
+            text.to_lowercase()
+        }
+    }
 }
 
 fn describe(e: &ureq::Error, timeout: Duration) -> String {
@@ -158,13 +209,46 @@ fn describe(e: &ureq::Error, timeout: Duration) -> String {
         ureq::Error::Io(io) if io.kind() == ErrorKind::UnexpectedEof => {
             "the server closed the connection before a complete response".into()
         }
-        ureq::Error::Io(io) => format!("connection failed: {io}"),
+        ureq::Error::Io(io) => match io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+            Some(tls) => describe_tls(tls),
+            None => format!("connection failed: {io}"),
+        },
+        ureq::Error::Rustls(tls) => describe_tls(tls),
         ureq::Error::HostNotFound => "host not found".into(),
         ureq::Error::LargeResponseHeader(got, limit) => {
             format!("response headers too large ({got} bytes, limit {limit})")
         }
         ureq::Error::Protocol(p) => format!("invalid HTTP response: {p}"),
         other => other.to_string(),
+    }
+}
+
+/// TLS failures, with what to do about the usual ones.
+fn describe_tls(e: &rustls::Error) -> String {
+    use rustls::{AlertDescription as A, CertificateError as C, Error as E};
+    match e {
+        E::InvalidCertificate(C::UnknownIssuer) => "TLS: the server's certificate is signed by an \
+            unknown issuer; if the server uses a private CA, add `--cacert ca.pem` to the command \
+            (relative to the folder of opsbook.yaml), or set SSL_CERT_FILE or SSL_CERT_DIR for \
+            `opsbook check`"
+            .into(),
+        E::InvalidCertificate(C::NotValidForName | C::NotValidForNameContext { .. }) => {
+            "TLS: the server's certificate is not valid for the host in the URL; use the name \
+             the certificate was issued for (and `--resolve HOST:PORT:ADDRESS` to reach it by IP)"
+                .into()
+        }
+        E::InvalidCertificate(C::Expired | C::ExpiredContext { .. }) => {
+            "TLS: the server's certificate has expired".into()
+        }
+        E::AlertReceived(A::CertificateRequired | A::HandshakeFailure) => {
+            "TLS: the server refused the handshake; it may require a client certificate: add \
+             `--cert client.pem --key client-key.pem`"
+                .into()
+        }
+        E::AlertReceived(A::BadCertificate | A::UnknownCA) => {
+            "TLS: the server refused the client certificate (`--cert`)".into()
+        }
+        other => format!("TLS: {other}"),
     }
 }
 

@@ -4,6 +4,7 @@
 //!
 //! plan → prepare (substitute, allow-list) → send (redirects) → expect → masked `CheckResult`.
 
+mod agents;
 pub mod expect;
 pub mod http;
 pub mod plan;
@@ -11,8 +12,10 @@ pub mod prepare;
 pub mod promql;
 mod redirect;
 pub mod request_id;
+mod resolver;
 pub mod run;
 pub mod secrets;
+pub mod tls;
 
 pub use plan::{PlannedCheck, Selection, plan};
 pub use run::{RunOptions, run};

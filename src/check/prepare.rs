@@ -6,11 +6,13 @@ use std::time::Duration;
 
 use base64::Engine;
 
-use super::http::HttpRequest;
+use super::http::{Connect, HttpRequest};
 use super::plan::{PlannedCheck, host_of};
 use super::run::RunOptions;
 use super::secrets::Masker;
-use crate::compile::curl::CurlCommand;
+use super::tls::FileRef;
+use crate::compile::curl::query::{self, append_query};
+use crate::compile::curl::{CurlCommand, wire_url};
 use crate::compile::template::{Missing, Template};
 use crate::compile::{CheckKind, promql};
 
@@ -72,6 +74,7 @@ fn prepare_query(
     let base = fill(base, check, request_id, options, masker)?;
     let query = fill(&check.check.line, check, request_id, options, masker)?;
     let url = promql::query_url(&base, &query);
+    let url = wire_url(&url).map_err(|e| format!("`{url}` {e}"))?;
     check_host(&url, check, options)?;
     let total = options.timeout.unwrap_or(DEFAULT_TOTAL);
     Ok(Prepared {
@@ -83,6 +86,7 @@ fn prepare_query(
             connect_timeout: DEFAULT_CONNECT.min(total),
             timeout: total,
             insecure: false,
+            connect: Connect::default(),
         },
         follow_redirects: false,
         fail_on_error_status: false,
@@ -102,7 +106,14 @@ fn prepare_curl(
         .as_ref()
         .ok_or("the curl line cannot be run; see `opsbook lint`")?;
     let mut fill = |t: &Template| fill(t, check, request_id, options, masker);
+    let data = query::join(&cmd.data, &mut fill)?;
     let url = fill(&cmd.url)?;
+    // `-G`: the data is the query, there is no body.
+    let (url, body) = match (cmd.get, data) {
+        (true, data) => (append_query(&url, data.as_deref().unwrap_or("")), None),
+        (false, data) => (url, data),
+    };
+    let url = wire_url(&url).map_err(|e| format!("`{url}` {e}"))?;
     let mut secret_headers = Vec::new();
     let mut headers = Vec::new();
     for (name, v) in &cmd.headers {
@@ -111,9 +122,14 @@ fn prepare_curl(
         }
         headers.push((name.clone(), fill(v)?));
     }
-    let body = cmd.data.as_ref().map(&mut fill).transpose()?;
     let user = cmd.user.as_ref().map(&mut fill).transpose()?;
     let agent = cmd.user_agent.as_ref().map(&mut fill).transpose()?;
+    let connect = Connect {
+        cacert: file(&cmd.cacert, &mut fill, check, options)?,
+        cert: file(&cmd.cert, &mut fill, check, options)?,
+        key: file(&cmd.key, &mut fill, check, options)?,
+        resolve: cmd.resolve.clone(),
+    };
     check_host(&url, check, options)?;
     add_default_headers(cmd, &mut headers, user.as_deref(), agent, masker);
     let (connect_timeout, timeout) = timeouts(cmd, options);
@@ -126,11 +142,27 @@ fn prepare_curl(
             connect_timeout,
             timeout,
             insecure: cmd.insecure && options.insecure,
+            connect,
         },
         follow_redirects: cmd.follow_redirects,
         fail_on_error_status: cmd.fail,
         secret_headers,
     })
+}
+
+/// A `--cacert`/`--cert`/`--key` path: relative to the project root, shown as written.
+fn file(
+    path: &Option<Template>,
+    fill: &mut dyn FnMut(&Template) -> Result<String, String>,
+    check: &PlannedCheck,
+    options: &RunOptions,
+) -> Result<Option<FileRef>, String> {
+    let Some(path) = path else { return Ok(None) };
+    let written = path.show(&|name| check.values.get(name).cloned());
+    Ok(Some(FileRef {
+        written,
+        path: options.root.join(fill(path)?),
+    }))
 }
 
 /// Fills a value of the command: placeholders from the target, `$VAR`s from the options'
@@ -195,7 +227,7 @@ fn add_default_headers(
                 headers.push((name.into(), v.into()));
             }
         }
-    } else if cmd.data.is_some() && !has(headers, "content-type") {
+    } else if cmd.has_body() && !has(headers, "content-type") {
         headers.push((
             "Content-Type".into(),
             "application/x-www-form-urlencoded".into(),
@@ -203,6 +235,10 @@ fn add_default_headers(
     }
     if let Some(agent) = agent {
         headers.push(("User-Agent".into(), agent));
+    }
+    // ureq decodes gzip and br itself, the transport deflate.
+    if cmd.compressed && !has(headers, "accept-encoding") {
+        headers.push(("Accept-Encoding".into(), "gzip, deflate, br".into()));
     }
 }
 

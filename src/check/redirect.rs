@@ -49,7 +49,9 @@ pub fn send(
                 !SENSITIVE.contains(&lower.as_str()) && !secret_headers.contains(&lower)
             });
         }
-        if response.status == 303
+        // As curl: a 303 turns the request into a GET (but `-I` stays HEAD), a 301 or 302 turns
+        // a POST into a GET.
+        if (response.status == 303 && request.method != "HEAD")
             || (matches!(response.status, 301 | 302) && request.method == "POST")
         {
             request.method = "GET".into();

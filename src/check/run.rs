@@ -33,6 +33,9 @@ pub struct RunOptions {
     pub env: BTreeMap<String, String>,
     /// Send checks that say `mutating: true` (otherwise they are skipped).
     pub allow_mutating: bool,
+    /// The project root (the folder of `opsbook.yaml`): `--cacert`, `--cert` and `--key` paths
+    /// are relative to it.
+    pub root: std::path::PathBuf,
 }
 
 /// Pause between `--until-pass` rounds.

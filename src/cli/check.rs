@@ -9,6 +9,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use opsbook::check::http::UreqTransport;
+use opsbook::check::tls::{Trust, TrustSources};
 use opsbook::check::{
     CheckResult, Outcome as CheckOutcome, PlannedCheck, RunOptions, Selection, Summary, plan,
     run::dry_run,
@@ -191,12 +192,14 @@ pub fn run(global: &Global, args: Args) -> CliResult {
             .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
             .collect(),
         allow_mutating: args.allow_mutating,
+        root: workspace.root.clone(),
     };
     if args.dry_run {
         print_dry_run(global, &planned, &options, args.format)?;
         return Ok(Outcome::Ok);
     }
-    let transport = UreqTransport::new(ureq::Proxy::try_from_env(), args.insecure);
+    let trust = Trust::load(&trust_sources(&options.env));
+    let transport = UreqTransport::new(ureq::Proxy::try_from_env(), args.insecure, trust);
     let progress = Progress::new(planned.len(), global.quiet);
     let results = opsbook::check::run(&planned, &options, &transport, &|r| progress.show(r));
     progress.finish();
@@ -219,6 +222,24 @@ pub fn run(global: &Global, args: Args) -> CliResult {
     } else {
         Outcome::Findings
     })
+}
+
+/// Trust as curl has it: the system's roots, plus `SSL_CERT_FILE` and `SSL_CERT_DIR` (folders
+/// separated by `:`, as OpenSSL reads it). Empty values count as unset.
+fn trust_sources(env: &BTreeMap<String, String>) -> TrustSources {
+    let set = |name: &str| env.get(name).filter(|v| !v.is_empty());
+    TrustSources {
+        cert_file: set("SSL_CERT_FILE").map(Into::into),
+        cert_dirs: set("SSL_CERT_DIR")
+            .map(|dirs| {
+                dirs.split(':')
+                    .filter(|d| !d.is_empty())
+                    .map(Into::into)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        system: true,
+    }
 }
 
 /// `runbook#check` → where the check is written, relative to the project (where CI checks the

@@ -397,34 +397,53 @@ pub(crate) fn standalone_check(check: &Check) -> CompiledCheck {
     compile_check(check, "c".into(), &at, &mut Sink::new(&source))
 }
 
-/// Every check's URL, filled in for every target, must parse as a URL (with the `url` crate, as
-/// the request will): a typo such as `http//` or a stray space fails in CI, not at 3 a.m.
+/// Every check's URL, filled in for every target (with `-G`, its data appended), must be one
+/// the request can carry ([`curl::wire_url`], which `check` sends with): a typo such as `http//`
+/// or a stray space fails in CI, not at 3 a.m.
 fn check_urls(checks: &[CompiledCheck], targets: &[Target], sink: &mut Sink) {
     for check in checks {
         let Some(command) = &check.command else {
             continue;
         };
         for target in targets {
-            let value = |name: &str| match name {
-                "request_id" => Some("ob-0".to_owned()),
-                _ => target.value(name).map(str::to_owned),
-            };
             // Missing placeholders are `undefined-placeholder`; `$VAR`s are not known yet.
-            let Ok(url) = command.url.fill(&value, &mut |_| Some("x".to_owned())) else {
+            let Some(url) = url_for(command, target) else {
                 continue;
             };
-            if let Err(e) = url::Url::parse(&url) {
+            if let Err(e) = curl::wire_url(&url) {
                 let pos = pos_in_scalar(sink.source, &check.written, command.url_offset);
                 sink.report(
                     Rule::InvalidCurl,
                     pos,
-                    format!("`{url}` (target `{}`) is not a valid URL: {e}", target.name),
-                    "write the URL as `{{ target }}/path`, and the target as `http://host:port`",
+                    format!("`{url}` (target `{}`) {e}", target.name),
+                    "write the URL as `{{ target }}/path`, and the target as `http://host:port`; \
+                     put query values in `-G --data-urlencode 'name=value'`, which encodes them",
                 );
                 break;
             }
         }
     }
+}
+
+/// The URL a command requests against `target`, with every `$VAR` standing in as `x`.
+fn url_for(command: &CurlCommand, target: &Target) -> Option<String> {
+    let value = |name: &str| match name {
+        "request_id" => Some("ob-0".to_owned()),
+        _ => target.value(name).map(str::to_owned),
+    };
+    let mut fill = |t: &Template| {
+        t.fill(&value, &mut |_| Some("x".to_owned()))
+            .map_err(|_| ())
+    };
+    let url = fill(&command.url).ok()?;
+    if !command.get {
+        return Some(url);
+    }
+    let data = curl::query::join(&command.data, &mut fill).ok()?;
+    Some(curl::query::append_query(
+        &url,
+        data.as_deref().unwrap_or(""),
+    ))
 }
 
 fn quoted_var(curl: &Sp<String>, offset: usize, name: &str, sink: &mut Sink) {

@@ -64,8 +64,12 @@ impl<'a> Sink<'a> {
 pub fn pos_in_scalar(source: &SourceFile, scalar: &Sp<String>, offset: usize) -> Pos {
     let start = source.offset(scalar.pos);
     let rest = &source.text[start..];
-    // Quoted and plain scalars on one line map offsets directly; block scalars fall back to
-    // their start, which still names the right line of the check.
+    // Quoted and plain scalars on one line map offsets directly, block scalars line by line
+    // (a command continued with `\`); anything else falls back to the scalar's start, which
+    // still names the right check.
+    if let Some(pos) = pos_in_block(source, start, &scalar.value, offset) {
+        return pos;
+    }
     let skip = usize::from(rest.starts_with('"') || rest.starts_with('\''));
     let prefix = scalar.value.get(..offset).unwrap_or("");
     let same_line =
@@ -75,4 +79,38 @@ pub fn pos_in_scalar(source: &SourceFile, scalar: &Sp<String>, offset: usize) ->
     } else {
         scalar.pos
     }
+}
+
+/// The position of `offset` in a block scalar (`|`, or `>` whose lines were not folded), whose
+/// position is its first line's text: value line `k` is source line `k` after it, less the
+/// block's indentation. `None` when the text does not line up that way (a quoted or folded
+/// scalar spread over lines).
+fn pos_in_block(source: &SourceFile, start: usize, value: &str, offset: usize) -> Option<Pos> {
+    if !value.trim_end().contains('\n') {
+        return None;
+    }
+    let line_start = source.text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let indent = start - line_start;
+    let before = value.get(..offset)?;
+    let k = before.matches('\n').count();
+    let column = offset - before.rfind('\n').map_or(0, |i| i + 1);
+    let mut at = line_start;
+    for (i, (line, value_line)) in source.text[line_start..]
+        .split_inclusive('\n')
+        .zip(value.split('\n'))
+        .enumerate()
+    {
+        let text = line
+            .get(indent..)
+            .unwrap_or("")
+            .trim_end_matches(['\r', '\n']);
+        if text != value_line {
+            return None;
+        }
+        if i == k {
+            return Some(source.pos_of(at + indent + column));
+        }
+        at += line.len();
+    }
+    None
 }

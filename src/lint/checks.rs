@@ -3,7 +3,7 @@
 //! reported when the runbook was compiled (`invalid-curl`).
 
 use super::Ctx;
-use crate::compile::curl::CurlCommand;
+use crate::compile::curl::{CurlCommand, Data, plus_in_query};
 use crate::compile::template::Template;
 use crate::compile::{CompiledCheck, pos_in_scalar};
 use crate::rule::Rule;
@@ -111,6 +111,14 @@ fn command_findings(ctx: &Ctx, check: &CompiledCheck, command: &CurlCommand) -> 
             "write `-u user:$PASSWORD`".into(),
         ));
     }
+    if let Some(offset) = plus_offset(line, command) {
+        out.push((
+            Rule::PlusInQuery,
+            pos_in_scalar(ctx.source(), line, offset),
+            "a `+` in the query is read as a space by most servers (Prometheus too)".into(),
+            "send the value encoded: -G --data-urlencode 'query=…' (or write `%2B`)".into(),
+        ));
+    }
     if command.insecure {
         out.push((
             Rule::InsecureTls,
@@ -120,6 +128,25 @@ fn command_findings(ctx: &Ctx, check: &CompiledCheck, command: &CurlCommand) -> 
         ));
     }
     out
+}
+
+/// Where a `+` is written in the URL's query, or in data that `-G` puts in the query.
+fn plus_offset(line: &str, command: &CurlCommand) -> Option<usize> {
+    if plus_in_query(&command.url.show(&|_| None)).is_some() {
+        // The URL as written may be quoted or hold spaces: point at the first `+` after its start
+        // whose query (a `?` before it) makes it the one found.
+        let written = line.get(command.url_offset..)?;
+        let at = written
+            .find('?')
+            .and_then(|q| written[q..].find('+').map(|p| q + p));
+        return Some(command.url_offset + at.unwrap_or(0));
+    }
+    let raw_data_plus = command.get
+        && command.data.iter().any(|d| match d {
+            Data::Raw(t) => t.show(&|_| None).contains('+'),
+            Data::Encoded { .. } => false,
+        });
+    raw_data_plus.then(|| line.find('+')).flatten()
 }
 
 /// Headers whose values are credentials.

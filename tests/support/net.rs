@@ -63,3 +63,71 @@ pub fn closed_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     listener.local_addr().expect("addr").port()
 }
+
+/// A request as a test server received it: the head (request line and headers) and the body
+/// (as long as its `Content-Length` says).
+#[derive(Clone, Debug, Default)]
+pub struct Received {
+    pub head: String,
+    pub body: Vec<u8>,
+}
+
+impl Received {
+    /// `GET /path?query HTTP/1.1`.
+    pub fn request_line(&self) -> &str {
+        self.head.lines().next().unwrap_or_default()
+    }
+
+    /// A header's value (name case-insensitive), as received.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.head.lines().skip(1).find_map(|line| {
+            let (n, v) = line.split_once(':')?;
+            n.trim().eq_ignore_ascii_case(name).then(|| v.trim())
+        })
+    }
+}
+
+/// Reads one request (head and `Content-Length` body) from any stream, TLS ones included.
+pub fn read_request(stream: impl Read) -> Received {
+    let mut reader = BufReader::new(stream.take(1024 * 1024));
+    let mut received = Received::default();
+    loop {
+        let mut line = String::new();
+        match reader.read_line(&mut line) {
+            Ok(0) | Err(_) => return received,
+            Ok(_) => {}
+        }
+        received.head.push_str(&line);
+        if line == "\r\n" || line == "\n" {
+            break;
+        }
+    }
+    let length: usize = received
+        .header("content-length")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    received.body = vec![0; length];
+    if reader.read_exact(&mut received.body).is_err() {
+        received.body.clear();
+    }
+    received
+}
+
+/// Every request a [`recording`] server received, in order.
+pub type Log = std::sync::Arc<std::sync::Mutex<Vec<Received>>>;
+
+/// A server that records each request and answers it with `reply(&request)`.
+pub fn recording<F>(reply: F) -> (SocketAddr, Log)
+where
+    F: Fn(&Received) -> Vec<u8> + Send + Sync + 'static,
+{
+    let log = Log::default();
+    let seen = std::sync::Arc::clone(&log);
+    let addr = serve(move |mut s| {
+        let received = read_request(&s);
+        let answer = reply(&received);
+        seen.lock().expect("log").push(received);
+        let _ = std::io::Write::write_all(&mut s, &answer);
+    });
+    (addr, log)
+}

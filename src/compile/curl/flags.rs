@@ -23,6 +23,18 @@ pub(super) enum Flag {
     UserAgent,
     Output,
     WriteOut,
+    /// `--url`: the URL, as if written bare.
+    Url,
+    /// `-G`: the data goes into the URL query of a GET.
+    Get,
+    DataUrlencode,
+    /// `-I`: a HEAD request.
+    Head,
+    Resolve,
+    Compressed,
+    CaCert,
+    Cert,
+    Key,
 }
 
 impl Flag {
@@ -36,6 +48,9 @@ impl Flag {
                 | Flag::Verbose
                 | Flag::Location
                 | Flag::Insecure
+                | Flag::Get
+                | Flag::Head
+                | Flag::Compressed
         )
     }
 }
@@ -57,6 +72,9 @@ pub(super) fn short_flag(c: char) -> Option<Flag> {
         'A' => Flag::UserAgent,
         'o' => Flag::Output,
         'w' => Flag::WriteOut,
+        'G' => Flag::Get,
+        'I' => Flag::Head,
+        'E' => Flag::Cert,
         _ => return None,
     })
 }
@@ -66,7 +84,9 @@ pub(super) fn long_flag(name: &str) -> Option<Flag> {
         "--include" => Flag::Include,
         "--silent" => Flag::Silent,
         "--show-error" => Flag::ShowError,
-        "--fail" => Flag::Fail,
+        // For a check, `--fail-with-body` is `-f`: a status of 400 or more fails; the body is
+        // read either way.
+        "--fail" | "--fail-with-body" => Flag::Fail,
         "--verbose" => Flag::Verbose,
         "--location" => Flag::Location,
         "--insecure" => Flag::Insecure,
@@ -81,6 +101,15 @@ pub(super) fn long_flag(name: &str) -> Option<Flag> {
         "--user-agent" => Flag::UserAgent,
         "--output" => Flag::Output,
         "--write-out" => Flag::WriteOut,
+        "--url" => Flag::Url,
+        "--get" => Flag::Get,
+        "--data-urlencode" => Flag::DataUrlencode,
+        "--head" => Flag::Head,
+        "--resolve" => Flag::Resolve,
+        "--compressed" => Flag::Compressed,
+        "--cacert" => Flag::CaCert,
+        "--cert" => Flag::Cert,
+        "--key" => Flag::Key,
         _ => return None,
     })
 }
@@ -99,6 +128,6 @@ pub(super) fn unsupported(offset: usize, flag: &str) -> CurlError {
     err(
         offset,
         format!("unsupported curl flag `{flag}`: {why}"),
-        "supported: -i -s -S -f -v -L -k -X -H -d --data-raw --json -u -m --connect-timeout -A -o /dev/null -w",
+        "supported: -i -s -S -f (--fail-with-body) -v -L -k -X -H -d --data-raw --data-urlencode -G -I --json -u -m --connect-timeout -A -o /dev/null -w --url --compressed --resolve --cacert --cert/-E --key",
     )
 }

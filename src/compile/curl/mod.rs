@@ -12,8 +12,15 @@ use regex::Regex;
 use super::template::{LITERAL_DOLLAR, Template};
 
 mod flags;
+mod lines;
+pub mod query;
+pub mod resolve;
+mod wire;
 
 use flags::{Flag, long_flag, short_flag, unsupported};
+pub use query::Data;
+pub use resolve::Pin;
+pub use wire::{plus_in_query, wire_url};
 
 /// A parsed curl command: every value a template, filled in when the check runs.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -23,9 +30,23 @@ pub struct CurlCommand {
     pub url_offset: usize,
     pub method: Option<String>,
     pub headers: Vec<(String, Template)>,
-    pub data: Option<Template>,
+    /// Every `-d`/`--data-raw`/`--json`/`--data-urlencode`, in order; joined with `&`.
+    pub data: Vec<Data>,
     /// `--json`: sets the JSON content type and accept headers.
     pub json: bool,
+    /// `-G`: the data goes into the URL query and the method is GET.
+    pub get: bool,
+    /// `-I`: a HEAD request; no body is read.
+    pub head: bool,
+    /// `--compressed`: ask for gzip, deflate or br and decode the answer.
+    pub compressed: bool,
+    /// `--resolve`: where to connect for a host and port, the URL unchanged.
+    pub resolve: Vec<Pin>,
+    /// `--cacert`, `--cert`, `--key`: paths as written, relative to the project root, read
+    /// when the check runs.
+    pub cacert: Option<Template>,
+    pub cert: Option<Template>,
+    pub key: Option<Template>,
     pub user: Option<Template>,
     pub user_agent: Option<Template>,
     /// `-f`: a status of 400 or more is a failure.
@@ -43,9 +64,16 @@ impl CurlCommand {
     pub fn method(&self) -> &str {
         match &self.method {
             Some(m) => m,
-            None if self.data.is_some() => "POST",
+            None if self.head => "HEAD",
+            None if self.get => "GET",
+            None if !self.data.is_empty() => "POST",
             None => "GET",
         }
+    }
+
+    /// The data is sent as the request body (it is given, and `-G` does not move it to the URL).
+    pub fn has_body(&self) -> bool {
+        !self.get && !self.data.is_empty()
     }
 }
 
@@ -108,8 +136,12 @@ fn mark_literal_dollars(line: &str) -> (String, Vec<(usize, String)>) {
     (out, quoted_vars)
 }
 
-/// Parses a curl line as written in a runbook.
+/// Parses a curl line as written in a runbook. Offsets in errors and in the command are byte
+/// offsets into `line` as written.
 pub fn parse(line: &str) -> Result<CurlCommand, CurlError> {
+    // Same length as `line`: continuations become spaces, so every offset stays true.
+    let joined = lines::join_continuations(line);
+    let line = joined.as_str();
     check_shell_operators(line)?;
     let (marked, quoted_vars) = mark_literal_dollars(line);
     // Placeholders are written `{{ target }}` with spaces; make them single words first.
@@ -150,7 +182,14 @@ pub fn parse(line: &str) -> Result<CurlCommand, CurlError> {
                 None => (word.as_str(), None),
             };
             let flag = long_flag(name).ok_or_else(|| unsupported(offset, name))?;
+            let separate = inline.is_none();
             let value = take_value(flag, inline, &words, &mut i, offset, name)?;
+            if flag == Flag::Url {
+                let url = value.unwrap_or_default();
+                let at = if separate { cursor.find(&url) } else { offset };
+                urls.push((at, url));
+                continue;
+            }
             apply(&mut command, flag, value, offset)?;
         } else if word.starts_with('-') && word.len() > 1 {
             parse_cluster(&mut command, word, &words, &mut i, offset)?;
@@ -159,7 +198,29 @@ pub fn parse(line: &str) -> Result<CurlCommand, CurlError> {
         }
     }
     (command.url_offset, command.url) = pick_url(line, urls)?;
+    if command.head && command.has_body() {
+        return Err(err(
+            flag_offset(line, "--head", 'I'),
+            "`-I` sends a HEAD request, which has no body, and the command has data",
+            "add `-G` to send the data in the URL query, or drop `-I`",
+        ));
+    }
     Ok(command)
+}
+
+/// Where a flag is written (its long name, or its letter in a cluster), to point at it.
+fn flag_offset(line: &str, long: &str, short: char) -> usize {
+    if let Some(at) = line.find(long) {
+        return at;
+    }
+    let mut at = 0;
+    for word in line.split(' ') {
+        if word.starts_with('-') && !word.starts_with("--") && word.contains(short) {
+            return at;
+        }
+        at += word.len() + 1;
+    }
+    0
 }
 
 struct Cursor<'a> {
@@ -301,6 +362,16 @@ fn apply(
     let value = value.unwrap_or_default();
     match flag {
         Flag::Include | Flag::Silent | Flag::ShowError | Flag::Verbose | Flag::WriteOut => {}
+        // Handled where the words are read, since it is the URL.
+        Flag::Url => {}
+        Flag::Get => cmd.get = true,
+        Flag::Head => cmd.head = true,
+        Flag::Compressed => cmd.compressed = true,
+        Flag::DataUrlencode => cmd.data.push(query::parse_urlencode(&value, offset)?),
+        Flag::Resolve => cmd.resolve.push(resolve::parse_pin(&value, offset)?),
+        Flag::CaCert => cmd.cacert = Some(path(&value, offset)?),
+        Flag::Cert => cmd.cert = Some(path(&value, offset)?),
+        Flag::Key => cmd.key = Some(path(&value, offset)?),
         Flag::Fail => cmd.fail = true,
         Flag::Location => cmd.follow_redirects = true,
         Flag::Insecure => cmd.insecure = true,
@@ -314,9 +385,9 @@ fn apply(
                     "write the body inline, or use `--data-raw` for a literal `@`",
                 ));
             }
-            cmd.data = Some(Template::with_env(&value));
+            cmd.data.push(Data::Raw(Template::with_env(&value)));
         }
-        Flag::DataRaw => cmd.data = Some(Template::with_env(&value)),
+        Flag::DataRaw => cmd.data.push(Data::Raw(Template::with_env(&value))),
         Flag::Json => {
             if value.starts_with('@') {
                 return Err(err(
@@ -326,7 +397,7 @@ fn apply(
                 ));
             }
             cmd.json = true;
-            cmd.data = Some(Template::with_env(&value));
+            cmd.data.push(Data::Raw(Template::with_env(&value)));
         }
         Flag::User => cmd.user = Some(Template::with_env(&value)),
         Flag::UserAgent => cmd.user_agent = Some(Template::with_env(&value)),
@@ -342,6 +413,18 @@ fn apply(
         }
     }
     Ok(())
+}
+
+/// A `--cacert`/`--cert`/`--key` file: read when the check runs, relative to the project root.
+fn path(value: &str, offset: usize) -> Result<Template, CurlError> {
+    if value.is_empty() || value.contains("{{") {
+        return Err(err(
+            offset,
+            format!("`{value}` is not a file path"),
+            "write the path of a PEM file, relative to the folder of opsbook.yaml",
+        ));
+    }
+    Ok(Template::with_env(value))
 }
 
 fn parse_header(value: &str, offset: usize) -> Result<(String, Template), CurlError> {
@@ -467,8 +550,87 @@ mod tests {
         };
         assert_eq!(fill(&c.headers[0].1), "$A");
         assert_eq!(fill(&c.headers[1].1), "<B> $C");
-        assert_eq!(fill(c.data.as_ref().unwrap()), "$D");
+        let Data::Raw(data) = &c.data[0] else {
+            panic!("raw data")
+        };
+        assert_eq!(fill(data), "$D");
         assert_eq!(c.quoted_vars, vec![(14, "A".to_owned())]);
+    }
+
+    fn text(t: &Template) -> String {
+        t.as_text().unwrap_or_else(|| t.show(&|_| None))
+    }
+
+    #[test]
+    fn get_moves_the_data_and_head_has_none() {
+        let c = parse("curl -sSG --data-urlencode 'query=up == 1' -d x=1 {{ target }}/q").unwrap();
+        assert!(c.get && !c.has_body());
+        assert_eq!(c.method(), "GET");
+        assert_eq!(c.data.len(), 2);
+        let c = parse("curl --data-urlencode a=b {{ target }}/q").unwrap();
+        assert_eq!((c.method(), c.has_body()), ("POST", true));
+        let c = parse("curl -sI {{ target }}/").unwrap();
+        assert_eq!(c.method(), "HEAD");
+        let c = parse("curl --head -G -d a=1 {{ target }}/").unwrap();
+        assert_eq!((c.method(), c.has_body()), ("HEAD", false));
+        let e = parse("curl -fsI -d a=1 {{ target }}/").unwrap_err();
+        assert!(e.message.contains("HEAD request"), "{}", e.message);
+        assert_eq!(e.offset, 5);
+    }
+
+    #[test]
+    fn tls_resolve_and_compression_flags() {
+        let line = "curl --compressed --cacert certs/ca.pem --cert client.pem --key $KEY_FILE \
+                    --resolve api.test:443:127.0.0.1 --fail-with-body https://api.test/";
+        let c = parse(line).unwrap();
+        assert!(c.compressed && c.fail);
+        assert_eq!(c.cacert.as_ref().map(text).as_deref(), Some("certs/ca.pem"));
+        assert_eq!(c.cert.as_ref().map(text).as_deref(), Some("client.pem"));
+        assert!(c.key.as_ref().is_some_and(Template::has_env));
+        assert_eq!(c.resolve[0].port, 443);
+        let c = parse("curl -E client.pem {{ target }}/").unwrap();
+        assert!(c.cert.is_some());
+        let e = parse("curl --resolve api.test:443 {{ target }}/").unwrap_err();
+        assert!(e.message.contains("--resolve"), "{}", e.message);
+    }
+
+    #[test]
+    fn url_flag_is_the_url() {
+        let c = parse("curl -s --url '{{ target }}/a?b=1'").unwrap();
+        assert_eq!(c.url, Template::with_env("{{target}}/a?b=1"));
+        assert_eq!(c.url_offset, 15);
+        let c = parse("curl --url={{ target }}/a").unwrap();
+        assert_eq!(c.url, Template::with_env("{{target}}/a"));
+        let e = parse("curl --url {{ target }}/a {{ target }}/b").unwrap_err();
+        assert!(e.message.contains("more than one URL"));
+        let e = parse("curl --url ftp://x/").unwrap_err();
+        assert!(e.message.contains("`ftp://`"), "{}", e.message);
+    }
+
+    #[test]
+    fn continued_lines_parse_and_point_at_the_right_place() {
+        let line = "curl -sS \\\n  -H 'x-a: 1' \\\n  -K cfg \\\n  {{ target }}/\n";
+        let e = parse(line).unwrap_err();
+        assert_eq!(e.offset, line.find("-K").unwrap());
+        let c = parse("curl -sS \\\n  -H 'x-a: 1' \\\n  {{ target }}/a\n").unwrap();
+        assert_eq!(c.headers.len(), 1);
+        assert_eq!(c.url_offset, 29);
+        // `>` folding of the same lines.
+        let c = parse("curl -sS \\ -H 'x-a: 1' \\ {{ target }}/a").unwrap();
+        assert_eq!(c.url, Template::with_env("{{target}}/a"));
+        let e = parse("curl -sS\n  {{ target }}/").unwrap_err();
+        assert!(e.message.contains("`newline`"), "{}", e.message);
+    }
+
+    #[test]
+    fn data_parts_are_kept_in_order() {
+        let c = parse("curl -d a=1 --data-urlencode 'b=x y' --data-raw @c {{ target }}/").unwrap();
+        assert!(matches!(
+            &c.data[..],
+            [Data::Raw(_), Data::Encoded { .. }, Data::Raw(_)]
+        ));
+        let e = parse("curl --data-urlencode @file {{ target }}/").unwrap_err();
+        assert!(e.message.contains("reads a local file"));
     }
 
     #[test]

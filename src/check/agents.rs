@@ -1,56 +1,90 @@
-//! The ureq agents a transport sends with: one shared verifying agent for ordinary checks, a
-//! non-verifying one only when `--insecure` was given, and agents built on demand (and kept) for
-//! checks with their own connection settings (`--cacert`, `--cert`/`--key`, `--resolve`).
+//! The ureq agents a transport sends with: one for plain http, one shared verifying agent for
+//! ordinary https checks, a non-verifying one only when `--insecure` was given, and agents built
+//! on demand (and kept) for checks with their own connection settings (`--cacert`,
+//! `--cert`/`--key`, `--resolve`).
+//!
+//! The trusted roots are read on the first https request, not before: parsing the system's
+//! bundle costs more than a whole run of plain-http checks against loopback.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use ureq::tls::{RootCerts, TlsConfig};
 use ureq::unversioned::transport::DefaultConnector;
 
 use super::http::{Connect, MAX_HEADER_BYTES};
 use super::resolver::PinnedResolver;
-use super::tls::{self, Trust};
+use super::tls::{self, Trust, TrustSources};
 
 /// Agents by what they connect with.
 pub struct Agents {
     proxy: Option<ureq::Proxy>,
     allow_insecure: bool,
-    trust: Trust,
-    secure: ureq::Agent,
-    insecure: Option<ureq::Agent>,
+    sources: TrustSources,
+    /// For `http://` requests: no TLS, so no roots to read.
+    http: ureq::Agent,
+    /// Read on the first https request.
+    tls: OnceLock<TlsAgents>,
     /// Built at most once per settings; a failure (an unreadable `--cacert`) is kept too, so
     /// every check naming the file gets the same message without reading it again.
     special: Mutex<HashMap<(Connect, bool), Result<ureq::Agent, String>>>,
 }
 
+/// The trusted roots and the shared agents that verify with them.
+struct TlsAgents {
+    trust: Trust,
+    secure: ureq::Agent,
+    insecure: Option<ureq::Agent>,
+}
+
 impl Agents {
-    pub fn new(proxy: Option<ureq::Proxy>, allow_insecure: bool, trust: Trust) -> Agents {
-        let roots = RootCerts::Specific(Arc::clone(&trust.roots));
-        let plain = |insecure| build(&proxy, tls_config(roots.clone(), None, insecure), None);
+    pub fn new(proxy: Option<ureq::Proxy>, allow_insecure: bool, sources: TrustSources) -> Agents {
         Agents {
-            secure: plain(false),
-            insecure: allow_insecure.then(|| plain(true)),
-            proxy: proxy.clone(),
+            http: build(&proxy, TlsConfig::builder().build(), None),
+            proxy,
             allow_insecure,
-            trust,
+            sources,
+            tls: OnceLock::new(),
             special: Mutex::new(HashMap::new()),
         }
     }
 
-    /// The problem with `SSL_CERT_FILE`/`SSL_CERT_DIR`, if any.
+    fn tls(&self) -> &TlsAgents {
+        self.tls.get_or_init(|| {
+            let trust = Trust::load(&self.sources);
+            let roots = RootCerts::Specific(Arc::clone(&trust.roots));
+            let shared =
+                |insecure| build(&self.proxy, tls_config(roots.clone(), None, insecure), None);
+            TlsAgents {
+                secure: shared(false),
+                insecure: self.allow_insecure.then(|| shared(true)),
+                trust,
+            }
+        })
+    }
+
+    /// The problem with `SSL_CERT_FILE`/`SSL_CERT_DIR`, if any (read on first use).
     pub fn trust_problem(&self) -> Option<&str> {
-        self.trust.problem.as_deref()
+        self.tls().trust.problem.as_deref()
     }
 
     /// The agent for a request's settings. `insecure` is honoured only when the transport was
     /// made with `--insecure`.
-    pub fn get(&self, connect: &Connect, insecure: bool) -> Result<ureq::Agent, String> {
+    pub fn get(
+        &self,
+        connect: &Connect,
+        insecure: bool,
+        https: bool,
+    ) -> Result<ureq::Agent, String> {
         let insecure = insecure && self.allow_insecure;
+        if connect.is_default() && !https {
+            return Ok(self.http.clone());
+        }
         if connect.is_default() {
-            return Ok(match (&self.insecure, insecure) {
+            let tls = self.tls();
+            return Ok(match (&tls.insecure, insecure) {
                 (Some(agent), true) => agent.clone(),
-                _ => self.secure.clone(),
+                _ => tls.secure.clone(),
             });
         }
         let key = (connect.clone(), insecure);
@@ -62,9 +96,10 @@ impl Agents {
     }
 
     fn special_agent(&self, connect: &Connect, insecure: bool) -> Result<ureq::Agent, String> {
+        let trust = &self.tls().trust;
         let roots = match &connect.cacert {
-            Some(file) => RootCerts::from(self.trust.with_cacert(file)?),
-            None => RootCerts::Specific(Arc::clone(&self.trust.roots)),
+            Some(file) => RootCerts::from(trust.with_cacert(file)?),
+            None => RootCerts::Specific(Arc::clone(&trust.roots)),
         };
         let client = match &connect.cert {
             Some(cert) => Some(tls::client_cert(cert, connect.key.as_ref())?),

@@ -8,7 +8,7 @@ use std::time::Duration;
 use ureq::RequestExt;
 
 use super::agents::Agents;
-use super::tls::{FileRef, Trust};
+use super::tls::{FileRef, TrustSources};
 use crate::compile::curl::Pin;
 
 /// At most this much body is read; the rest is never downloaded.
@@ -85,7 +85,11 @@ pub struct UreqTransport {
 impl UreqTransport {
     /// `proxy` and `trust` come from the caller (the CLI reads the environment, the library
     /// does not).
-    pub fn new(proxy: Option<ureq::Proxy>, allow_insecure: bool, trust: Trust) -> UreqTransport {
+    pub fn new(
+        proxy: Option<ureq::Proxy>,
+        allow_insecure: bool,
+        trust: TrustSources,
+    ) -> UreqTransport {
         UreqTransport {
             agents: Agents::new(proxy, allow_insecure, trust),
         }
@@ -94,12 +98,11 @@ impl UreqTransport {
 
 impl Transport for UreqTransport {
     fn send(&self, request: &HttpRequest) -> Result<HttpResponse, String> {
-        if let Some(problem) = self.agents.trust_problem()
-            && is_https(&request.url)
-        {
+        let https = is_https(&request.url);
+        if https && let Some(problem) = self.agents.trust_problem() {
             return Err(problem.to_owned());
         }
-        let agent = self.agents.get(&request.connect, request.insecure)?;
+        let agent = self.agents.get(&request.connect, request.insecure, https)?;
         let mut builder = ureq::http::Request::builder()
             .method(request.method.as_str())
             .uri(request.url.as_str());

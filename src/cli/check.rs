@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use opsbook::check::http::UreqTransport;
-use opsbook::check::tls::{Trust, TrustSources};
+use opsbook::check::tls::TrustSources;
 use opsbook::check::{
     CheckResult, Outcome as CheckOutcome, PlannedCheck, RunOptions, Selection, Summary, plan,
     run::dry_run,
@@ -198,7 +198,7 @@ pub fn run(global: &Global, args: Args) -> CliResult {
         print_dry_run(global, &planned, &options, args.format)?;
         return Ok(Outcome::Ok);
     }
-    let trust = Trust::load(&trust_sources(&options.env));
+    let trust = trust_sources(&options.env);
     let transport = UreqTransport::new(ureq::Proxy::try_from_env(), args.insecure, trust);
     let progress = Progress::new(planned.len(), global.quiet);
     let results = opsbook::check::run(&planned, &options, &transport, &|r| progress.show(r));

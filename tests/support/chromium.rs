@@ -30,16 +30,12 @@ pub fn chromedriver() -> Option<PathBuf> {
             "chromedriver was not found (install chromium-driver or set OPSBOOK_CHROMEDRIVER)";
         // A skipped test passes, so in CI a lost package would silently turn these tests off.
         assert!(
-            !in_ci(),
+            !super::in_ci(),
             "{why}; with CI=true and OPSBOOK_CHROMIUM set this is a failure"
         );
         println!("note: {why}; browser test skipped");
     }
     found
-}
-
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v.eq_ignore_ascii_case("true") || v == "1")
 }
 
 fn on_path(name: &str) -> Option<PathBuf> {

@@ -192,6 +192,7 @@ fn compressed_reply(r: &Received) -> Vec<u8> {
             e.write_all(text).expect("deflate");
             ("deflate", e.finish().expect("deflate"))
         }
+        l if l.contains("/br") => ("br", brotli_stored(text)),
         l if l.contains("/bomb") => {
             let mut e = flate2::write::ZlibEncoder::new(Vec::new(), Compression::fast());
             let zeros = vec![b'0'; 1024 * 1024];
@@ -213,6 +214,20 @@ fn compressed_reply(r: &Received) -> Vec<u8> {
     [head.into_bytes(), body].concat()
 }
 
+/// `text` as a brotli stream of one stored (uncompressed) meta-block, written by hand: the
+/// tree has a brotli decoder (ureq's) but no encoder. Bits, least significant first: WBITS `0`
+/// (a 64 KiB window), ISLAST `0`, MNIBBLES `00` (four nibbles), MLEN-1 in 16 bits,
+/// ISUNCOMPRESSED `1`, padding to the byte; the bytes; then ISLAST `1` and ISLASTEMPTY `1`.
+fn brotli_stored(text: &[u8]) -> Vec<u8> {
+    let len = u32::try_from(text.len() - 1).expect("short text");
+    assert!(len < 1 << 16);
+    let header: u32 = (len << 4) | (1 << 20);
+    let mut out = header.to_le_bytes()[..3].to_vec();
+    out.extend_from_slice(text);
+    out.push(0b11);
+    out
+}
+
 #[test]
 fn compressed_asks_for_and_decodes_gzip_and_deflate() {
     let checks = r#"
@@ -224,6 +239,9 @@ fn compressed_asks_for_and_decodes_gzip_and_deflate() {
     expect: { body: { contains: compressed hello } }
   - id: raw-deflate
     curl: curl -s --compressed {{ target }}/raw-deflate
+    expect: { body: { contains: compressed hello } }
+  - id: br
+    curl: curl -s --compressed {{ target }}/br
     expect: { body: { contains: compressed hello } }
   - id: plain
     curl: curl -s {{ target }}/gzip

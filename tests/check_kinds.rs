@@ -246,3 +246,27 @@ fn a_book_of_manual_commands_can_turn_the_warning_off() {
         .config("lint: { deny_warnings: true, rules: { no-executable-check: off } }\n");
     off.run(&["lint"]).assert_ok();
 }
+
+#[test]
+fn a_write_is_skipped_even_with_mutating_check_turned_off() {
+    let (url, seen) = service();
+    let checks = "  - id: purge\n    curl: curl -d all=1 {{ target }}/admin/purge\n    expect: { status: 204 }\n";
+    let p = Project::new()
+        .config("lint:\n  rules: { mutating-check: off }\n")
+        .runbook("admin", &net::runbook(&url, &[], checks));
+    let skipped = p.run(&["check"]);
+    assert_eq!(skipped.code(), 0, "{skipped:?}");
+    assert!(
+        skipped
+            .stdout()
+            .contains("changes state (a POST request); pass --allow-mutating to send it"),
+        "{skipped:?}"
+    );
+    assert!(seen.lock().expect("lock").is_empty(), "nothing was sent");
+    let sent = p.run(&["check", "--allow-mutating"]);
+    assert_eq!(sent.code(), 0, "{sent:?}");
+    assert_eq!(
+        seen.lock().expect("lock").clone(),
+        ["POST /admin/purge HTTP/1.1"]
+    );
+}

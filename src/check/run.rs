@@ -190,9 +190,14 @@ fn not_sent(check: &PlannedCheck, options: &RunOptions) -> Option<(Outcome, Opti
         let note = look_for.as_ref().map(|look| format!("look for: {look}"));
         return Some((Outcome::Manual, note));
     }
-    (check.check.mutating && !options.allow_mutating).then(|| {
-        let note = "changes state (`mutating: true`); pass --allow-mutating to send it";
-        (Outcome::Skipped, Some(note.to_owned()))
+    let check = &check.check;
+    (check.changes_state() && !options.allow_mutating).then(|| {
+        let why = match &check.command {
+            Some(c) if !check.mutating => format!("a {} request", c.method()),
+            _ => "`mutating: true`".to_owned(),
+        };
+        let note = format!("changes state ({why}); pass --allow-mutating to send it");
+        (Outcome::Skipped, Some(note))
     })
 }
 

@@ -102,6 +102,13 @@ impl CompiledCheck {
     pub fn is_executable(&self) -> bool {
         self.kind.is_executable()
     }
+
+    /// It changes state: it says `mutating: true`, or its request is not a GET or HEAD. The
+    /// method counts even without the flag, so turning `mutating-check` off never lets a plain
+    /// `opsbook check` send a write.
+    pub fn changes_state(&self) -> bool {
+        self.mutating || self.command.as_ref().is_some_and(CurlCommand::is_write)
+    }
 }
 
 /// A reference to a check id that no check under `checks:` has.

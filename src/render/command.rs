@@ -84,7 +84,7 @@ pub fn command(rb: &CompiledRunbook, check: &CompiledCheck) -> Command {
         template: check.written.value.clone(),
         shown: fill(&check.line),
         expect: check.expect.as_ref().map(expect_summary),
-        mutating: check.mutating,
+        mutating: check.changes_state(),
         look_for_html: look_for,
         query,
     }

@@ -409,6 +409,9 @@ pub(crate) fn standalone_check(check: &Check) -> CompiledCheck {
 /// or a stray space fails in CI, not at 3 a.m.
 fn check_urls(checks: &[CompiledCheck], targets: &[Target], sink: &mut Sink) {
     for check in checks {
+        if let CheckKind::Promql { prometheus, base } = &check.kind {
+            check_prometheus_base(prometheus, base, targets, sink);
+        }
         let Some(command) = &check.command else {
             continue;
         };
@@ -428,6 +431,34 @@ fn check_urls(checks: &[CompiledCheck], targets: &[Target], sink: &mut Sink) {
                 );
                 break;
             }
+        }
+    }
+}
+
+/// A query's Prometheus base URL, for every target, must be one a query can go under: lint
+/// says so rather than every run ending in an error (and the page linking to it).
+fn check_prometheus_base(
+    prometheus: &Sp<String>,
+    base: &Template,
+    targets: &[Target],
+    sink: &mut Sink,
+) {
+    for target in targets {
+        let Ok(url) = base.fill(&|name| target.value(name).map(str::to_owned), &mut |_| None)
+        else {
+            continue;
+        };
+        if let Some(problem) = promql::base_problem(&url) {
+            sink.report(
+                Rule::InvalidCheck,
+                prometheus.pos,
+                format!(
+                    "`prometheus: {}` is `{url}` (target `{}`), which {problem}",
+                    prometheus.value, target.name
+                ),
+                "give Prometheus' base URL, such as `http://prometheus:9090`",
+            );
+            break;
         }
     }
 }

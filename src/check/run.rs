@@ -281,6 +281,9 @@ fn mask(mut r: CheckResult, masker: &Masker) -> CheckResult {
 pub struct DryRun {
     pub name: String,
     pub command: String,
+    /// Why a real run would not send it either: run by hand, or a write without
+    /// `--allow-mutating`. Without it a dry run would list a skipped write as if it would go.
+    pub not_sent: Option<String>,
 }
 
 /// The commands as they would run, without sending anything.
@@ -292,9 +295,14 @@ pub fn dry_run(checks: &[PlannedCheck], options: &RunOptions) -> Vec<DryRun> {
             let mut masker = Masker::default();
             // Only for the secrets it finds (a literal `-u` password); the request is not sent.
             let _ = prepare::prepare(check, options, &request_id, &mut masker);
+            let not_sent = not_sent(check, options).map(|(outcome, note)| match outcome {
+                Outcome::Manual => "run by hand".to_owned(),
+                _ => note.unwrap_or_default(),
+            });
             DryRun {
                 name: format!("{}#{}", check.runbook, check.id),
                 command: masker.mask(&prepare::display_command(check, &request_id)),
+                not_sent,
             }
         })
         .collect()

@@ -117,10 +117,11 @@
       el.textContent = filled(el.getAttribute("data-template"));
     });
     // "Open in Prometheus": the filled query, encoded, under the filled base URL (only an
-    // http(s) one, so a link never becomes script).
+    // http(s) one without query or fragment, so a link never becomes script or a wrong page;
+    // otherwise no link at all, not the previous target's).
     Array.prototype.forEach.call(doc.querySelectorAll("[data-prom-expr]"), function (a) {
       var base = filled(a.getAttribute("data-prom-base")).replace(/\/+$/, "");
-      if (!/^https?:\/\//i.test(base)) return;
+      if (!/^https?:\/\/[^?#]*$/i.test(base)) { a.removeAttribute("href"); return; }
       a.href = base + "/graph?g0.expr=" + encodeURIComponent(filled(a.getAttribute("data-prom-expr"))) + "&g0.tab=0";
     });
   }

@@ -246,3 +246,70 @@ fn a_book_of_manual_commands_can_turn_the_warning_off() {
         .config("lint: { deny_warnings: true, rules: { no-executable-check: off } }\n");
     off.run(&["lint"]).assert_ok();
 }
+
+#[test]
+fn a_write_is_skipped_even_with_mutating_check_turned_off() {
+    let (url, seen) = service();
+    let checks = "  - id: purge\n    curl: curl -d all=1 {{ target }}/admin/purge\n    expect: { status: 204 }\n";
+    let p = Project::new()
+        .config("lint:\n  rules: { mutating-check: off }\n")
+        .runbook("admin", &net::runbook(&url, &[], checks));
+    let skipped = p.run(&["check"]);
+    assert_eq!(skipped.code(), 0, "{skipped:?}");
+    assert!(
+        skipped
+            .stdout()
+            .contains("changes state (a POST request); pass --allow-mutating to send it"),
+        "{skipped:?}"
+    );
+    assert!(seen.lock().expect("lock").is_empty(), "nothing was sent");
+    let sent = p.run(&["check", "--allow-mutating"]);
+    assert_eq!(sent.code(), 0, "{sent:?}");
+    assert_eq!(
+        seen.lock().expect("lock").clone(),
+        ["POST /admin/purge HTTP/1.1"]
+    );
+}
+
+#[test]
+fn a_dry_run_says_which_commands_a_real_run_would_not_send() {
+    let (url, seen) = service();
+    let p = project(&url);
+    let out = p.run(&["check", "--dry-run", "--param", "pod=api-0"]);
+    assert_eq!(out.code(), 0, "{out:?}");
+    let text = out.stdout();
+    assert!(
+        text.contains("k8s#describe-pod  kubectl -n shop describe pod api-0  # run by hand\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "/admin/flush  # changes state (`mutating: true`); pass --allow-mutating to send it\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("/healthz\n"),
+        "a check that would be sent has no note: {text}"
+    );
+    let allowed = p.run(&["check", "--dry-run", "--allow-mutating", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&allowed.stdout()).expect("json");
+    let notes: Vec<&serde_json::Value> = json["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .map(|c| &c["not_sent"])
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            &serde_json::Value::Null,
+            &"run by hand".into(),
+            &serde_json::Value::Null
+        ]
+    );
+    assert!(
+        seen.lock().expect("lock").is_empty(),
+        "a dry run sends nothing"
+    );
+}

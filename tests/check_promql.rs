@@ -198,3 +198,30 @@ fn the_page_shows_the_query_its_curl_line_and_a_prometheus_link() {
         "Open in Prometheus, the query encoded"
     );
 }
+
+#[test]
+fn a_prometheus_base_url_that_cannot_take_the_query_path_is_refused() {
+    // Lint: a var that is no http(s) base URL would make every run an error and the page's
+    // "Open in Prometheus" a `javascript:` link.
+    let p = project("javascript:alert(1)");
+    let lint = p.run(&["lint", "--color", "never"]);
+    assert_eq!(lint.code(), 1, "{lint:?}");
+    assert!(
+        lint.stdout().contains(
+            "error[invalid-check]: `prometheus: prometheus` is `javascript:alert(1)` (target `local`), which is not an http:// or https:// URL"
+        ),
+        "{lint:?}"
+    );
+    // Run time: with a fragment the query would go into it and `/` be asked instead, which
+    // must not pass `result: empty`.
+    let (url, seen) = prometheus(ANSWERS);
+    let out = project(&url).run(&[
+        "check",
+        "prom#empty-is-healthy",
+        "--var",
+        &format!("prometheus={url}/#graph"),
+    ]);
+    assert_eq!(out.code(), 1, "{out:?}");
+    assert!(out.stdout().contains("has a `?` or `#`"), "{out:?}");
+    assert!(seen.lock().expect("lock").is_empty(), "nothing was sent");
+}

@@ -72,6 +72,9 @@ fn prepare_query(
     masker: &mut Masker,
 ) -> Result<Prepared, String> {
     let base = fill(base, check, request_id, options, masker)?;
+    if let Some(problem) = promql::base_problem(&base) {
+        return Err(format!("Prometheus' base URL `{base}` {problem}"));
+    }
     let query = fill(&check.check.line, check, request_id, options, masker)?;
     let url = promql::query_url(&base, &query);
     let url = wire_url(&url).map_err(|e| format!("`{url}` {e}"))?;

@@ -87,19 +87,22 @@ pub fn evaluate(
     Ok(failures)
 }
 
-/// The samples of an instant query's answer (`vector`, `scalar`, `matrix` or `string`).
+/// The samples of an instant query's answer (`vector`, `scalar`, `matrix` or `string`). An
+/// answer whose `result` is missing or of the wrong shape is an error, never "no sample": a
+/// proxy's or another API's JSON must not pass `result: empty`.
 fn samples(response: &HttpResponse) -> Result<Vec<Sample>, String> {
     if response.truncated {
         return Err(
             "Prometheus' answer is over 1 MiB, the most opsbook reads; narrow the query (aggregate with `sum` or `max`, or select fewer series)".into(),
         );
     }
-    let json: Value = serde_json::from_slice(&response.body).map_err(|_| {
+    let not_api = || {
         format!(
             "the answer is not Prometheus API JSON (status {}); is `prometheus` the base URL of Prometheus?",
             response.status
         )
-    })?;
+    };
+    let json: Value = serde_json::from_slice(&response.body).map_err(|_| not_api())?;
     if json["status"] != "success" {
         let kind = json["errorType"].as_str().unwrap_or("error");
         let message = json["error"].as_str().unwrap_or("no error message");
@@ -107,57 +110,64 @@ fn samples(response: &HttpResponse) -> Result<Vec<Sample>, String> {
     }
     let data = &json["data"];
     let result = &data["result"];
-    match data["resultType"].as_str() {
-        Some("vector") => Ok(list(result).iter().map(vector_sample).collect()),
-        Some("matrix") => Ok(list(result).iter().flat_map(matrix_samples).collect()),
-        Some("scalar" | "string") => Ok(vec![Sample {
-            labels: Vec::new(),
-            text: point_text(result),
-        }]),
-        other => Err(format!(
-            "Prometheus answered with a result type opsbook does not know: {}",
-            other.unwrap_or("none")
-        )),
-    }
+    let samples = match data["resultType"].as_str() {
+        Some("vector") => list(result).and_then(|l| l.iter().map(vector_sample).collect()),
+        Some("matrix") => list(result).and_then(|l| {
+            let series: Option<Vec<Vec<Sample>>> = l.iter().map(matrix_samples).collect();
+            series.map(|s| s.into_iter().flatten().collect())
+        }),
+        Some("scalar" | "string") => point_text(result).map(|text| {
+            vec![Sample {
+                labels: Vec::new(),
+                text,
+            }]
+        }),
+        Some(other) => {
+            return Err(format!(
+                "Prometheus answered with a result type opsbook does not know: {other}"
+            ));
+        }
+        None => None,
+    };
+    samples.ok_or_else(not_api)
 }
 
-fn list(v: &Value) -> &[Value] {
-    v.as_array().map_or(&[], Vec::as_slice)
+fn list(v: &Value) -> Option<&[Value]> {
+    v.as_array().map(Vec::as_slice)
 }
 
-fn metric(series: &Value) -> Vec<(String, String)> {
-    series["metric"]
-        .as_object()
-        .map(|m| {
-            m.iter()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
-                .collect()
-        })
-        .unwrap_or_default()
+/// A series' labels; a label value that is not a string is shown as the JSON it is.
+fn metric(series: &Value) -> Option<Vec<(String, String)>> {
+    let metric = series["metric"].as_object()?;
+    let label = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+    Some(metric.iter().map(|(k, v)| (k.clone(), label(v))).collect())
 }
 
 /// `[timestamp, "value"]` → the value's text.
-fn point_text(point: &Value) -> String {
-    match &point[1] {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
+fn point_text(point: &Value) -> Option<String> {
+    match point.as_array()?.as_slice() {
+        [_, Value::String(s)] => Some(s.clone()),
+        [_, n @ Value::Number(_)] => Some(n.to_string()),
+        _ => None,
     }
 }
 
-fn vector_sample(series: &Value) -> Sample {
-    Sample {
-        labels: metric(series),
-        text: point_text(&series["value"]),
-    }
+fn vector_sample(series: &Value) -> Option<Sample> {
+    Some(Sample {
+        labels: metric(series)?,
+        text: point_text(&series["value"])?,
+    })
 }
 
-fn matrix_samples(series: &Value) -> Vec<Sample> {
-    let labels = metric(series);
-    list(&series["values"])
+fn matrix_samples(series: &Value) -> Option<Vec<Sample>> {
+    let labels = metric(series)?;
+    list(&series["values"])?
         .iter()
-        .map(|point| Sample {
-            labels: labels.clone(),
-            text: point_text(point),
+        .map(|point| {
+            Some(Sample {
+                labels: labels.clone(),
+                text: point_text(point)?,
+            })
         })
         .collect()
 }
@@ -304,5 +314,20 @@ mod tests {
                 .unwrap_err()
                 .contains("not Prometheus API JSON")
         );
+    }
+
+    #[test]
+    fn an_answer_of_the_wrong_shape_is_an_error_not_an_empty_result() {
+        for body in [
+            r#"{"status":"success","data":{"resultType":"vector"}}"#,
+            r#"{"status":"success","data":{"resultType":"vector","result":{"a":1}}}"#,
+            r#"{"status":"success","data":{"resultType":"vector","result":[{"value":[1,"1"]}]}}"#,
+            r#"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{}}]}}"#,
+            r#"{"status":"success","data":{"resultType":"scalar","result":[1,{"a":1}]}}"#,
+            r#"{"status":"success","data":{}}"#,
+        ] {
+            let e = judge("{result: empty}", body).unwrap_err();
+            assert!(e.contains("not Prometheus API JSON"), "{body}: {e}");
+        }
     }
 }

@@ -190,9 +190,14 @@ fn not_sent(check: &PlannedCheck, options: &RunOptions) -> Option<(Outcome, Opti
         let note = look_for.as_ref().map(|look| format!("look for: {look}"));
         return Some((Outcome::Manual, note));
     }
-    (check.check.mutating && !options.allow_mutating).then(|| {
-        let note = "changes state (`mutating: true`); pass --allow-mutating to send it";
-        (Outcome::Skipped, Some(note.to_owned()))
+    let check = &check.check;
+    (check.changes_state() && !options.allow_mutating).then(|| {
+        let why = match &check.command {
+            Some(c) if !check.mutating => format!("a {} request", c.method()),
+            _ => "`mutating: true`".to_owned(),
+        };
+        let note = format!("changes state ({why}); pass --allow-mutating to send it");
+        (Outcome::Skipped, Some(note))
     })
 }
 
@@ -276,6 +281,9 @@ fn mask(mut r: CheckResult, masker: &Masker) -> CheckResult {
 pub struct DryRun {
     pub name: String,
     pub command: String,
+    /// Why a real run would not send it either: run by hand, or a write without
+    /// `--allow-mutating`. Without it a dry run would list a skipped write as if it would go.
+    pub not_sent: Option<String>,
 }
 
 /// The commands as they would run, without sending anything.
@@ -287,9 +295,14 @@ pub fn dry_run(checks: &[PlannedCheck], options: &RunOptions) -> Vec<DryRun> {
             let mut masker = Masker::default();
             // Only for the secrets it finds (a literal `-u` password); the request is not sent.
             let _ = prepare::prepare(check, options, &request_id, &mut masker);
+            let not_sent = not_sent(check, options).map(|(outcome, note)| match outcome {
+                Outcome::Manual => "run by hand".to_owned(),
+                _ => note.unwrap_or_default(),
+            });
             DryRun {
                 name: format!("{}#{}", check.runbook, check.id),
                 command: masker.mask(&prepare::display_command(check, &request_id)),
+                not_sent,
             }
         })
         .collect()

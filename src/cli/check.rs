@@ -86,7 +86,10 @@ fn print_dry_run(
     match format {
         FormatArg::Text => {
             for line in &lines {
-                writeln!(out, "{}  {}", line.name, line.command).map_err(write_error)?;
+                // After a shell comment, so the line still pastes as the command.
+                let note = line.not_sent.as_ref().map(|n| format!("  # {n}"));
+                let note = note.unwrap_or_default();
+                writeln!(out, "{}  {}{note}", line.name, line.command).map_err(write_error)?;
             }
         }
         FormatArg::Json => {
@@ -94,7 +97,7 @@ fn print_dry_run(
                 .iter()
                 .zip(&lines)
                 .map(|(check, line)| {
-                    serde_json::json!({"runbook": check.runbook, "id": check.id, "command": line.command})
+                    serde_json::json!({"runbook": check.runbook, "id": check.id, "command": line.command, "not_sent": line.not_sent})
                 })
                 .collect();
             let json = serde_json::json!({ "checks": checks });

@@ -67,6 +67,16 @@ pub(super) fn kind_of<'a>(
             "one check is one command: split it into two checks",
         );
     }
+    // An empty query would be sent (and answered with Prometheus' error); an empty command
+    // would be shown as the thing to run by hand.
+    if name != "curl" && text.value.trim().is_empty() {
+        sink.report(
+            Rule::InvalidCheck,
+            text.pos,
+            format!("`{name}` is empty"),
+            "write the query, or the command to run by hand, or remove the check",
+        );
+    }
     let kind = match name {
         "promql" => promql_kind(check, text, targets, sink)?,
         "run" => CheckKind::Manual {

@@ -102,6 +102,13 @@ impl CompiledCheck {
     pub fn is_executable(&self) -> bool {
         self.kind.is_executable()
     }
+
+    /// It changes state: it says `mutating: true`, or its request is not a GET or HEAD. The
+    /// method counts even without the flag, so turning `mutating-check` off never lets a plain
+    /// `opsbook check` send a write.
+    pub fn changes_state(&self) -> bool {
+        self.mutating || self.command.as_ref().is_some_and(CurlCommand::is_write)
+    }
 }
 
 /// A reference to a check id that no check under `checks:` has.
@@ -402,6 +409,9 @@ pub(crate) fn standalone_check(check: &Check) -> CompiledCheck {
 /// or a stray space fails in CI, not at 3 a.m.
 fn check_urls(checks: &[CompiledCheck], targets: &[Target], sink: &mut Sink) {
     for check in checks {
+        if let CheckKind::Promql { prometheus, base } = &check.kind {
+            check_prometheus_base(prometheus, base, targets, sink);
+        }
         let Some(command) = &check.command else {
             continue;
         };
@@ -421,6 +431,34 @@ fn check_urls(checks: &[CompiledCheck], targets: &[Target], sink: &mut Sink) {
                 );
                 break;
             }
+        }
+    }
+}
+
+/// A query's Prometheus base URL, for every target, must be one a query can go under: lint
+/// says so rather than every run ending in an error (and the page linking to it).
+fn check_prometheus_base(
+    prometheus: &Sp<String>,
+    base: &Template,
+    targets: &[Target],
+    sink: &mut Sink,
+) {
+    for target in targets {
+        let Ok(url) = base.fill(&|name| target.value(name).map(str::to_owned), &mut |_| None)
+        else {
+            continue;
+        };
+        if let Some(problem) = promql::base_problem(&url) {
+            sink.report(
+                Rule::InvalidCheck,
+                prometheus.pos,
+                format!(
+                    "`prometheus: {}` is `{url}` (target `{}`), which {problem}",
+                    prometheus.value, target.name
+                ),
+                "give Prometheus' base URL, such as `http://prometheus:9090`",
+            );
+            break;
         }
     }
 }

@@ -24,6 +24,23 @@ pub fn encode(query: &str) -> String {
     utf8_percent_encode(query, QUERY_VALUE).to_string()
 }
 
+/// Why `base` cannot be Prometheus' base URL, if it cannot: opsbook appends
+/// `/api/v1/query?query=…` (and the page `/graph?…`), which only works under an http(s) URL
+/// without a query or fragment (`http://p:9090/#x` would send the query into the fragment and
+/// ask `/` instead).
+pub fn base_problem(base: &str) -> Option<&'static str> {
+    let Ok(url) = url::Url::parse(base) else {
+        return Some("is not a valid URL");
+    };
+    if !matches!(url.scheme(), "http" | "https") {
+        Some("is not an http:// or https:// URL")
+    } else if url.query().is_some() || url.fragment().is_some() {
+        Some("has a `?` or `#`; Prometheus' base URL is `http://host:port` or `http://host/path`")
+    } else {
+        None
+    }
+}
+
 /// The URL an instant query is sent to.
 pub fn query_url(base: &str, query: &str) -> String {
     format!(
@@ -247,5 +264,20 @@ mod tests {
         );
         let e = base_of("prometheus", &targets).unwrap_err();
         assert!(e.contains("no target var (prom)"), "{e}");
+    }
+
+    #[test]
+    fn a_base_url_takes_a_path_but_no_query_or_fragment() {
+        assert_eq!(base_problem("http://p:9090"), None);
+        assert_eq!(base_problem("https://h/prom/"), None);
+        for bad in [
+            "http://p:9090/?x=1",
+            "http://p/#g",
+            "javascript:alert(1)//",
+            "p:9090",
+            "",
+        ] {
+            assert!(base_problem(bad).is_some(), "{bad}");
+        }
     }
 }

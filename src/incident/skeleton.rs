@@ -277,7 +277,7 @@ fn check_note(c: &CompiledCheck) -> Option<String> {
         }
         CheckKind::Curl => {}
     }
-    if c.mutating {
+    if c.changes_state() {
         parts.push("changes state".to_owned());
     }
     (!parts.is_empty()).then(|| parts.join("; "))

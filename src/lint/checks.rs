@@ -48,10 +48,10 @@ fn check_findings(ctx: &Ctx, check: &CompiledCheck) -> Vec<Finding> {
 /// `mutating-check`: a request that changes state must say so, so that a plain `opsbook check`
 /// never sends it.
 fn mutating(ctx: &Ctx, check: &CompiledCheck, command: &CurlCommand) -> Option<Finding> {
-    let method = command.method();
-    if check.mutating || matches!(method, "GET" | "HEAD") {
+    if check.mutating || !command.is_write() {
         return None;
     }
+    let method = command.method();
     // Point at the flag that makes it a write, where one is written.
     let line = &check.written.value;
     let at = [" -X", " --request", " -d", " --data", " --json"]

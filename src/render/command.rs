@@ -41,7 +41,8 @@ pub struct QueryForms {
     pub curl_shown: String,
     /// Prometheus' base URL, raw (`{{ prometheus }}`) and filled.
     pub base_template: String,
-    pub graph_shown: String,
+    /// Only when the filled base URL is http(s): a link must never become script.
+    pub graph_shown: Option<String>,
 }
 
 /// The checks at `indices` (into the compiled runbook's checks), as shown.
@@ -71,7 +72,9 @@ pub fn command(rb: &CompiledRunbook, check: &CompiledCheck) -> Command {
             let forms = QueryForms {
                 curl_template: promql::curl_line(&raw, &check.written.value),
                 curl_shown: promql::curl_line(&shown_base, &shown_query),
-                graph_shown: promql::graph_url(&shown_base, &shown_query),
+                graph_shown: promql::base_problem(&shown_base)
+                    .is_none()
+                    .then(|| promql::graph_url(&shown_base, &shown_query)),
                 base_template: raw,
             };
             ("promql", None, Some(forms))
@@ -84,7 +87,7 @@ pub fn command(rb: &CompiledRunbook, check: &CompiledCheck) -> Command {
         template: check.written.value.clone(),
         shown: fill(&check.line),
         expect: check.expect.as_ref().map(expect_summary),
-        mutating: check.mutating,
+        mutating: check.changes_state(),
         look_for_html: look_for,
         query,
     }

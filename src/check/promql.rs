@@ -225,7 +225,12 @@ fn shown(samples: &[Sample]) -> String {
 fn shown_refs(samples: &[&Sample], total: usize) -> String {
     let mut out: Vec<String> = samples.iter().take(SHOWN).map(|s| s.show()).collect();
     if samples.len() > SHOWN {
-        out.push(format!("… {} of {total} samples", samples.len()));
+        let more = samples.len() - SHOWN;
+        out.push(if samples.len() == total {
+            format!("… and {more} more")
+        } else {
+            format!("… and {more} more ({} of {total} samples)", samples.len())
+        });
     }
     out.join("; ")
 }
@@ -259,6 +264,18 @@ mod tests {
         assert_eq!(f[0].expected, "every sample < 0.01");
         assert_eq!(f[0].actual, r#"errors{service="api", code="500"} 0.2"#);
         assert!(judge("{value: {le: 0.2}}", TWO).unwrap().is_empty());
+    }
+
+    #[test]
+    fn long_lists_say_how_many_more() {
+        let sample = |v: &str| Sample {
+            labels: vec![("i".into(), v.into())],
+            text: v.into(),
+        };
+        let all: Vec<Sample> = ["1", "2", "3", "4", "5"].map(sample).into();
+        assert!(shown(&all).ends_with("; … and 2 more"), "{}", shown(&all));
+        let four: Vec<&Sample> = all.iter().take(4).collect();
+        assert!(shown_refs(&four, 5).ends_with("… and 1 more (4 of 5 samples)"));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use super::plan::{PlannedCheck, host_of};
 use super::run::RunOptions;
 use super::secrets::Masker;
 use super::tls::FileRef;
-use crate::compile::curl::query::{self, append_query};
+use crate::compile::curl::query;
 use crate::compile::curl::{CurlCommand, wire_url};
 use crate::compile::template::{Missing, Template};
 use crate::compile::{CheckKind, promql};
@@ -79,15 +79,15 @@ fn prepare_query(
     let url = promql::query_url(&base, &query);
     let url = wire_url(&url).map_err(|e| format!("`{url}` {e}"))?;
     check_host(&url, check, options)?;
-    let total = options.timeout.unwrap_or(DEFAULT_TOTAL);
+    let (connect_timeout, timeout) = timeouts(None, None, options);
     Ok(Prepared {
         request: HttpRequest {
             method: "GET".into(),
             url,
             headers: vec![("Accept".into(), "application/json".into())],
             body: None,
-            connect_timeout: DEFAULT_CONNECT.min(total),
-            timeout: total,
+            connect_timeout,
+            timeout,
             insecure: false,
             connect: Connect::default(),
         },
@@ -109,13 +109,7 @@ fn prepare_curl(
         .as_ref()
         .ok_or("the curl line cannot be run; see `opsbook lint`")?;
     let mut fill = |t: &Template| fill(t, check, request_id, options, masker);
-    let data = query::join(&cmd.data, &mut fill)?;
-    let url = fill(&cmd.url)?;
-    // `-G`: the data is the query, there is no body.
-    let (url, body) = match (cmd.get, data) {
-        (true, data) => (append_query(&url, data.as_deref().unwrap_or("")), None),
-        (false, data) => (url, data),
-    };
+    let (url, body) = query::url_and_body(cmd, &mut fill)?;
     let url = wire_url(&url).map_err(|e| format!("`{url}` {e}"))?;
     let mut secret_headers = Vec::new();
     let mut headers = Vec::new();
@@ -135,7 +129,7 @@ fn prepare_curl(
     };
     check_host(&url, check, options)?;
     add_default_headers(cmd, &mut headers, user.as_deref(), agent, masker);
-    let (connect_timeout, timeout) = timeouts(cmd, options);
+    let (connect_timeout, timeout) = timeouts(cmd.max_time_secs, cmd.connect_timeout_secs, options);
     Ok(Prepared {
         request: HttpRequest {
             method: cmd.method().to_owned(),
@@ -245,14 +239,19 @@ fn add_default_headers(
     }
 }
 
-fn timeouts(cmd: &CurlCommand, options: &RunOptions) -> (Duration, Duration) {
+/// (connect, total): the command's `--connect-timeout` and `-m` (a query has neither), else
+/// `--timeout`, else the defaults.
+fn timeouts(
+    max_time_secs: Option<f64>,
+    connect_secs: Option<f64>,
+    options: &RunOptions,
+) -> (Duration, Duration) {
     let secs = |s: f64| Duration::from_secs_f64(s);
-    let total = cmd
-        .max_time_secs
+    let total = max_time_secs
         .map(secs)
         .or(options.timeout)
         .unwrap_or(DEFAULT_TOTAL);
-    let connect = cmd.connect_timeout_secs.map_or(DEFAULT_CONNECT, secs);
+    let connect = connect_secs.map_or(DEFAULT_CONNECT, secs);
     (connect.min(total), total)
 }
 

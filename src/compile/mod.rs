@@ -473,15 +473,9 @@ fn url_for(command: &CurlCommand, target: &Target) -> Option<String> {
         t.fill(&value, &mut |_| Some("x".to_owned()))
             .map_err(|_| ())
     };
-    let url = fill(&command.url).ok()?;
-    if !command.get {
-        return Some(url);
-    }
-    let data = curl::query::join(&command.data, &mut fill).ok()?;
-    Some(curl::query::append_query(
-        &url,
-        data.as_deref().unwrap_or(""),
-    ))
+    curl::query::url_and_body(command, &mut fill)
+        .ok()
+        .map(|(url, _)| url)
 }
 
 fn quoted_var(curl: &Sp<String>, offset: usize, name: &str, sink: &mut Sink) {

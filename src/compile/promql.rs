@@ -3,26 +3,12 @@
 //! opsbook does on the language itself, balanced brackets and quotes. Anything deeper is
 //! Prometheus' business: its own error message comes back as the check's error.
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-
 use super::Target;
+use super::curl::query::encode;
 use super::template::Template;
-
-/// Everything but curl's unreserved characters, so the query reaches Prometheus exactly as
-/// written (a `+` stays a plus instead of becoming a space).
-const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
 
 /// The path of Prometheus' instant-query API, below its base URL.
 pub const QUERY_PATH: &str = "/api/v1/query";
-
-/// `query` encoded for a URL's query string or a form body.
-pub fn encode(query: &str) -> String {
-    utf8_percent_encode(query, QUERY_VALUE).to_string()
-}
 
 /// Why `base` cannot be Prometheus' base URL, if it cannot: opsbook appends
 /// `/api/v1/query?query=…` (and the page `/graph?…`), which only works under an http(s) URL
@@ -41,7 +27,8 @@ pub fn base_problem(base: &str) -> Option<&'static str> {
     }
 }
 
-/// The URL an instant query is sent to.
+/// The URL an instant query is sent to, the query encoded as `curl --data-urlencode` encodes
+/// it (so a `+` stays a plus instead of becoming a space).
 pub fn query_url(base: &str, query: &str) -> String {
     format!(
         "{}{QUERY_PATH}?query={}",

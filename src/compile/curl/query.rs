@@ -4,7 +4,7 @@
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-use super::{CurlError, err};
+use super::{CurlCommand, CurlError, err};
 use crate::compile::template::Template;
 
 /// One `-d`/`--data-raw`/`--json` or `--data-urlencode` argument.
@@ -51,6 +51,21 @@ pub fn join<E>(
         });
     }
     Ok(Some(parts.join("&")))
+}
+
+/// The request's URL and body as curl builds them from the command: the data joined, and with
+/// `-G` put into the URL's query instead of the body. Lint (every target) and the runner both
+/// build them here, so they agree on what is sent.
+pub fn url_and_body<E>(
+    command: &CurlCommand,
+    fill: &mut dyn FnMut(&Template) -> Result<String, E>,
+) -> Result<(String, Option<String>), E> {
+    let data = join(&command.data, fill)?;
+    let url = fill(&command.url)?;
+    Ok(match (command.get, data) {
+        (true, data) => (append_query(&url, data.as_deref().unwrap_or("")), None),
+        (false, data) => (url, data),
+    })
 }
 
 /// Percent-encodes `text` exactly as `curl --data-urlencode` does.

@@ -66,6 +66,13 @@ pub struct Server<'p> {
     project: PhantomData<&'p Project>,
 }
 
+impl Server<'_> {
+    /// The server's process id, to read its memory from `/proc`.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
 impl Drop for Server<'_> {
     fn drop(&mut self) {
         let _ = self.child.kill();

@@ -2,51 +2,20 @@
 //! an endless request line, oversized headers, hundreds of idle connections, a foreign `Host`,
 //! links out of `book/`, and a port already taken.
 
-use std::io::{ErrorKind, Read, Write};
+use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
 mod support;
 
 use support::Project;
-
-/// Sends `raw` and reads the answer until the server closes (a reset counts as closed).
-fn exchange(addr: &str, raw: &[u8]) -> String {
-    let mut stream = TcpStream::connect(addr).expect("connect");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(20)))
-        .expect("timeout");
-    stream.write_all(raw).expect("send");
-    read_answer(&mut stream)
-}
-
-fn read_answer(stream: &mut TcpStream) -> String {
-    let mut bytes = Vec::new();
-    let mut buf = [0u8; 8192];
-    loop {
-        match stream.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => bytes.extend_from_slice(&buf[..n]),
-            Err(e) if e.kind() == ErrorKind::ConnectionReset => break,
-            Err(e) => panic!("reading the answer: {e}"),
-        }
-    }
-    String::from_utf8_lossy(&bytes).into_owned()
-}
+use support::site::{exchange, read_answer, status_of};
 
 fn get(addr: &str, path: &str, host: &str) -> String {
     exchange(
         addr,
         format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n").as_bytes(),
     )
-}
-
-fn status(answer: &str) -> u16 {
-    answer
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0)
 }
 
 /// A number from `/proc/PID/status`: `VmRSS` (resident memory, KiB), `Threads`.
@@ -68,7 +37,7 @@ fn an_endless_request_line_is_refused_and_memory_stays_bounded() {
     let project = Project::new().bundled("api.yaml");
     let server = project.serve();
     let addr = server.addr.as_str();
-    assert_eq!(status(&get(addr, "/", addr)), 200);
+    assert_eq!(status_of(&get(addr, "/", addr)), 200);
     let before = rss_kib(server.pid());
 
     let mut stream = TcpStream::connect(addr).expect("connect");
@@ -101,7 +70,7 @@ fn an_endless_request_line_is_refused_and_memory_stays_bounded() {
         after < before + 50 * 1024,
         "memory grew from {before} KiB to {after} KiB"
     );
-    assert_eq!(status(&get(addr, "/", addr)), 200, "still serving");
+    assert_eq!(status_of(&get(addr, "/", addr)), 200, "still serving");
 }
 
 #[test]
@@ -110,17 +79,17 @@ fn oversized_heads_are_refused() {
     let server = project.serve();
     let addr = server.addr.as_str();
     let long_path = format!("/{}", "a".repeat(9 * 1024));
-    assert_eq!(status(&get(addr, &long_path, addr)), 414);
+    assert_eq!(status_of(&get(addr, &long_path, addr)), 414);
     let long_header = format!(
         "GET / HTTP/1.1\r\nHost: {addr}\r\nX-Big: {}\r\n\r\n",
         "b".repeat(9 * 1024)
     );
-    assert_eq!(status(&exchange(addr, long_header.as_bytes())), 431);
+    assert_eq!(status_of(&exchange(addr, long_header.as_bytes())), 431);
     let many = format!(
         "GET / HTTP/1.1\r\nHost: {addr}\r\n{}\r\n",
         "X-Many: yes\r\n".repeat(200)
     );
-    assert_eq!(status(&exchange(addr, many.as_bytes())), 431);
+    assert_eq!(status_of(&exchange(addr, many.as_bytes())), 431);
 }
 
 #[test]
@@ -142,7 +111,7 @@ fn idle_connections_neither_starve_the_server_nor_stay_open() {
 
     let start = Instant::now();
     let answer = get(addr, "/api/index.html", addr);
-    assert_eq!(status(&answer), 200, "{answer}");
+    assert_eq!(status_of(&answer), 200, "{answer}");
     assert!(
         start.elapsed() < Duration::from_secs(2),
         "the page took {:?}",
@@ -159,7 +128,7 @@ fn idle_connections_neither_starve_the_server_nor_stay_open() {
     slow.set_read_timeout(Some(Duration::from_secs(20)))
         .expect("timeout");
     let answer = read_answer(slow);
-    assert_eq!(status(&answer), 408, "{answer}");
+    assert_eq!(status_of(&answer), 408, "{answer}");
     // One that never sent a byte (a browser's spare connection) is closed without an answer.
     let silent = idle.first_mut().expect("an idle connection");
     silent
@@ -182,12 +151,12 @@ fn connections_beyond_the_limit_get_503_at_once() {
         .expect("timeout");
     let start = Instant::now();
     let answer = read_answer(last);
-    assert_eq!(status(&answer), 503, "{answer}");
+    assert_eq!(status_of(&answer), 503, "{answer}");
     assert!(start.elapsed() < Duration::from_secs(3));
     drop(streams);
     let start = Instant::now();
     loop {
-        if status(&get(addr, "/", addr)) == 200 {
+        if status_of(&get(addr, "/", addr)) == 200 {
             break;
         }
         assert!(start.elapsed() < Duration::from_secs(5), "never recovered");
@@ -203,15 +172,25 @@ fn only_this_machines_names_are_answered() {
     let port = addr.rsplit_once(':').expect("a port").1;
 
     let foreign = get(addr, "/api/index.html", &format!("evil.example:{port}"));
-    assert_eq!(status(&foreign), 421, "{foreign}");
+    assert_eq!(status_of(&foreign), 421, "{foreign}");
     assert!(!foreign.contains("<html"), "no page to a foreign host");
-    assert_eq!(status(&get(addr, "/", &format!("localhost:{port}"))), 200);
-    assert_eq!(status(&get(addr, "/", &format!("127.0.0.1:{port}"))), 200);
-    assert_eq!(status(&get(addr, "/", "127.0.0.1:1")), 421, "another port");
+    assert_eq!(
+        status_of(&get(addr, "/", &format!("localhost:{port}"))),
+        200
+    );
+    assert_eq!(
+        status_of(&get(addr, "/", &format!("127.0.0.1:{port}"))),
+        200
+    );
+    assert_eq!(
+        status_of(&get(addr, "/", "127.0.0.1:1")),
+        421,
+        "another port"
+    );
     let old = exchange(addr, b"GET / HTTP/1.0\r\n\r\n");
-    assert_eq!(status(&old), 200, "HTTP/1.0 may leave Host out");
+    assert_eq!(status_of(&old), 200, "HTTP/1.0 may leave Host out");
     let missing = exchange(addr, b"GET / HTTP/1.1\r\n\r\n");
-    assert_eq!(status(&missing), 400, "HTTP/1.1 must send Host");
+    assert_eq!(status_of(&missing), 400, "HTTP/1.1 must send Host");
 }
 
 #[cfg(unix)]
@@ -231,12 +210,12 @@ fn links_out_of_the_book_are_not_followed() {
 
     for path in ["/leak/secret.txt", "/leak.txt", "/leak/", "/empty/"] {
         let answer = get(addr, path, addr);
-        assert_eq!(status(&answer), 404, "{path}: {answer}");
+        assert_eq!(status_of(&answer), 404, "{path}: {answer}");
         assert!(!answer.contains("TOP-SECRET"), "{path}: {answer}");
     }
     let inside = get(addr, "/alias.html", addr);
     assert_eq!(
-        status(&inside),
+        status_of(&inside),
         200,
         "a link that stays in the book is served"
     );

@@ -4,7 +4,7 @@
 //!
 //! An existing output folder is replaced only if it carries [`MARKER`], so that `--out ~/Documents`
 //! by mistake cannot delete someone's files. Staging and backup folders carry a locked marker of
-//! their own ([`claim`]), so that the next build removes the ones a killed build left behind.
+//! their own (`claim.rs`), so that the next build removes the ones a killed build left behind.
 
 use std::fs;
 use std::io;

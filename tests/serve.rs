@@ -1,29 +1,20 @@
 //! `opsbook serve` over real loopback HTTP: pages with the reload script, GET only, traversal
 //! refused, a rebuild on change, and the lint errors shown while an edit is broken.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 mod support;
 
 use support::Project;
+use support::site::{exchange, status_of};
 
 fn request(addr: &str, method: &str, path: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(addr).expect("connect");
-    write!(stream, "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n\r\n").expect("send");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("read");
-    let status = response
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let body = response
-        .split_once("\r\n\r\n")
-        .map_or("", |(_, b)| b)
-        .to_owned();
-    (status, body)
+    let answer = exchange(
+        addr,
+        format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\n\r\n").as_bytes(),
+    );
+    let body = answer.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+    (status_of(&answer), body.to_owned())
 }
 
 fn wait_for_version_after(addr: &str, old: &str) -> String {

@@ -321,3 +321,43 @@ fn templates_and_assets_are_overridden_by_name() {
         "other assets keep their default"
     );
 }
+
+#[test]
+fn staging_folders_of_killed_builds_are_removed_and_nothing_else() {
+    let project = Project::new().bundled("api.yaml");
+    let out = project.beside("book");
+    let parent = out.parent().expect("the temporary folder");
+    // What `kill -9` during a build leaves: a staging folder whose marker nobody holds.
+    let killed = parent.join(".book.killed");
+    // A build still running (this test holds its marker's lock), and someone's own folder.
+    let running = parent.join(".book.running");
+    let foreign = parent.join(".book.notes");
+    for dir in [&killed, &running, &foreign] {
+        fs::create_dir_all(dir.join("api")).expect("mkdir");
+        fs::write(dir.join("api/index.html"), "half a site").expect("write");
+    }
+    fs::write(killed.join(".opsbook-build"), "").expect("marker");
+    fs::write(running.join(".opsbook-build"), "").expect("marker");
+    let holder = fs::File::open(running.join(".opsbook-build")).expect("open marker");
+    holder.lock().expect("lock marker");
+
+    project.build(&out).assert_ok();
+    assert!(!killed.exists(), "an abandoned staging folder is removed");
+    assert!(
+        running.join("api/index.html").is_file(),
+        "a live build's folder is kept"
+    );
+    assert!(
+        foreign.join("api/index.html").is_file(),
+        "no marker, never removed"
+    );
+
+    drop(holder);
+    project.build(&out).assert_ok();
+    assert!(!running.exists(), "removed once its build has ended");
+    assert!(foreign.join("api/index.html").is_file());
+    assert!(
+        !out.join(".opsbook-build").exists(),
+        "the site carries no build marker"
+    );
+}

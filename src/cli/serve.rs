@@ -1,10 +1,17 @@
 //! `opsbook serve [--port N]`: build, serve `book/` on 127.0.0.1, rebuild when a runbook, a
 //! template or `opsbook.yaml` changes, and reload open pages.
 //!
-//! A std::net server with a thread per connection is enough for one person's browser; it adds
-//! no dependency. Changes are found by an mtime scan every 500 ms for the same reason.
+//! The server is std::net only, hardened against a hostile page or local program: it binds before
+//! building, a front door ([`door`]) gathers request heads under size limits and a deadline
+//! without a thread per connection, a fixed pool of workers ([`pool`]) answers them, and [`http`]
+//! answers only to this machine's names and only with files inside the output folder. Changes
+//! are found by an mtime scan every 500 ms, which needs no dependency either.
 
+mod door;
 mod http;
+mod pool;
+mod request;
+mod status;
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -29,6 +36,12 @@ pub struct Args {
     pub out: Option<PathBuf>,
 }
 
+/// What the workers need: the state and the port that `Host` must name.
+pub struct Site {
+    pub state: Arc<Mutex<State>>,
+    pub port: u16,
+}
+
 /// What the server shows: the last good build, or the errors of the latest attempt.
 pub struct State {
     pub out: PathBuf,
@@ -39,6 +52,11 @@ pub struct State {
 }
 
 pub fn run(global: &Global, args: Args) -> CliResult {
+    // Bound first: a port in use is an error before any time is spent building.
+    let listener = bind(args.port)?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| format!("cannot read the listening address: {e}"))?;
     let workspace = Workspace::load(&global.project, &[]);
     let out = build::out_dir(global, &workspace, args.out);
     let state = Arc::new(Mutex::new(State {
@@ -47,16 +65,14 @@ pub fn run(global: &Global, args: Args) -> CliResult {
         error: None,
     }));
     rebuild(global, &state);
-    let listener = TcpListener::bind(("127.0.0.1", args.port))
-        .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", args.port))?;
-    let addr = listener
-        .local_addr()
-        .map_err(|e| format!("cannot read the listening address: {e}"))?;
-    say(format!(
-        "serving {} on http://{addr}/ (Ctrl-C to stop)",
-        out.display()
-    ))?;
-    let watched = Arc::clone(&state);
+    let site = Arc::new(Site {
+        state: Arc::clone(&state),
+        port: addr.port(),
+    });
+    let (workers, warning) = pool::start(&site)?;
+    if let Some(warning) = warning {
+        eprintln!("{warning}");
+    }
     let watched_paths = vec![
         workspace.root.join(opsbook::workspace::CONFIG_FILE),
         workspace.runbooks_dir.clone(),
@@ -67,13 +83,30 @@ pub fn run(global: &Global, args: Args) -> CliResult {
         quiet: global.quiet,
         project: global.project.clone(),
     };
-    std::thread::spawn(move || watch(&watch_global, &watched_paths, &watched));
-    for stream in listener.incoming() {
-        let Ok(stream) = stream else { continue };
-        let state = Arc::clone(&state);
-        std::thread::spawn(move || http::handle(stream, &state));
-    }
+    std::thread::Builder::new()
+        .name("serve-watch".to_owned())
+        .spawn(move || watch(&watch_global, &watched_paths, &state))
+        .map_err(|e| format!("cannot start the thread that watches for changes: {e}"))?;
+    say(format!(
+        "serving {} on http://{addr}/ (Ctrl-C to stop)",
+        out.display()
+    ))?;
+    door::run(&listener, &workers);
     Ok(Outcome::Ok)
+}
+
+fn bind(port: u16) -> Result<TcpListener, String> {
+    TcpListener::bind(("127.0.0.1", port)).map_err(|e| {
+        let why = if e.kind() == std::io::ErrorKind::AddrInUse {
+            "the port is in use (another `opsbook serve`?)".to_owned()
+        } else {
+            e.to_string()
+        };
+        format!(
+            "cannot listen on 127.0.0.1:{port}: {why}; choose another port with `--port N` \
+             (`--port 0` picks a free one)"
+        )
+    })
 }
 
 /// Rebuilds when the fingerprint of the watched files changes.

@@ -2,6 +2,7 @@
 //! into a staging folder and swapped in place of `book/`.
 
 pub mod alerts;
+mod claim;
 pub mod command;
 pub mod env;
 pub mod incident_form;

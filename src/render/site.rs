@@ -3,11 +3,14 @@
 //! (a template error, a full disk) leaves the previous site exactly as it was.
 //!
 //! An existing output folder is replaced only if it carries [`MARKER`], so that `--out ~/Documents`
-//! by mistake cannot delete someone's files.
+//! by mistake cannot delete someone's files. Staging and backup folders carry a locked marker of
+//! their own (`claim.rs`), so that the next build removes the ones a killed build left behind.
 
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+
+use super::claim::{self, Claim};
 
 /// Written at the root of every site opsbook builds.
 pub const MARKER: &str = ".opsbook-site";
@@ -28,13 +31,16 @@ fn io_err(what: &str, path: &Path, e: &io::Error) -> SiteError {
 
 /// A site being written. Dropping it without [`Staging::commit`] removes everything written.
 pub struct Staging {
-    dir: tempfile::TempDir,
+    /// The staging folder's lock; `None` only once [`Staging::commit`] has handed it on.
+    claim: Option<Claim>,
+    dir: PathBuf,
     out: PathBuf,
 }
 
 impl Staging {
-    /// Checks that `out` may be replaced, then creates the staging folder in its parent folder
-    /// (the same file system, so the final rename is atomic).
+    /// Checks that `out` may be replaced, removes what killed builds left beside it, then
+    /// creates the staging folder in its parent folder (the same file system, so the final
+    /// rename is atomic).
     pub fn new(out: &Path) -> Result<Staging, SiteError> {
         check_replaceable(out)?;
         let parent = match out.parent() {
@@ -46,23 +52,30 @@ impl Staging {
         let name = out
             .file_name()
             .map_or_else(|| "book".to_owned(), |n| n.to_string_lossy().into_owned());
+        claim::sweep(&parent, &name);
         let dir = tempfile::Builder::new()
             .prefix(&format!(".{name}."))
             .tempdir_in(&parent)
-            .map_err(|e| io_err("cannot create a staging folder in", &parent, &e))?;
+            .map_err(|e| io_err("cannot create a staging folder in", &parent, &e))?
+            .keep();
+        let claim = Claim::take(&dir).map_err(|e| {
+            let _ = fs::remove_dir_all(&dir);
+            io_err("cannot create a staging folder in", &parent, &e)
+        })?;
         Ok(Staging {
+            claim: Some(claim),
             dir,
             out: out.to_path_buf(),
         })
     }
 
     pub fn path(&self) -> &Path {
-        self.dir.path()
+        &self.dir
     }
 
     /// Writes one file; `rel` uses `/` and never leaves the staging folder (ids are checked).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), SiteError> {
-        let path = self.dir.path().join(rel);
+        let path = self.dir.join(rel);
         // Most pages go into a folder that exists already; creating it only when the first
         // write fails saves system calls, which dominate a build of thousands of pages.
         let mut result = fs::write(&path, bytes);
@@ -81,18 +94,25 @@ impl Staging {
     }
 
     /// Marks the staging folder as an opsbook site and swaps it in place of the output.
-    pub fn commit(self) -> Result<(), SiteError> {
+    pub fn commit(mut self) -> Result<(), SiteError> {
         self.write(
             MARKER,
             b"built by opsbook; this folder is replaced by each build\n",
         )?;
-        set_readable(self.dir.path())?;
-        let staged = self.dir.keep();
-        let result = swap(&staged, &self.out);
-        if result.is_err() {
-            let _ = fs::remove_dir_all(&staged);
+        set_readable(&self.dir)?;
+        match self.claim.take() {
+            Some(staged) => swap(staged, &self.out),
+            None => Ok(()),
         }
-        result
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        // A failed build; a folder that cannot be removed keeps its marker for the next build.
+        if let Some(claim) = self.claim.take() {
+            let _ = claim.remove();
+        }
     }
 }
 
@@ -131,27 +151,68 @@ pub fn check_replaceable(out: &Path) -> Result<(), SiteError> {
 }
 
 /// Renames the old site aside, the new one in, then deletes the old one. If the second rename
-/// fails, the old site is put back.
-fn swap(staged: &Path, out: &Path) -> Result<(), SiteError> {
-    let backup = if out.exists() {
-        let backup = backup_path(out);
-        fs::rename(out, &backup)
-            .map_err(|e| io_err("cannot move the previous site aside", out, &e))?;
-        Some(backup)
-    } else {
-        None
+/// fails, the old site is put back as it was.
+fn swap(mut staged: Claim, out: &Path) -> Result<(), SiteError> {
+    let backup = match move_aside(out) {
+        Ok(backup) => backup,
+        Err(e) => {
+            let _ = staged.remove();
+            return Err(e);
+        }
     };
-    if let Err(e) = fs::rename(staged, out) {
-        if let Some(backup) = &backup {
-            let _ = fs::rename(backup, out);
+    if let Err(e) = fs::rename(staged.dir(), out) {
+        let _ = staged.remove();
+        if let Some(backup) = backup {
+            backup.put_back(out);
         }
         return Err(io_err("cannot move the new site into place", out, &e));
     }
+    staged.moved_to(out);
+    // A published site carries no build marker; one left by a crash here is replaced when the
+    // next build moves this site aside.
+    let _ = staged.release();
     if let Some(backup) = backup {
-        // The new site is in place; an old copy that cannot be deleted is only litter.
-        let _ = fs::remove_dir_all(backup);
+        backup.remove();
     }
     Ok(())
+}
+
+/// The previous site, moved aside while the new one goes in.
+struct Backup {
+    path: PathBuf,
+    /// Lets the next build finish deleting it if this one is killed half way. `None` when the
+    /// old site cannot be written to (it is then deleted as well as it can be).
+    claim: Option<Claim>,
+}
+
+fn move_aside(out: &Path) -> Result<Option<Backup>, SiteError> {
+    if !out.exists() {
+        return Ok(None);
+    }
+    let path = backup_path(out);
+    fs::rename(out, &path).map_err(|e| io_err("cannot move the previous site aside", out, &e))?;
+    let claim = Claim::take(&path).ok();
+    Ok(Some(Backup { path, claim }))
+}
+
+impl Backup {
+    /// Restores the old site byte for byte: without the marker this build added.
+    fn put_back(self, out: &Path) {
+        if fs::rename(&self.path, out).is_ok()
+            && let Some(mut claim) = self.claim
+        {
+            claim.moved_to(out);
+            let _ = claim.release();
+        }
+    }
+
+    /// The new site is in place; an old copy that cannot be deleted is only litter.
+    fn remove(self) {
+        let _ = match self.claim {
+            Some(claim) => claim.remove(),
+            None => fs::remove_dir_all(&self.path),
+        };
+    }
 }
 
 fn backup_path(out: &Path) -> PathBuf {

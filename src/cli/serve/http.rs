@@ -1,16 +1,21 @@
-//! The HTTP side of `opsbook serve`: GET only, files from the output folder, path traversal
-//! refused, the live-reload script injected into HTML pages as they are sent.
+//! The answers of `opsbook serve`: GET only, to a `Host` that names this server, files from the
+//! output folder that stay inside it once links are resolved, the live-reload script injected
+//! into HTML pages as they are sent.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::net::TcpStream;
 use std::path::{Component, Path, PathBuf};
-use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use super::{State, lock};
+use super::request::Request;
+use super::status;
+use super::{Site, lock};
 
 const RELOAD_JS: &str = include_str!("../../../templates/reload.js");
 const RELOAD_TAG: &str = "<script src=\"/__opsbook/reload.js\"></script>";
+/// The longest a worker spends writing one answer: a client that reads it a byte at a time
+/// gives the worker back after this long.
+const WRITE_DEADLINE: Duration = Duration::from_secs(10);
 
 struct Response {
     status: &'static str,
@@ -19,88 +24,126 @@ struct Response {
 }
 
 impl Response {
-    fn text(status: &'static str, body: &str) -> Response {
+    /// A refusal, saying why in one line.
+    fn refusal(status: &'static str) -> Response {
+        let reason = format!("{}\n", status::reason(status));
+        Response::text(status, reason, "text/plain; charset=utf-8")
+    }
+
+    fn text(status: &'static str, body: String, content_type: &'static str) -> Response {
         Response {
             status,
-            content_type: "text/plain; charset=utf-8",
-            body: body.as_bytes().to_vec(),
+            content_type,
+            body: body.into_bytes(),
         }
     }
 }
 
-pub fn handle(stream: TcpStream, state: &Mutex<State>) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-    let mut reader = BufReader::new(&stream);
-    let mut first = String::new();
-    if reader.read_line(&mut first).is_err() {
+/// Answers `request` on `stream` and closes it.
+pub fn answer(stream: TcpStream, request: &Request, site: &Site) {
+    if stream.set_nonblocking(false).is_err() {
         return;
     }
-    // Drain the headers; none of them change the answer.
-    let mut line = String::new();
-    while reader.read_line(&mut line).is_ok_and(|n| n > 2) && line.len() < 64 * 1024 {
-        line.clear();
-    }
-    let response = respond(&first, state);
-    let head = format!(
-        "HTTP/1.1 {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\n\
-         X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
-        response.status,
-        response.content_type,
-        response.body.len()
-    );
-    let mut stream = &stream;
-    let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(&response.body);
+    let response = respond(request, site);
+    let mut bytes =
+        status::head(response.status, response.content_type, response.body.len()).into_bytes();
+    bytes.extend_from_slice(&response.body);
+    write_within(&stream, &bytes, WRITE_DEADLINE);
 }
 
-fn respond(request_line: &str, state: &Mutex<State>) -> Response {
-    let mut parts = request_line.split_whitespace();
-    let (Some(method), Some(target)) = (parts.next(), parts.next()) else {
-        return Response::text("400 Bad Request", "bad request\n");
-    };
-    if method != "GET" {
-        return Response::text("405 Method Not Allowed", "only GET is served\n");
+/// Writes what it can of `bytes` within `limit` in all (a write timeout alone is per call, and
+/// a client taking a byte every few seconds would never reach it).
+fn write_within(stream: &TcpStream, bytes: &[u8], limit: Duration) {
+    let start = Instant::now();
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let left = limit.saturating_sub(start.elapsed());
+        if left.is_zero() || stream.set_write_timeout(Some(left)).is_err() {
+            return;
+        }
+        match (&*stream).write(rest) {
+            Ok(0) => return,
+            Ok(n) => rest = &rest[n..],
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return,
+        }
     }
-    let path = target.split(['?', '#']).next().unwrap_or("/");
+}
+
+fn respond(request: &Request, site: &Site) -> Response {
+    if !host_allowed(request, site.port) {
+        return Response::refusal(match request.host {
+            None => status::BAD_REQUEST,
+            Some(_) => status::MISDIRECTED,
+        });
+    }
+    if request.method != "GET" {
+        return Response::refusal(status::METHOD_NOT_ALLOWED);
+    }
+    let path = request.target.split(['?', '#']).next().unwrap_or("/");
     let (version, error, out) = {
-        let s = lock(state);
+        let s = lock(&site.state);
         (s.version, s.error.clone(), s.out.clone())
     };
-    match path {
-        "/__opsbook/version" => return Response::text("200 OK", &format!("{version}\n")),
-        "/__opsbook/version.js" => {
-            return Response {
-                status: "200 OK",
-                content_type: "text/javascript; charset=utf-8",
-                body: format!(
-                    "window.__opsbookVersion && window.__opsbookVersion(\"{version}\");\n"
-                )
-                .into_bytes(),
-            };
-        }
-        "/__opsbook/reload.js" => {
-            return Response {
-                status: "200 OK",
-                content_type: "text/javascript; charset=utf-8",
-                body: RELOAD_JS.as_bytes().to_vec(),
-            };
-        }
-        _ => {}
+    if let Some(response) = internal(path, version) {
+        return response;
     }
     if let Some(page) = error {
-        return Response {
-            status: "500 Internal Server Error",
-            content_type: "text/html; charset=utf-8",
-            body: page.into_bytes(),
-        };
+        return Response::text(status::SERVER_ERROR, page, "text/html; charset=utf-8");
     }
     let Some(file) = resolve(&out, path) else {
-        return Response::text("403 Forbidden", "path refused\n");
+        return Response::refusal(status::FORBIDDEN);
     };
-    match std::fs::read(&file) {
-        Ok(bytes) => file_response(&file, bytes),
-        Err(_) => Response::text("404 Not Found", "not found\n"),
+    match contained(&out, &file).and_then(|real| std::fs::read(&real).ok().map(|b| (real, b))) {
+        Some((real, bytes)) => file_response(&real, bytes),
+        None => Response::refusal(status::NOT_FOUND),
     }
+}
+
+/// A DNS-rebinding page reaches this server under its own host name; only names that mean this
+/// machine are answered. HTTP/1.0 clients may leave `Host` out.
+fn host_allowed(request: &Request, port: u16) -> bool {
+    let Some(host) = &request.host else {
+        return request.http10;
+    };
+    let host = host.to_ascii_lowercase();
+    let (name, given_port) = match host.rsplit_once(':') {
+        Some((name, p)) => (name, p.parse::<u16>().ok()),
+        // A browser leaves out the port only when it is the scheme's default.
+        None => (host.as_str(), Some(80)),
+    };
+    matches!(name, "127.0.0.1" | "localhost") && given_port == Some(port)
+}
+
+/// The live-reload endpoints, served whatever the state of the build.
+fn internal(path: &str, version: u64) -> Option<Response> {
+    let js = "text/javascript; charset=utf-8";
+    Some(match path {
+        "/__opsbook/version" => Response::text(
+            status::OK,
+            format!("{version}\n"),
+            "text/plain; charset=utf-8",
+        ),
+        "/__opsbook/version.js" => Response::text(
+            status::OK,
+            format!("window.__opsbookVersion && window.__opsbookVersion(\"{version}\");\n"),
+            js,
+        ),
+        "/__opsbook/reload.js" => Response::text(status::OK, RELOAD_JS.to_owned(), js),
+        _ => return None,
+    })
+}
+
+/// The file to send for `file`, only if it is inside `out` once every link is resolved: a link
+/// in `book/` to `/etc` must not make the server a window on the machine. A folder is sent as
+/// its `index.html`, never as a listing.
+fn contained(out: &Path, file: &Path) -> Option<PathBuf> {
+    let root = out.canonicalize().ok()?;
+    let mut real = file.canonicalize().ok()?;
+    if real.is_dir() {
+        real = real.join("index.html").canonicalize().ok()?;
+    }
+    (real.starts_with(&root) && real.is_file()).then_some(real)
 }
 
 /// Maps a URL path to a file inside `out`, or `None` when it would leave it.
@@ -113,11 +156,7 @@ pub fn resolve(out: &Path, url_path: &str) -> Option<PathBuf> {
     if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
         return None;
     }
-    let mut path = out.join(rel);
-    if path.is_dir() {
-        path.push("index.html");
-    }
-    Some(path)
+    Some(out.join(rel))
 }
 
 fn percent_decode(s: &str) -> Option<String> {
@@ -154,7 +193,7 @@ fn file_response(file: &Path, bytes: Vec<u8>) -> Response {
         bytes
     };
     Response {
-        status: "200 OK",
+        status: status::OK,
         content_type,
         body,
     }
@@ -191,6 +230,34 @@ pub fn error_page(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn request(host: Option<&str>, http10: bool) -> Request {
+        Request {
+            method: "GET".to_owned(),
+            target: "/".to_owned(),
+            http10,
+            host: host.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn only_this_machine_on_this_port_is_answered() {
+        for good in ["127.0.0.1:8000", "localhost:8000", "LocalHost:8000"] {
+            assert!(host_allowed(&request(Some(good), false), 8000), "{good}");
+        }
+        for bad in [
+            "evil.example:8000",
+            "127.0.0.1:8001",
+            "localhost",
+            "127.0.0.1.evil.example:8000",
+            "",
+        ] {
+            assert!(!host_allowed(&request(Some(bad), false), 8000), "{bad}");
+        }
+        assert!(host_allowed(&request(Some("localhost"), false), 80));
+        assert!(host_allowed(&request(None, true), 8000));
+        assert!(!host_allowed(&request(None, false), 8000));
+    }
 
     #[test]
     fn traversal_is_refused() {

@@ -31,7 +31,10 @@ fn check_with(
     let out = Project::new()
         .runbook("flags", &rb)
         // These tests are about what is sent; a check that writes says so and is allowed.
-        .run_with(&["check", "--allow-mutating"], &[("JOB", "api server")]);
+        .run_with(
+            &["check", "--allow-mutating", "--env", "JOB"],
+            &[("JOB", "api server")],
+        );
     let seen = log.lock().expect("log").clone();
     (out, seen)
 }

@@ -9,7 +9,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use support::Project;
-use support::net::{read_head, respond, runbook, serve};
+use support::net::{read_head, recording, respond, runbook, serve};
 
 /// What the second origin of a redirect saw.
 type Seen = Arc<Mutex<Vec<String>>>;
@@ -45,6 +45,7 @@ fn a_cross_origin_redirect_drops_secret_headers() {
     let rb = runbook(&format!("http://{redirector}"), &[], checks);
     let env = [("OB_TOKEN", "tok-3f9a7c1b2e"), ("OB_KEY", "key-8d7e6f5a4b")];
     let out = Project::new()
+        .config("env: [OB_TOKEN, OB_KEY]\n")
         .runbook("hop", &rb)
         .run_with(&["check"], &env);
     assert_eq!(out.code(), 0, "{}", out.stdout());
@@ -68,7 +69,7 @@ fn an_unset_variable_is_an_error_for_that_check_only() {
     expect: { status: 200 }
 "#;
     let dir = Project::new().runbook("env", &runbook(&format!("http://{ok}"), &[], checks));
-    let out = dir.run(&["check"]);
+    let out = dir.run(&["check", "--env", "OB_UNSET_TOKEN"]);
     let text = out.stdout();
     assert_eq!(out.code(), 1);
     assert!(
@@ -132,7 +133,9 @@ fn secrets_never_appear_in_any_output() {
     curl: 'curl -m 1 -H "x: $OB_TOKEN" http://$OB_PASSWORD.invalid/'
     expect: { status: 200 }
 "#;
-    let dir = Project::new().runbook("sec", &runbook(&format!("http://{addr}"), &[], checks));
+    let dir = Project::new()
+        .config("env: [OB_TOKEN, OB_PASSWORD]\n")
+        .runbook("sec", &runbook(&format!("http://{addr}"), &[], checks));
     let env = [("OB_TOKEN", token), ("OB_PASSWORD", password)];
     let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
     let url = |s: &str| {
@@ -172,4 +175,76 @@ fn secrets_never_appear_in_any_output() {
             serde_json::from_str::<serde_json::Value>(&out.stdout()).expect("JSON");
         }
     }
+}
+
+/// A check reading `$OB_CI_SECRET`, against a server that records what it receives.
+fn reads_a_secret(config: &str) -> (Project, support::net::Log) {
+    let (addr, log) = recording(|_| b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".to_vec());
+    let checks = r#"
+  - id: leak
+    curl: 'curl -m 2 -H "x-token: $OB_CI_SECRET" {{ target }}/'
+    expect: { status: 200 }
+"#;
+    let rb = runbook(&format!("http://{addr}"), &[], checks);
+    (Project::new().config(config).runbook("env", &rb), log)
+}
+
+const CI_SECRET: (&str, &str) = ("OB_CI_SECRET", "ci-secret-5e4d3c2b1a");
+
+#[test]
+fn an_undeclared_variable_is_a_lint_error_and_check_sends_nothing() {
+    let (dir, log) = reads_a_secret("title: t\n");
+    let lint = dir.run_with(&["lint"], &[CI_SECRET]);
+    assert_eq!(lint.code(), 1, "{lint:?}");
+    assert!(
+        lint.stdout()
+            .contains("error[undeclared-env]: `$OB_CI_SECRET` is not a declared"),
+        "{lint:?}"
+    );
+    let check = dir.run_with(&["check"], &[CI_SECRET]);
+    assert_eq!(check.code(), 2, "{check:?}");
+    assert!(check.stdout().contains("undeclared-env"), "{check:?}");
+    assert!(log.lock().unwrap().is_empty(), "nothing may be sent");
+}
+
+#[test]
+fn an_undeclared_variable_is_never_read_even_with_its_rule_off() {
+    let (dir, log) = reads_a_secret("lint: { rules: { undeclared-env: off } }\n");
+    let out = dir.run_with(&["check", "--format", "json"], &[CI_SECRET]);
+    assert_eq!(out.code(), 1, "{out:?}");
+    let json: serde_json::Value = serde_json::from_str(&out.stdout()).expect("JSON");
+    let error = json["results"][0]["error"].as_str().unwrap_or_default();
+    assert!(
+        error.contains("`$OB_CI_SECRET` is not declared") && error.contains("--env OB_CI_SECRET"),
+        "{error}"
+    );
+    assert!(log.lock().unwrap().is_empty(), "nothing may be sent");
+    assert!(!out.stdout().contains(CI_SECRET.1));
+}
+
+#[test]
+fn env_in_the_config_or_on_the_command_line_declares_a_variable() {
+    for (config, args) in [
+        ("env: [OB_CI_SECRET]\n", &["check"][..]),
+        ("title: t\n", &["check", "--env", "OB_CI_SECRET"]),
+    ] {
+        let (dir, log) = reads_a_secret(config);
+        let out = dir.run_with(args, &[CI_SECRET]);
+        assert_eq!(out.code(), 0, "{args:?}: {out:?}");
+        let seen = log.lock().unwrap();
+        assert_eq!(seen[0].header("x-token"), Some(CI_SECRET.1), "{args:?}");
+    }
+    let (dir, _) = reads_a_secret("env: [OB-BAD]\n");
+    let out = dir.run(&["lint"]);
+    assert!(
+        out.stdout()
+            .contains("error[invalid-config]: `env` entry `OB-BAD`"),
+        "{out:?}"
+    );
+    let out = dir.run(&["check", "--env", "OB_CI_SECRET=x"]);
+    assert_eq!(out.code(), 2, "{out:?}");
+    assert!(
+        out.stderr().contains("not an environment variable name"),
+        "{out:?}"
+    );
 }

@@ -173,6 +173,9 @@ fn fill(
 ) -> Result<String, String> {
     let placeholder = |name: &str| value(check, request_id, name);
     let mut env = |name: &str| {
+        if !options.declared_env.contains(name) {
+            return None;
+        }
         let v = options.env.get(name)?;
         masker.add(v);
         Some(v.clone())
@@ -187,6 +190,11 @@ fn fill(
             Missing::Placeholder(name) => format!(
                 "placeholder `{{{{ {name} }}}}` has no value for target `{}`",
                 check.target
+            ),
+            Missing::Env(name) if !options.declared_env.contains(&name) => format!(
+                "environment variable `${name}` is not declared, so it was not read and nothing \
+                 was sent: add it to `env:` in opsbook.yaml (`env: [{name}]`), or pass \
+                 `--env {name}`"
             ),
             Missing::Env(name) => format!("environment variable `${name}` is not set"),
         })

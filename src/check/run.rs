@@ -31,6 +31,9 @@ pub struct RunOptions {
     pub timeout: Option<Duration>,
     /// The environment `$VAR`s are read from (the library never reads the process's own).
     pub env: BTreeMap<String, String>,
+    /// The `$VAR` names checks may read (`env:` of `opsbook.yaml`, `--env`); any other is an
+    /// error for its check, whatever `env` holds, and the check is not sent.
+    pub declared_env: std::collections::BTreeSet<String>,
     /// Send checks that say `mutating: true` (otherwise they are skipped).
     pub allow_mutating: bool,
     /// The project root (the folder of `opsbook.yaml`): `--cacert`, `--cert` and `--key` paths
@@ -347,6 +350,7 @@ mod tests {
         RunOptions {
             jobs: 2,
             env: [("TOKEN".to_owned(), "s3cret-token".to_owned())].into(),
+            declared_env: ["TOKEN".to_owned()].into(),
             allow_hosts: vec!["b.test".into()],
             ..RunOptions::default()
         }

@@ -64,6 +64,10 @@ pub struct Args {
     /// host may then be reached.
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
     pub vars: Vec<(String, String)>,
+    /// Let checks read this environment variable as `$NAME`, besides those `env:` of
+    /// opsbook.yaml declares (repeatable). Undeclared ones are never read.
+    #[arg(long = "env", value_name = "NAME", value_parser = parse_env_name)]
+    pub env: Vec<String>,
     /// Send the checks that say `mutating: true` (they change state); skipped otherwise.
     #[arg(long)]
     pub allow_mutating: bool,
@@ -121,6 +125,18 @@ pub fn parse_param(s: &str) -> Result<(String, String), String> {
     }
 }
 
+/// `NAME` of `--env`: only a name; the value is read from the environment, never the command
+/// line (where `ps` and shell history would show it).
+pub fn parse_env_name(s: &str) -> Result<String, String> {
+    if opsbook::workspace::is_env_name(s) {
+        Ok(s.to_owned())
+    } else {
+        Err(format!(
+            "`{s}` is not an environment variable name (write `--env API_TOKEN`; the value is read from the environment)"
+        ))
+    }
+}
+
 /// `NAME=VALUE` of `--var`.
 pub fn parse_var(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
@@ -158,7 +174,7 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
 
 pub fn run(global: &Global, args: Args) -> CliResult {
     let workspace = Workspace::load(&global.project, &[]);
-    let diagnostics = workspace.lint(global.today());
+    let diagnostics = workspace.lint_declaring(global.today(), &args.env);
     let selection = Selection {
         selector: args.selector.as_deref(),
         target: args.target.as_deref(),
@@ -184,6 +200,12 @@ pub fn run(global: &Global, args: Args) -> CliResult {
             record.display()
         ));
     }
+    let process_env: BTreeMap<String, String> = std::env::vars_os()
+        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+        .collect();
+    let declared_env: BTreeSet<String> = (workspace.config.env.iter().map(|n| n.value.clone()))
+        .chain(args.env.iter().cloned())
+        .collect();
     let options = RunOptions {
         jobs: args.jobs.unwrap_or_else(cpus).max(1),
         retries: args.retries,
@@ -191,9 +213,12 @@ pub fn run(global: &Global, args: Args) -> CliResult {
         allow_hosts: args.allow_host.clone(),
         insecure: args.insecure,
         timeout: args.timeout,
-        env: std::env::vars_os()
-            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+        // Only declared names are read: a runbook cannot reach the rest of the environment.
+        env: (process_env.iter())
+            .filter(|(k, _)| declared_env.contains(k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
+        declared_env,
         allow_mutating: args.allow_mutating,
         root: workspace.root.clone(),
     };
@@ -201,7 +226,7 @@ pub fn run(global: &Global, args: Args) -> CliResult {
         print_dry_run(global, &planned, &options, args.format)?;
         return Ok(Outcome::Ok);
     }
-    let trust = trust_sources(&options.env);
+    let trust = trust_sources(&process_env);
     let transport = UreqTransport::new(ureq::Proxy::try_from_env(), args.insecure, trust);
     let progress = Progress::new(planned.len(), global.quiet);
     let results = opsbook::check::run(&planned, &options, &transport, &|r| progress.show(r));

@@ -174,10 +174,9 @@ fn the_allow_list_applies_to_the_url_host_not_the_resolved_address() {
     let rb = runbook(&format!("http://127.0.0.1:{port}"), &[], &checks);
     let out = Project::new().runbook("flags", &rb).run(&["check"]);
     assert_eq!(out.code(), 1, "{out:?}");
-    assert!(
-        out.stdout()
-            .contains("host `other.test` is not one of the runbook's targets")
-    );
+    assert!(out.stdout().contains(&format!(
+        "origin `http://other.test:{port}` is not one of the runbook's targets"
+    )));
     assert!(log.lock().expect("log").is_empty());
 }
 

@@ -42,7 +42,9 @@ fn a_cross_origin_redirect_drops_secret_headers() {
     curl: 'curl -L -m 2 -H "Authorization: Bearer $OB_TOKEN" -H "x-api-key: ${OB_KEY}" -H "x-plain: kept" {{ target }}/start'
     expect: { status: 200, body: { contains: landed } }
 "#;
-    let rb = runbook(&format!("http://{redirector}"), &[], checks);
+    // The landing server is a var of the target: an allowed origin, but another one.
+    let vars = [("landing", format!("http://{landing}"))];
+    let rb = runbook(&format!("http://{redirector}"), &vars, checks);
     let env = [("OB_TOKEN", "tok-3f9a7c1b2e"), ("OB_KEY", "key-8d7e6f5a4b")];
     let out = Project::new()
         .config("env: [OB_TOKEN, OB_KEY]\n")
@@ -247,4 +249,78 @@ fn env_in_the_config_or_on_the_command_line_declares_a_variable() {
         out.stderr().contains("not an environment variable name"),
         "{out:?}"
     );
+}
+
+#[test]
+fn the_allow_list_compares_scheme_host_and_port() {
+    let reply =
+        |_: &support::net::Received| b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".to_vec();
+    let (target, at_target) = recording(reply);
+    let (other, at_other) = recording(reply);
+    let (t, o) = (target.port(), other.port());
+    let checks = format!(
+        r#"
+  - id: same-origin
+    curl: curl -m 2 http://127.0.0.1:{t}/
+    expect: {{ status: 200 }}
+  - id: other-port
+    curl: 'curl -m 2 -H "x-token: $OB_TOKEN" http://127.0.0.1:{o}/'
+    expect: {{ status: 200 }}
+  - id: other-scheme
+    curl: curl -m 2 https://127.0.0.1:{t}/
+    expect: {{ status: 200 }}
+"#
+    );
+    let dir = Project::new().config("env: [OB_TOKEN]\n").runbook(
+        "ports",
+        &runbook(&format!("http://127.0.0.1:{t}"), &[], &checks),
+    );
+    let env = [("OB_TOKEN", "port-token-77aa")];
+    let out = dir.run_with(&["check", "--format", "json"], &env);
+    assert_eq!(out.code(), 1, "{out:?}");
+    let json: serde_json::Value = serde_json::from_str(&out.stdout()).expect("JSON");
+    let result = |id: &str| {
+        let all = json["results"].as_array().unwrap();
+        all.iter().find(|r| r["id"] == id).unwrap().clone()
+    };
+    assert_eq!(result("same-origin")["outcome"], "pass");
+    let error = result("other-port")["error"].as_str().unwrap().to_owned();
+    assert!(
+        error.contains(&format!(
+            "origin `http://127.0.0.1:{o}` is not one of the runbook's targets"
+        )) && error.contains(&format!("only at `http://127.0.0.1:{t}`"))
+            && error.contains(&format!("--allow-host http://127.0.0.1:{o}")),
+        "{error}"
+    );
+    let error = result("other-scheme")["error"].as_str().unwrap().to_owned();
+    assert!(
+        error.contains(&format!("origin `https://127.0.0.1:{t}`")),
+        "{error}"
+    );
+    assert!(
+        at_other.lock().unwrap().is_empty(),
+        "another port got a request"
+    );
+    assert_eq!(
+        at_target.lock().unwrap().len(),
+        1,
+        "https was sent to the http target"
+    );
+    for allow in [format!("127.0.0.1:{o}"), format!("http://127.0.0.1:{o}")] {
+        let args = ["check", "ports#other-port", "--allow-host", &allow];
+        let out = dir.run_with(&args, &env);
+        assert_eq!(out.code(), 0, "{allow}: {out:?}");
+    }
+    assert_eq!(at_other.lock().unwrap().len(), 2);
+    let out = dir.run_with(
+        &["check", "ports#other-port", "--allow-host", "127.0.0.1"],
+        &env,
+    );
+    assert_eq!(
+        out.code(),
+        1,
+        "a bare host means its default ports: {out:?}"
+    );
+    let out = dir.run(&["check", "--allow-host", "ftp://127.0.0.1"]);
+    assert_eq!(out.code(), 2, "{out:?}");
 }

@@ -7,6 +7,7 @@
 mod agents;
 pub mod expect;
 pub mod http;
+pub mod origin;
 pub mod plan;
 pub mod prepare;
 pub mod promql;

@@ -7,7 +7,8 @@ use std::time::Duration;
 use base64::Engine;
 
 use super::http::{Connect, HttpRequest};
-use super::plan::{PlannedCheck, host_of};
+use super::origin::Origin;
+use super::plan::PlannedCheck;
 use super::run::RunOptions;
 use super::secrets::Masker;
 use super::tls::FileRef;
@@ -263,23 +264,31 @@ fn timeouts(
     (connect.min(total), total)
 }
 
-/// Refuses a URL whose host is not one of the runbook's targets or `--allow-host`.
+/// Refuses a URL whose origin (scheme, host and port) is not one of the runbook's targets nor
+/// allowed with `--allow-host`: the same host on another port is another service.
 pub fn check_host(url: &str, check: &PlannedCheck, options: &RunOptions) -> Result<(), String> {
-    let host = host_of(url).ok_or_else(|| format!("`{url}` is not a valid http(s) URL"))?;
-    let lower = url.to_ascii_lowercase();
-    if !lower.starts_with("http://") && !lower.starts_with("https://") {
-        return Err(format!("`{url}` is not an http:// or https:// URL"));
+    let origin =
+        Origin::of(url).ok_or_else(|| format!("`{url}` is not an http:// or https:// URL"))?;
+    let allowed = |o: &&Origin| **o == origin;
+    let mut all = check.allowed_origins.iter().chain(&options.allow_hosts);
+    if all.any(|o| allowed(&o)) {
+        return Ok(());
     }
-    let allowed = check.allowed_hosts.contains(&host)
-        || options.allow_hosts.iter().any(|h| {
-            let h = h.to_ascii_lowercase();
-            h == host || h.split_once(':').is_some_and(|(name, _)| name == host)
-        });
-    if allowed {
-        Ok(())
+    let same_host: Vec<String> = (check.allowed_origins.iter())
+        .filter(|o| o.host == origin.host)
+        .map(|o| format!("`{o}`"))
+        .collect();
+    let known = if same_host.is_empty() {
+        String::new()
     } else {
-        Err(format!(
-            "host `{host}` is not one of the runbook's targets (allow it with `--allow-host {host}`)"
-        ))
-    }
+        format!(
+            " (its targets reach `{}` only at {})",
+            origin.host,
+            same_host.join(", ")
+        )
+    };
+    Err(format!(
+        "origin `{origin}` is not one of the runbook's targets{known}; to allow it, add it to a \
+         target or pass `--allow-host {origin}`"
+    ))
 }

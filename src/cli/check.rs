@@ -9,6 +9,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use opsbook::check::http::UreqTransport;
+use opsbook::check::origin;
 use opsbook::check::tls::TrustSources;
 use opsbook::check::{
     CheckResult, Outcome as CheckOutcome, PlannedCheck, RunOptions, Selection, Summary, plan,
@@ -47,8 +48,9 @@ pub struct Args {
     pub format: FormatArg,
     #[command(flatten)]
     pub reports: ReportArgs,
-    /// Also allow requests to this host (repeatable).
-    #[arg(long, value_name = "HOST")]
+    /// Also allow requests to this origin (repeatable): `HOST` (ports 80 and 443),
+    /// `HOST:PORT` (http and https) or `https://HOST:PORT` (exactly that).
+    #[arg(long, value_name = "HOST|HOST:PORT|URL", value_parser = parse_allow_host)]
     pub allow_host: Vec<String>,
     /// Honour `-k` in commands (skip TLS verification for those checks).
     #[arg(long)]
@@ -123,6 +125,11 @@ pub fn parse_param(s: &str) -> Result<(String, String), String> {
             "`{s}` is not NAME=VALUE (write `--param namespace=shop`)"
         )),
     }
+}
+
+/// `--allow-host`, checked when the command line is read (a usage error, exit 2).
+fn parse_allow_host(s: &str) -> Result<String, String> {
+    origin::parse_allow_host(s).map(|_| s.to_owned())
 }
 
 /// `NAME` of `--env`: only a name; the value is read from the environment, never the command
@@ -210,7 +217,9 @@ pub fn run(global: &Global, args: Args) -> CliResult {
         jobs: args.jobs.unwrap_or_else(cpus).max(1),
         retries: args.retries,
         until_pass: args.until_pass,
-        allow_hosts: args.allow_host.clone(),
+        allow_hosts: (args.allow_host.iter())
+            .flat_map(|h| origin::parse_allow_host(h).unwrap_or_default())
+            .collect(),
         insecure: args.insecure,
         timeout: args.timeout,
         // Only declared names are read: a runbook cannot reach the rest of the environment.

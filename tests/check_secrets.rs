@@ -324,3 +324,123 @@ fn the_allow_list_compares_scheme_host_and_port() {
     let out = dir.run(&["check", "--allow-host", "ftp://127.0.0.1"]);
     assert_eq!(out.code(), 2, "{out:?}");
 }
+
+/// Go's `encoding/json` escapes `&`, `<` and `>` as `\u0026`, `\u003c` and `\u003e`.
+fn go_json(s: &str) -> String {
+    serde_json::to_string(s)
+        .unwrap()
+        .replace('&', "\\u0026")
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+}
+
+#[test]
+fn secrets_echoed_json_escaped_or_as_short_basic_credentials_are_masked() {
+    use base64::Engine;
+    let (addr, _) = recording(|r| {
+        let auth = r.header("authorization").unwrap_or_default().to_owned();
+        let basic = auth.trim_start_matches("Basic ");
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(basic)
+            .unwrap_or_default();
+        let body = format!(
+            r#"{{"token":{},"auth":{},"credentials":{},"password":{}}}"#,
+            go_json(r.header("x-token").unwrap_or_default()),
+            go_json(&auth),
+            go_json(&String::from_utf8_lossy(&decoded)),
+            go_json(
+                String::from_utf8_lossy(&decoded)
+                    .split(':')
+                    .nth(1)
+                    .unwrap_or_default()
+            ),
+        );
+        format!(
+            "HTTP/1.1 401 Unauthorized\r\nX-Echo-Auth: {auth}\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .into_bytes()
+    });
+    let checks = r#"
+  - id: echo
+    curl: 'curl -m 2 -u admin:$OB_PW -H "x-token: $OB_TOKEN" {{ target }}/'
+    expect: { status: 200, headers: { x-echo-auth: nope }, body: { contains: nope } }
+"#;
+    let dir = Project::new()
+        .config("env: [OB_TOKEN, OB_PW]\n")
+        .runbook("go", &runbook(&format!("http://{addr}"), &[], checks));
+    let token = "q<1>&tok3n-9f8e";
+    let env = [("OB_TOKEN", token), ("OB_PW", "pw")];
+    let basic = base64::engine::general_purpose::STANDARD.encode("admin:pw");
+    for args in [&["check"][..], &["check", "--format", "json"]] {
+        let out = dir.run_with(args, &env);
+        let all = format!("{}{}", out.stdout(), out.stderr());
+        assert_eq!(out.code(), 1, "{all}");
+        let escaped = go_json(token);
+        for leak in [
+            token,
+            escaped.trim_matches('"'),
+            "tok3n",
+            &basic,
+            "admin:pw",
+            "\"pw\"",
+        ] {
+            assert!(!all.contains(leak), "{args:?} leaks {leak}: {all}");
+        }
+        assert!(all.contains("Basic ***"), "{all}");
+    }
+}
+
+#[test]
+fn credentials_in_a_target_url_are_a_lint_error_and_never_printed() {
+    use base64::Engine;
+    let (addr, log) = recording(|r| {
+        let auth = r.header("authorization").unwrap_or_default().to_owned();
+        let body = format!("you sent {auth}");
+        format!(
+            "HTTP/1.1 403 Forbidden\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .into_bytes()
+    });
+    let checks = r#"
+  - id: creds
+    curl: curl -m 2 {{ target }}/x
+    expect: { status: 200 }
+"#;
+    let password = "url-pass-4c3b2a";
+    let target = format!("http://ops:{password}@{addr}");
+    let rb = runbook(&target, &[], checks);
+    let dir = Project::new().runbook("creds", &rb);
+    let lint = dir.run(&["lint"]);
+    assert!(
+        lint.stdout()
+            .contains("error[credentials-in-url]: the URL of target `local`"),
+        "{lint:?}"
+    );
+    let dir = dir.config("lint: { rules: { credentials-in-url: off } }\n");
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("ops:{password}"));
+    for args in [
+        &["check"][..],
+        &["check", "--format", "json"],
+        &["check", "--format", "junit"],
+        &["check", "--dry-run"],
+        &["check", "--dry-run", "--format", "json"],
+    ] {
+        let out = dir.run(args);
+        let all = format!("{}{}", out.stdout(), out.stderr());
+        for leak in [password, "ops:", &basic] {
+            assert!(!all.contains(leak), "{args:?} leaks {leak}: {all}");
+        }
+        if args.contains(&"json") || args.contains(&"--dry-run") {
+            // The command is shown, with the credentials masked.
+            assert!(all.contains("http://***@127.0.0.1"), "{args:?}: {all}");
+        }
+    }
+    // The credentials were sent (as Basic, as curl sends them), just never shown.
+    let seen = log.lock().unwrap();
+    assert_eq!(
+        seen[0].header("authorization"),
+        Some(format!("Basic {basic}").as_str())
+    );
+}

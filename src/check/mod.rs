@@ -17,6 +17,7 @@ mod resolver;
 pub mod run;
 pub mod secrets;
 pub mod tls;
+mod unescape;
 
 pub use plan::{PlannedCheck, Selection, plan};
 pub use run::{RunOptions, run};

@@ -79,6 +79,7 @@ fn prepare_query(
     let query = fill(&check.check.line, check, request_id, options, masker)?;
     let url = promql::query_url(&base, &query);
     let url = wire_url(&url).map_err(|e| format!("`{url}` {e}"))?;
+    add_url_credentials(&url, masker);
     check_host(&url, check, options)?;
     let (connect_timeout, timeout) = timeouts(None, None, options);
     Ok(Prepared {
@@ -128,6 +129,7 @@ fn prepare_curl(
         key: file(&cmd.key, &mut fill, check, options)?,
         resolve: cmd.resolve.clone(),
     };
+    add_url_credentials(&url, masker);
     check_host(&url, check, options)?;
     add_default_headers(cmd, &mut headers, user.as_deref(), agent, masker);
     let (connect_timeout, timeout) = timeouts(cmd.max_time_secs, cmd.connect_timeout_secs, options);
@@ -201,6 +203,24 @@ fn fill(
         })
 }
 
+/// The user name and password of a URL (`http://user:pass@host`, which the request sends as
+/// Basic credentials) are secrets, decoded as they are sent.
+fn add_url_credentials(url: &str, masker: &mut Masker) {
+    let Ok(url) = url::Url::parse(url) else {
+        return;
+    };
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(s)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    if let Some(password) = url.password() {
+        masker.add_credentials(&decode(url.username()), &decode(password));
+    } else if !url.username().is_empty() {
+        masker.add(&decode(url.username()));
+    }
+}
+
 fn add_default_headers(
     cmd: &CurlCommand,
     headers: &mut Vec<(String, String)>,
@@ -217,11 +237,10 @@ fn add_default_headers(
         } else {
             format!("{user}:")
         };
-        if let Some((_, pass)) = credentials.split_once(':') {
-            masker.add(pass);
+        if let Some((user, pass)) = credentials.split_once(':') {
+            masker.add_credentials(user, pass);
         }
         let token = base64::engine::general_purpose::STANDARD.encode(&credentials);
-        masker.add(&token);
         headers.push(("Authorization".into(), format!("Basic {token}")));
     }
     if cmd.json {

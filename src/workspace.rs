@@ -231,13 +231,10 @@ impl Workspace {
     }
 }
 
-/// A name a `$NAME` in a curl line can have: `[A-Za-z_][A-Za-z0-9_]*`.
+/// A name a `$NAME` in a curl line can have: `[A-Za-z_][A-Za-z0-9_]*`, the grammar of a
+/// Prometheus label name too.
 pub fn is_env_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    crate::model::runbook::is_label_name(name)
 }
 
 /// Whether two paths name the same file or folder (both exist).

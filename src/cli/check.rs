@@ -207,12 +207,6 @@ pub fn run(global: &Global, args: Args) -> CliResult {
             record.display()
         ));
     }
-    let process_env: BTreeMap<String, String> = std::env::vars_os()
-        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
-        .collect();
-    let declared_env: BTreeSet<String> = (workspace.config.env.iter().map(|n| n.value.clone()))
-        .chain(args.env.iter().cloned())
-        .collect();
     let options = RunOptions {
         jobs: args.jobs.unwrap_or_else(cpus).max(1),
         retries: args.retries,
@@ -222,12 +216,8 @@ pub fn run(global: &Global, args: Args) -> CliResult {
             .collect(),
         insecure: args.insecure,
         timeout: args.timeout,
-        // Only declared names are read: a runbook cannot reach the rest of the environment.
-        env: (process_env.iter())
-            .filter(|(k, _)| declared_env.contains(k.as_str()))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect(),
-        declared_env,
+        env: declared_values(&declared_env(&workspace, &args.env)),
+        declared_env: declared_env(&workspace, &args.env),
         allow_mutating: args.allow_mutating,
         root: workspace.root.clone(),
     };
@@ -235,7 +225,7 @@ pub fn run(global: &Global, args: Args) -> CliResult {
         print_dry_run(global, &planned, &options, args.format)?;
         return Ok(Outcome::Ok);
     }
-    let trust = trust_sources(&process_env);
+    let trust = trust_sources(&process_env());
     let transport = UreqTransport::new(ureq::Proxy::try_from_env(), args.insecure, trust);
     let progress = Progress::new(planned.len(), global.quiet);
     let results = opsbook::check::run(&planned, &options, &transport, &|r| progress.show(r));
@@ -259,6 +249,26 @@ pub fn run(global: &Global, args: Args) -> CliResult {
     } else {
         Outcome::Findings
     })
+}
+
+/// The environment of this process, as far as it is UTF-8.
+fn process_env() -> BTreeMap<String, String> {
+    std::env::vars_os()
+        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+        .collect()
+}
+
+/// The `$NAME`s checks may read: `env:` of opsbook.yaml and `--env`.
+fn declared_env(workspace: &Workspace, extra: &[String]) -> BTreeSet<String> {
+    let config = workspace.config.env.iter().map(|n| n.value.clone());
+    config.chain(extra.iter().cloned()).collect()
+}
+
+/// The values of the declared names only: a runbook cannot reach the rest of the environment.
+fn declared_values(declared: &BTreeSet<String>) -> BTreeMap<String, String> {
+    let mut env = process_env();
+    env.retain(|name, _| declared.contains(name));
+    env
 }
 
 /// Trust as curl has it: the system's roots, plus `SSL_CERT_FILE` and `SSL_CERT_DIR` (folders

@@ -63,8 +63,8 @@ pub fn plan<'a>(ws: &'a Workspace, selection: &Selection) -> Result<Vec<PlannedC
             None => loaded.named_checks().collect(),
             Some(mode) => mode_checks(loaded, mode)?,
         };
-        let (name, mut values, mut hosts) = resolve_target(loaded, *target)?;
-        override_vars(vars, &mut values, &mut hosts);
+        let (name, mut values, mut origins) = resolve_target(loaded, *target)?;
+        override_vars(vars, &mut values, &mut origins);
         let missing_params = fill_params(loaded, params, &mut values);
         for check in checks {
             planned.push(PlannedCheck {
@@ -74,7 +74,7 @@ pub fn plan<'a>(ws: &'a Workspace, selection: &Selection) -> Result<Vec<PlannedC
                 check,
                 target: name.clone(),
                 values: values.clone(),
-                allowed_origins: hosts.clone(),
+                allowed_origins: origins.clone(),
                 missing_params: missing_params.clone(),
             });
         }
@@ -145,14 +145,14 @@ fn dedup<'a>(names: &[&'a str]) -> Vec<&'a str> {
 fn override_vars(
     vars: &BTreeMap<String, String>,
     values: &mut BTreeMap<String, String>,
-    hosts: &mut Vec<Origin>,
+    origins: &mut Vec<Origin>,
 ) {
     for (name, value) in vars {
         values.insert(name.clone(), value.trim_end_matches('/').to_owned());
-        hosts.extend(Origin::of(value));
+        origins.extend(Origin::of(value));
     }
-    hosts.sort();
-    hosts.dedup();
+    origins.sort();
+    origins.dedup();
 }
 
 /// What to say about `--param NAME=...` that none of `declared` is: the closest name, or the
@@ -227,10 +227,10 @@ type Resolved = (String, BTreeMap<String, String>, Vec<Origin>);
 
 fn resolve_target(loaded: &CompiledRunbook, chosen: Option<&str>) -> Result<Resolved, String> {
     let targets = &loaded.targets;
-    let mut hosts: Vec<Origin> = Vec::new();
+    let mut origins: Vec<Origin> = Vec::new();
     for t in targets {
-        hosts.extend(Origin::of(&t.url));
-        hosts.extend(t.vars.iter().filter_map(|(_, v)| Origin::of(v)));
+        origins.extend(Origin::of(&t.url));
+        origins.extend(t.vars.iter().filter_map(|(_, v)| Origin::of(v)));
     }
     let default = targets.first();
     let (name, values) = match chosen {
@@ -239,7 +239,7 @@ fn resolve_target(loaded: &CompiledRunbook, chosen: Option<&str>) -> Result<Reso
             None => ("none".to_owned(), BTreeMap::new()),
         },
         Some(url) if is_url(url) => {
-            hosts.extend(Origin::of(url));
+            origins.extend(Origin::of(url));
             (url.to_owned(), rebased(default, url))
         }
         Some(name) => match targets.iter().find(|t| t.name == name) {
@@ -254,9 +254,9 @@ fn resolve_target(loaded: &CompiledRunbook, chosen: Option<&str>) -> Result<Reso
             }
         },
     };
-    hosts.sort();
-    hosts.dedup();
-    Ok((name, values, hosts))
+    origins.sort();
+    origins.dedup();
+    Ok((name, values, origins))
 }
 
 fn is_url(s: &str) -> bool {

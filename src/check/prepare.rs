@@ -288,9 +288,8 @@ fn timeouts(
 pub fn check_host(url: &str, check: &PlannedCheck, options: &RunOptions) -> Result<(), String> {
     let origin =
         Origin::of(url).ok_or_else(|| format!("`{url}` is not an http:// or https:// URL"))?;
-    let allowed = |o: &&Origin| **o == origin;
-    let mut all = check.allowed_origins.iter().chain(&options.allow_hosts);
-    if all.any(|o| allowed(&o)) {
+    let mut allowed = check.allowed_origins.iter().chain(&options.allow_hosts);
+    if allowed.any(|o| *o == origin) {
         return Ok(());
     }
     let same_host: Vec<String> = (check.allowed_origins.iter())

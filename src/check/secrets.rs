@@ -101,10 +101,13 @@ impl Masker {
         }
         self.needles
             .sort_by_key(|n| std::cmp::Reverse(n.text.len()));
-        self.secrets.push(Needle {
+        let whole = Needle {
             text: secret.to_owned(),
             alone,
-        });
+        };
+        if !self.secrets.contains(&whole) {
+            self.secrets.push(whole);
+        }
     }
 
     /// Adds Basic credentials: the whole `user:password` (its Base64 is the header's value) and

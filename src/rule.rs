@@ -111,7 +111,7 @@ rules! {
     StaleReview "OB024" "stale-review" W Runbook false "`last_reviewed` is older than the review period (`review_every_days` of the runbook, or of `opsbook.yaml`, 90 days by default).\n\nRead the runbook against the service as it is today, then update `last_reviewed`.",
     InsecureTls "OB025" "insecure-tls" W Runbook false "A check uses `-k`/`--insecure`. opsbook always verifies TLS and honours `-k` only when `opsbook check --insecure` is given.\n\nFix the certificate, or drop `-k`.",
     NoTargets "OB026" "no-targets" E Runbook false "The runbook has checks but no `targets`, so `{{ target }}` means nothing.\n\nAdd at least one target: `targets: { local: http://127.0.0.1:3000 }`.",
-    InvalidConfig "OB027" "invalid-config" E Config true "`opsbook.yaml` is not valid: an unknown field, an unknown rule name under `lint.rules`, or a value of the wrong type.\n\nFix it at the place shown.",
+    InvalidConfig "OB027" "invalid-config" E Config true "`opsbook.yaml` is not valid: an unknown field, an unknown rule name under `lint.rules`, an `env` entry that is not a variable name, or a value of the wrong type.\n\nFix it at the place shown.",
     IncidentFrontMatter "OB028" "incident-front-matter" E Incident true "An incident record without valid YAML front matter (`---` … `---` at the top), or with an unknown field in it.\n\n`opsbook incident new` writes a correct one; compare with it.",
     UnknownSeverity "OB029" "unknown-severity" E Incident false "An incident `severity` that is not `sev1`, `sev2`, `sev3` or `sev4`.",
     UnknownRunbook "OB030" "unknown-runbook" E Incident false "An incident names a `runbook` or `failure_mode` that does not exist.\n\nUse the ids from the site's URLs: `runbook: api`, `failure_mode: increased-latency`.",

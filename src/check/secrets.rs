@@ -148,7 +148,9 @@ impl Masker {
                 if secret.alone && !stands_alone(&decoded.bytes, at, end) {
                     continue;
                 }
-                spans.push((decoded.spans[at].start, decoded.spans[end - 1].end));
+                let (start, _) = decoded.spans[at];
+                let (_, stop) = decoded.spans[end - 1];
+                spans.push((start as usize, stop as usize));
             }
         }
         if spans.is_empty() {

@@ -7,12 +7,11 @@
 //! `\u003c`, `\u003e`; others escape every non-ASCII character), so listing encoded forms of a
 //! secret can never be complete; decoding the text once can.
 
-use std::ops::Range;
-
-/// The decoded bytes and, for each, the range of the original text it came from.
+/// The decoded bytes and, for each, the start and end of the original text it came from (as
+/// `u32`: a body is at most 1 MiB, and this is kept for every one of its bytes).
 pub struct Decoded {
     pub bytes: Vec<u8>,
-    pub spans: Vec<Range<usize>>,
+    pub spans: Vec<(u32, u32)>,
 }
 
 /// Whether `text` holds anything [`decode`] would change.
@@ -33,13 +32,18 @@ pub fn decode(text: &str) -> Decoded {
             .or_else(|| percent(rest))
             .or_else(|| html_reference(rest))
             .unwrap_or_else(|| plain(rest));
+        let span = (to_u32(at), to_u32(at + len));
         for byte in decoded {
             out.bytes.push(byte);
-            out.spans.push(at..at + len);
+            out.spans.push(span);
         }
         at += len;
     }
     out
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// One character as it is: its UTF-8 bytes.
@@ -148,8 +152,8 @@ mod tests {
     #[test]
     fn each_byte_points_at_its_original() {
         let d = decode(r"a\u0026b");
-        assert_eq!(d.spans, vec![0..1, 1..7, 7..8]);
+        assert_eq!(d.spans, vec![(0, 1), (1, 7), (7, 8)]);
         let d = decode("%C3%A9");
-        assert_eq!(d.spans, vec![0..3, 3..6]);
+        assert_eq!(d.spans, vec![(0, 3), (3, 6)]);
     }
 }

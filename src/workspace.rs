@@ -59,6 +59,7 @@ impl Workspace {
             diagnostics,
         };
         ws.check_rule_names();
+        ws.check_env_names();
         let scan = if paths.is_empty() {
             vec![ws.runbooks_dir.clone()]
         } else {
@@ -154,6 +155,26 @@ impl Workspace {
         }
     }
 
+    /// `env:` entries must be names a `$NAME` can have (`[A-Za-z_][A-Za-z0-9_]*`).
+    fn check_env_names(&mut self) {
+        let Some(source) = &self.config_source else {
+            return;
+        };
+        for name in &self.config.env {
+            if !is_env_name(&name.value) {
+                let message = format!(
+                    "`env` entry `{}` is not an environment variable name",
+                    name.value
+                );
+                let help = "write the variable's name as a `$NAME` in a curl line reads it: letters, digits and `_`, not starting with a digit (`API_TOKEN`)";
+                self.diagnostics.push(
+                    Diagnostic::new(Rule::InvalidConfig, &source.path, name.pos, message)
+                        .help(help),
+                );
+            }
+        }
+    }
+
     pub fn lint_options(&self, today: chrono::NaiveDate) -> LintOptions {
         let levels = self.config.lint.rules.iter().filter_map(|(name, level)| {
             let rule = Rule::find(name)?;
@@ -166,6 +187,7 @@ impl Workspace {
             levels: levels.collect::<std::collections::BTreeMap<Rule, Level>>(),
             deny_warnings: self.config.lint.deny_warnings,
             alert_severities: self.config.alert_severities(),
+            declared_env: self.config.env.iter().map(|n| n.value.clone()).collect(),
         }
     }
 
@@ -186,7 +208,14 @@ impl Workspace {
 
     /// Load problems plus every rule's findings, with the configured levels applied.
     pub fn lint(&self, today: chrono::NaiveDate) -> Vec<Diagnostic> {
-        let options = self.lint_options(today);
+        self.lint_declaring(today, &[])
+    }
+
+    /// [`Workspace::lint`], with `env` declared besides `env:` of `opsbook.yaml`
+    /// (`check --env NAME`: the run that reads them is the one that declares them).
+    pub fn lint_declaring(&self, today: chrono::NaiveDate, env: &[String]) -> Vec<Diagnostic> {
+        let mut options = self.lint_options(today);
+        options.declared_env.extend(env.iter().cloned());
         let mut all = self.diagnostics.clone();
         all.extend(crate::lint::lint(&self.runbooks, &options));
         crate::lint::apply_levels(all, &options)
@@ -200,6 +229,12 @@ impl Workspace {
             .chain(self.unparsed.iter())
             .find(|s| s.path == path)
     }
+}
+
+/// A name a `$NAME` in a curl line can have: `[A-Za-z_][A-Za-z0-9_]*`, the grammar of a
+/// Prometheus label name too.
+pub fn is_env_name(name: &str) -> bool {
+    crate::model::runbook::is_label_name(name)
 }
 
 /// Whether two paths name the same file or folder (both exist).

@@ -31,7 +31,10 @@ fn check_with(
     let out = Project::new()
         .runbook("flags", &rb)
         // These tests are about what is sent; a check that writes says so and is allowed.
-        .run_with(&["check", "--allow-mutating"], &[("JOB", "api server")]);
+        .run_with(
+            &["check", "--allow-mutating", "--env", "JOB"],
+            &[("JOB", "api server")],
+        );
     let seen = log.lock().expect("log").clone();
     (out, seen)
 }
@@ -171,10 +174,9 @@ fn the_allow_list_applies_to_the_url_host_not_the_resolved_address() {
     let rb = runbook(&format!("http://127.0.0.1:{port}"), &[], &checks);
     let out = Project::new().runbook("flags", &rb).run(&["check"]);
     assert_eq!(out.code(), 1, "{out:?}");
-    assert!(
-        out.stdout()
-            .contains("host `other.test` is not one of the runbook's targets")
-    );
+    assert!(out.stdout().contains(&format!(
+        "origin `http://other.test:{port}` is not one of the runbook's targets"
+    )));
     assert!(log.lock().expect("log").is_empty());
 }
 

@@ -206,7 +206,7 @@ fn every_hostile_server_ends_in_a_readable_result_of_its_own() {
         (
             "not-a-target",
             "error",
-            "host `example.invalid` is not one of the runbook's targets",
+            "origin `http://example.invalid` is not one of the runbook's targets",
         ),
         ("huge-body", "fail", "body cut at 1 MiB"),
         ("gzip-bomb", "fail", "body cut at 1 MiB"),

@@ -100,7 +100,10 @@ fn single_quotes_keep_a_dollar_literal_as_a_shell_does() {
     let dir = Project::new().runbook("api", &runbook(&format!("http://{addr}"), line));
     let lint = dir.run(&["lint"]).stdout();
     assert!(lint.contains("warning[var-in-single-quotes]"), "{lint}");
-    let out = dir.run_with(&["check", "api#healthz"], &[("TOKEN", "s3cret")]);
+    let out = dir.run_with(
+        &["check", "api#healthz", "--env", "TOKEN"],
+        &[("TOKEN", "s3cret")],
+    );
     assert!(out.success(), "{}", out.stdout());
     let heads = seen.lock().unwrap();
     let head = heads.first().expect("one request").to_ascii_lowercase();

@@ -74,6 +74,8 @@ rule_tests! {
     invalid_promql: "invalid-promql" => "invalid-promql", exit 1;
     mutating_check: "mutating-check" => "mutating-check", exit 1;
     no_executable_check: "no-executable-check" => "no-executable-check", exit 0;
+    undeclared_env: "undeclared-env" => "undeclared-env", exit 1;
+    credentials_in_url: "credentials-in-url" => "credentials-in-url", exit 1;
 }
 
 #[test]

@@ -7,6 +7,7 @@
 mod agents;
 pub mod expect;
 pub mod http;
+pub mod origin;
 pub mod plan;
 pub mod prepare;
 pub mod promql;
@@ -16,6 +17,7 @@ mod resolver;
 pub mod run;
 pub mod secrets;
 pub mod tls;
+mod unescape;
 
 pub use plan::{PlannedCheck, Selection, plan};
 pub use run::{RunOptions, run};

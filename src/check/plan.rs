@@ -1,9 +1,10 @@
 //! Which checks run, and against which target: `RUNBOOK[#FAILURE_MODE]` and `--target` turned
-//! into a list of planned checks, each with its base URL, its placeholder values and the hosts
-//! it may reach.
+//! into a list of planned checks, each with its base URL, its placeholder values and the
+//! origins it may reach.
 
 use std::collections::BTreeMap;
 
+use super::origin::Origin;
 use crate::compile::{CompiledCheck, CompiledRunbook, Target};
 use crate::workspace::Workspace;
 
@@ -18,8 +19,9 @@ pub struct PlannedCheck<'a> {
     pub target: String,
     /// `{{ target }}` and the target's vars; absent when the runbook has no target.
     pub values: BTreeMap<String, String>,
-    /// Hosts named in the runbook's targets (and the `--target` URL).
-    pub allowed_hosts: Vec<String>,
+    /// Origins (scheme, host, port) of the runbook's targets and their vars, and of the
+    /// `--target` URL and `--var` values.
+    pub allowed_origins: Vec<Origin>,
     /// The runbook's params that have neither a `--param` value nor a default.
     pub missing_params: Vec<String>,
 }
@@ -61,8 +63,8 @@ pub fn plan<'a>(ws: &'a Workspace, selection: &Selection) -> Result<Vec<PlannedC
             None => loaded.named_checks().collect(),
             Some(mode) => mode_checks(loaded, mode)?,
         };
-        let (name, mut values, mut hosts) = resolve_target(loaded, *target)?;
-        override_vars(vars, &mut values, &mut hosts);
+        let (name, mut values, mut origins) = resolve_target(loaded, *target)?;
+        override_vars(vars, &mut values, &mut origins);
         let missing_params = fill_params(loaded, params, &mut values);
         for check in checks {
             planned.push(PlannedCheck {
@@ -72,7 +74,7 @@ pub fn plan<'a>(ws: &'a Workspace, selection: &Selection) -> Result<Vec<PlannedC
                 check,
                 target: name.clone(),
                 values: values.clone(),
-                allowed_hosts: hosts.clone(),
+                allowed_origins: origins.clone(),
                 missing_params: missing_params.clone(),
             });
         }
@@ -122,7 +124,7 @@ fn check_vars(
                 "no target of the selected runbooks has the var `{name}`; {hint}"
             ));
         }
-        if host_of(value).is_none() {
+        if Origin::of(value).is_none() {
             return Err(format!(
                 "`--var {name}={value}` is not an http(s) URL (write `--var {name}=https://host:port`)"
             ));
@@ -138,19 +140,19 @@ fn dedup<'a>(names: &[&'a str]) -> Vec<&'a str> {
     out
 }
 
-/// `--var` values replace the target's, and their hosts may be reached: naming them on the
+/// `--var` values replace the target's, and their origins may be reached: naming them on the
 /// command line is the same consent as `--target URL`.
 fn override_vars(
     vars: &BTreeMap<String, String>,
     values: &mut BTreeMap<String, String>,
-    hosts: &mut Vec<String>,
+    origins: &mut Vec<Origin>,
 ) {
     for (name, value) in vars {
         values.insert(name.clone(), value.trim_end_matches('/').to_owned());
-        hosts.extend(host_of(value));
+        origins.extend(Origin::of(value));
     }
-    hosts.sort();
-    hosts.dedup();
+    origins.sort();
+    origins.dedup();
 }
 
 /// What to say about `--param NAME=...` that none of `declared` is: the closest name, or the
@@ -221,14 +223,14 @@ fn mode_checks<'a>(
     ))
 }
 
-type Resolved = (String, BTreeMap<String, String>, Vec<String>);
+type Resolved = (String, BTreeMap<String, String>, Vec<Origin>);
 
 fn resolve_target(loaded: &CompiledRunbook, chosen: Option<&str>) -> Result<Resolved, String> {
     let targets = &loaded.targets;
-    let mut hosts: Vec<String> = Vec::new();
+    let mut origins: Vec<Origin> = Vec::new();
     for t in targets {
-        hosts.extend(host_of(&t.url));
-        hosts.extend(t.vars.iter().filter_map(|(_, v)| host_of(v)));
+        origins.extend(Origin::of(&t.url));
+        origins.extend(t.vars.iter().filter_map(|(_, v)| Origin::of(v)));
     }
     let default = targets.first();
     let (name, values) = match chosen {
@@ -237,7 +239,7 @@ fn resolve_target(loaded: &CompiledRunbook, chosen: Option<&str>) -> Result<Reso
             None => ("none".to_owned(), BTreeMap::new()),
         },
         Some(url) if is_url(url) => {
-            hosts.extend(host_of(url));
+            origins.extend(Origin::of(url));
             (url.to_owned(), rebased(default, url))
         }
         Some(name) => match targets.iter().find(|t| t.name == name) {
@@ -252,9 +254,9 @@ fn resolve_target(loaded: &CompiledRunbook, chosen: Option<&str>) -> Result<Reso
             }
         },
     };
-    hosts.sort();
-    hosts.dedup();
-    Ok((name, values, hosts))
+    origins.sort();
+    origins.dedup();
+    Ok((name, values, origins))
 }
 
 fn is_url(s: &str) -> bool {
@@ -285,10 +287,4 @@ fn rebased(default: Option<&Target>, url: &str) -> BTreeMap<String, String> {
     }
     values.insert("target".into(), url.to_owned());
     values
-}
-
-/// The lowercase host of an http(s) URL.
-pub fn host_of(url: &str) -> Option<String> {
-    let url = url::Url::parse(url).ok()?;
-    url.host_str().map(|h| h.to_ascii_lowercase())
 }

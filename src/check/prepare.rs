@@ -7,7 +7,8 @@ use std::time::Duration;
 use base64::Engine;
 
 use super::http::{Connect, HttpRequest};
-use super::plan::{PlannedCheck, host_of};
+use super::origin::Origin;
+use super::plan::PlannedCheck;
 use super::run::RunOptions;
 use super::secrets::Masker;
 use super::tls::FileRef;
@@ -78,6 +79,7 @@ fn prepare_query(
     let query = fill(&check.check.line, check, request_id, options, masker)?;
     let url = promql::query_url(&base, &query);
     let url = wire_url(&url).map_err(|e| format!("`{url}` {e}"))?;
+    add_url_credentials(&url, masker);
     check_host(&url, check, options)?;
     let (connect_timeout, timeout) = timeouts(None, None, options);
     Ok(Prepared {
@@ -127,6 +129,7 @@ fn prepare_curl(
         key: file(&cmd.key, &mut fill, check, options)?,
         resolve: cmd.resolve.clone(),
     };
+    add_url_credentials(&url, masker);
     check_host(&url, check, options)?;
     add_default_headers(cmd, &mut headers, user.as_deref(), agent, masker);
     let (connect_timeout, timeout) = timeouts(cmd.max_time_secs, cmd.connect_timeout_secs, options);
@@ -173,6 +176,9 @@ fn fill(
 ) -> Result<String, String> {
     let placeholder = |name: &str| value(check, request_id, name);
     let mut env = |name: &str| {
+        if !options.declared_env.contains(name) {
+            return None;
+        }
         let v = options.env.get(name)?;
         masker.add(v);
         Some(v.clone())
@@ -188,8 +194,31 @@ fn fill(
                 "placeholder `{{{{ {name} }}}}` has no value for target `{}`",
                 check.target
             ),
+            Missing::Env(name) if !options.declared_env.contains(&name) => format!(
+                "environment variable `${name}` is not declared, so it was not read and nothing \
+                 was sent: add it to `env:` in opsbook.yaml (`env: [{name}]`), or pass \
+                 `--env {name}`"
+            ),
             Missing::Env(name) => format!("environment variable `${name}` is not set"),
         })
+}
+
+/// The user name and password of a URL (`http://user:pass@host`, which the request sends as
+/// Basic credentials) are secrets, decoded as they are sent.
+fn add_url_credentials(url: &str, masker: &mut Masker) {
+    let Ok(url) = url::Url::parse(url) else {
+        return;
+    };
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(s)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    if let Some(password) = url.password() {
+        masker.add_credentials(&decode(url.username()), &decode(password));
+    } else if !url.username().is_empty() {
+        masker.add(&decode(url.username()));
+    }
 }
 
 fn add_default_headers(
@@ -208,11 +237,10 @@ fn add_default_headers(
         } else {
             format!("{user}:")
         };
-        if let Some((_, pass)) = credentials.split_once(':') {
-            masker.add(pass);
+        if let Some((user, pass)) = credentials.split_once(':') {
+            masker.add_credentials(user, pass);
         }
         let token = base64::engine::general_purpose::STANDARD.encode(&credentials);
-        masker.add(&token);
         headers.push(("Authorization".into(), format!("Basic {token}")));
     }
     if cmd.json {
@@ -255,23 +283,30 @@ fn timeouts(
     (connect.min(total), total)
 }
 
-/// Refuses a URL whose host is not one of the runbook's targets or `--allow-host`.
+/// Refuses a URL whose origin (scheme, host and port) is not one of the runbook's targets nor
+/// allowed with `--allow-host`: the same host on another port is another service.
 pub fn check_host(url: &str, check: &PlannedCheck, options: &RunOptions) -> Result<(), String> {
-    let host = host_of(url).ok_or_else(|| format!("`{url}` is not a valid http(s) URL"))?;
-    let lower = url.to_ascii_lowercase();
-    if !lower.starts_with("http://") && !lower.starts_with("https://") {
-        return Err(format!("`{url}` is not an http:// or https:// URL"));
+    let origin =
+        Origin::of(url).ok_or_else(|| format!("`{url}` is not an http:// or https:// URL"))?;
+    let mut allowed = check.allowed_origins.iter().chain(&options.allow_hosts);
+    if allowed.any(|o| *o == origin) {
+        return Ok(());
     }
-    let allowed = check.allowed_hosts.contains(&host)
-        || options.allow_hosts.iter().any(|h| {
-            let h = h.to_ascii_lowercase();
-            h == host || h.split_once(':').is_some_and(|(name, _)| name == host)
-        });
-    if allowed {
-        Ok(())
+    let same_host: Vec<String> = (check.allowed_origins.iter())
+        .filter(|o| o.host == origin.host)
+        .map(|o| format!("`{o}`"))
+        .collect();
+    let known = if same_host.is_empty() {
+        String::new()
     } else {
-        Err(format!(
-            "host `{host}` is not one of the runbook's targets (allow it with `--allow-host {host}`)"
-        ))
-    }
+        format!(
+            " (its targets reach `{}` only at {})",
+            origin.host,
+            same_host.join(", ")
+        )
+    };
+    Err(format!(
+        "origin `{origin}` is not one of the runbook's targets{known}; to allow it, add it to a \
+         target or pass `--allow-host {origin}`"
+    ))
 }

@@ -1,12 +1,14 @@
 //! Redirects, followed by opsbook itself (only with `-L`, at most [`MAX_REDIRECTS`]): each hop
-//! must stay on an allowed host, and headers that may carry secrets are dropped as soon as the
-//! origin changes.
+//! must go to an http(s) URL of an allowed origin, and what may carry secrets — the body of a
+//! 307/308 and the headers that may hold credentials — goes along only while the origin stays
+//! the same.
 
 use std::time::Instant;
 
 use url::Url;
 
 use super::http::{HttpRequest, HttpResponse, Transport, seconds};
+use super::origin::Origin;
 
 pub const MAX_REDIRECTS: usize = 10;
 
@@ -40,14 +42,10 @@ pub fn send(
         if hops > MAX_REDIRECTS {
             return Err(format!("more than {MAX_REDIRECTS} redirects"));
         }
-        let next = resolve(&request.url, &location)
-            .ok_or_else(|| format!("redirect to an invalid location `{location}`"))?;
+        let next = resolve(&request.url, &location)?;
         allowed(&next).map_err(|e| format!("redirect refused: {e}"))?;
-        if origin(&next) != origin(&request.url) {
-            request.headers.retain(|(name, _)| {
-                let lower = name.to_ascii_lowercase();
-                !SENSITIVE.contains(&lower.as_str()) && !secret_headers.contains(&lower)
-            });
+        if Origin::of(&next) != Origin::of(&request.url) {
+            leave_secrets_behind(&mut request, secret_headers);
         }
         // As curl: a 303 turns the request into a GET (but `-I` stays HEAD), a 301 or 302 turns
         // a POST into a GET.
@@ -68,19 +66,36 @@ pub fn send(
     }
 }
 
-/// `scheme://host:port`, with the scheme's default port made explicit (`url` does that).
-fn origin(url: &str) -> Option<(String, String, u16)> {
-    let url = Url::parse(url).ok()?;
-    let port = url.port_or_known_default()?;
-    Some((url.scheme().to_owned(), url.host_str()?.to_owned(), port))
+/// Before a hop to another origin: the headers that may hold credentials, and the body (a 307
+/// or 308 re-sends it, and it may hold a `$VAR` or a password) with its content type.
+fn leave_secrets_behind(request: &mut HttpRequest, secret_headers: &[String]) {
+    request.headers.retain(|(name, _)| {
+        let lower = name.to_ascii_lowercase();
+        !SENSITIVE.contains(&lower.as_str()) && !secret_headers.contains(&lower)
+    });
+    if request.body.take().is_some() {
+        request
+            .headers
+            .retain(|(n, _)| !n.eq_ignore_ascii_case("content-type"));
+    }
 }
 
 /// The absolute URL a `Location` points at, resolved as RFC 3986 says (relative paths,
 /// `..` segments, query-only and scheme-relative references); the fragment stays on this side.
-fn resolve(base: &str, location: &str) -> Option<String> {
-    let mut next = Url::parse(base).ok()?.join(location.trim()).ok()?;
+/// Only http and https are followed: `file:`, `ftp:` or `javascript:` is refused, never read as
+/// a path.
+fn resolve(base: &str, location: &str) -> Result<String, String> {
+    let invalid = || format!("redirect to an invalid location `{location}`");
+    let mut next = Url::parse(base)
+        .and_then(|base| base.join(location.trim()))
+        .map_err(|_| invalid())?;
+    if !matches!(next.scheme(), "http" | "https") {
+        return Err(format!(
+            "redirect to `{location}` refused: only http:// and https:// locations are followed"
+        ));
+    }
     next.set_fragment(None);
-    Some(next.into())
+    Ok(next.into())
 }
 
 #[cfg(test)]
@@ -121,14 +136,42 @@ mod tests {
 
     #[test]
     fn invalid_locations_are_refused() {
-        assert_eq!(resolve(BASE, "http://[::1"), None);
-        assert_eq!(resolve("not a url", "/z"), None);
+        assert!(resolve(BASE, "http://[::1").is_err());
+        assert!(resolve("not a url", "/z").is_err());
     }
 
     #[test]
-    fn origins_make_default_ports_explicit() {
-        assert_ne!(origin("http://a.test/"), origin("http://a.test:81/"));
-        assert_eq!(origin("http://A.test/"), origin("http://a.test:80/x"));
-        assert_eq!(origin("https://a.test/"), origin("https://a.test:443/"));
+    fn only_http_and_https_locations_are_followed() {
+        for location in [
+            "file:///etc/passwd",
+            "ftp://a.test/x",
+            "javascript:alert(1)",
+            "data:,x",
+        ] {
+            let e = resolve(BASE, location).unwrap_err();
+            assert!(e.contains("only http:// and https://"), "{location}: {e}");
+        }
+    }
+
+    #[test]
+    fn another_origin_gets_no_body_nor_secret_headers() {
+        let mut request = HttpRequest {
+            method: "POST".into(),
+            url: BASE.into(),
+            headers: vec![
+                ("Authorization".into(), "Bearer t".into()),
+                ("x-token".into(), "t".into()),
+                ("Content-Type".into(), "application/json".into()),
+                ("x-plain".into(), "kept".into()),
+            ],
+            body: Some(b"{\"token\":\"t\"}".to_vec()),
+            connect_timeout: std::time::Duration::from_secs(1),
+            timeout: std::time::Duration::from_secs(1),
+            insecure: false,
+            connect: Default::default(),
+        };
+        leave_secrets_behind(&mut request, &["x-token".to_owned()]);
+        assert_eq!(request.body, None);
+        assert_eq!(request.headers, vec![("x-plain".into(), "kept".into())]);
     }
 }

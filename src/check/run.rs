@@ -23,14 +23,17 @@ pub struct RunOptions {
     pub retries: u32,
     /// Re-run failing checks until all pass or this much time has passed.
     pub until_pass: Option<Duration>,
-    /// Hosts allowed besides the runbook's targets.
-    pub allow_hosts: Vec<String>,
+    /// Origins allowed besides the runbook's targets (`--allow-host`).
+    pub allow_hosts: Vec<super::origin::Origin>,
     /// Honour `-k` in commands.
     pub insecure: bool,
     /// Total time per check when the command has no `-m`.
     pub timeout: Option<Duration>,
     /// The environment `$VAR`s are read from (the library never reads the process's own).
     pub env: BTreeMap<String, String>,
+    /// The `$VAR` names checks may read (`env:` of `opsbook.yaml`, `--env`); any other is an
+    /// error for its check, whatever `env` holds, and the check is not sent.
+    pub declared_env: std::collections::BTreeSet<String>,
     /// Send checks that say `mutating: true` (otherwise they are skipped).
     pub allow_mutating: bool,
     /// The project root (the folder of `opsbook.yaml`): `--cacert`, `--cert` and `--key` paths
@@ -312,6 +315,7 @@ pub fn dry_run(checks: &[PlannedCheck], options: &RunOptions) -> Vec<DryRun> {
 mod tests {
     use super::*;
     use crate::check::http::{HttpRequest, HttpResponse};
+    use crate::check::origin::{Origin, parse_allow_host};
     use crate::compile::{CompiledCheck, standalone_check};
     use crate::model::Check;
 
@@ -338,7 +342,7 @@ mod tests {
             check,
             target: "local".into(),
             values: values.into_iter().collect(),
-            allowed_hosts: vec!["a.test".into()],
+            allowed_origins: Origin::of("http://a.test").into_iter().collect(),
             missing_params: Vec::new(),
         }
     }
@@ -347,7 +351,8 @@ mod tests {
         RunOptions {
             jobs: 2,
             env: [("TOKEN".to_owned(), "s3cret-token".to_owned())].into(),
-            allow_hosts: vec!["b.test".into()],
+            declared_env: ["TOKEN".to_owned()].into(),
+            allow_hosts: parse_allow_host("b.test").unwrap(),
             ..RunOptions::default()
         }
     }

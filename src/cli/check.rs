@@ -9,6 +9,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use opsbook::check::http::UreqTransport;
+use opsbook::check::origin;
 use opsbook::check::tls::TrustSources;
 use opsbook::check::{
     CheckResult, Outcome as CheckOutcome, PlannedCheck, RunOptions, Selection, Summary, plan,
@@ -47,8 +48,9 @@ pub struct Args {
     pub format: FormatArg,
     #[command(flatten)]
     pub reports: ReportArgs,
-    /// Also allow requests to this host (repeatable).
-    #[arg(long, value_name = "HOST")]
+    /// Also allow requests to this origin (repeatable): `HOST` (ports 80 and 443),
+    /// `HOST:PORT` (http and https) or `https://HOST:PORT` (exactly that).
+    #[arg(long, value_name = "HOST|HOST:PORT|URL", value_parser = parse_allow_host)]
     pub allow_host: Vec<String>,
     /// Honour `-k` in commands (skip TLS verification for those checks).
     #[arg(long)]
@@ -64,6 +66,10 @@ pub struct Args {
     /// host may then be reached.
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
     pub vars: Vec<(String, String)>,
+    /// Let checks read this environment variable as `$NAME`, besides those `env:` of
+    /// opsbook.yaml declares (repeatable). Undeclared ones are never read.
+    #[arg(long = "env", value_name = "NAME", value_parser = parse_env_name)]
+    pub env: Vec<String>,
     /// Send the checks that say `mutating: true` (they change state); skipped otherwise.
     #[arg(long)]
     pub allow_mutating: bool,
@@ -121,6 +127,23 @@ pub fn parse_param(s: &str) -> Result<(String, String), String> {
     }
 }
 
+/// `--allow-host`, checked when the command line is read (a usage error, exit 2).
+fn parse_allow_host(s: &str) -> Result<String, String> {
+    origin::parse_allow_host(s).map(|_| s.to_owned())
+}
+
+/// `NAME` of `--env`: only a name; the value is read from the environment, never the command
+/// line (where `ps` and shell history would show it).
+pub fn parse_env_name(s: &str) -> Result<String, String> {
+    if opsbook::workspace::is_env_name(s) {
+        Ok(s.to_owned())
+    } else {
+        Err(format!(
+            "`{s}` is not an environment variable name (write `--env API_TOKEN`; the value is read from the environment)"
+        ))
+    }
+}
+
 /// `NAME=VALUE` of `--var`.
 pub fn parse_var(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
@@ -158,7 +181,7 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
 
 pub fn run(global: &Global, args: Args) -> CliResult {
     let workspace = Workspace::load(&global.project, &[]);
-    let diagnostics = workspace.lint(global.today());
+    let diagnostics = workspace.lint_declaring(global.today(), &args.env);
     let selection = Selection {
         selector: args.selector.as_deref(),
         target: args.target.as_deref(),
@@ -188,12 +211,13 @@ pub fn run(global: &Global, args: Args) -> CliResult {
         jobs: args.jobs.unwrap_or_else(cpus).max(1),
         retries: args.retries,
         until_pass: args.until_pass,
-        allow_hosts: args.allow_host.clone(),
+        allow_hosts: (args.allow_host.iter())
+            .flat_map(|h| origin::parse_allow_host(h).unwrap_or_default())
+            .collect(),
         insecure: args.insecure,
         timeout: args.timeout,
-        env: std::env::vars_os()
-            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
-            .collect(),
+        env: declared_values(&declared_env(&workspace, &args.env)),
+        declared_env: declared_env(&workspace, &args.env),
         allow_mutating: args.allow_mutating,
         root: workspace.root.clone(),
     };
@@ -201,7 +225,7 @@ pub fn run(global: &Global, args: Args) -> CliResult {
         print_dry_run(global, &planned, &options, args.format)?;
         return Ok(Outcome::Ok);
     }
-    let trust = trust_sources(&options.env);
+    let trust = trust_sources(&process_env());
     let transport = UreqTransport::new(ureq::Proxy::try_from_env(), args.insecure, trust);
     let progress = Progress::new(planned.len(), global.quiet);
     let results = opsbook::check::run(&planned, &options, &transport, &|r| progress.show(r));
@@ -225,6 +249,26 @@ pub fn run(global: &Global, args: Args) -> CliResult {
     } else {
         Outcome::Findings
     })
+}
+
+/// The environment of this process, as far as it is UTF-8.
+fn process_env() -> BTreeMap<String, String> {
+    std::env::vars_os()
+        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+        .collect()
+}
+
+/// The `$NAME`s checks may read: `env:` of opsbook.yaml and `--env`.
+fn declared_env(workspace: &Workspace, extra: &[String]) -> BTreeSet<String> {
+    let config = workspace.config.env.iter().map(|n| n.value.clone());
+    config.chain(extra.iter().cloned()).collect()
+}
+
+/// The values of the declared names only: a runbook cannot reach the rest of the environment.
+fn declared_values(declared: &BTreeSet<String>) -> BTreeMap<String, String> {
+    let mut env = process_env();
+    env.retain(|name, _| declared.contains(name));
+    env
 }
 
 /// Trust as curl has it: the system's roots, plus `SSL_CERT_FILE` and `SSL_CERT_DIR` (folders

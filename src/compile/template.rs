@@ -93,6 +93,14 @@ impl Template {
         })
     }
 
+    /// The `$NAME`s it reads from the environment, in order.
+    pub fn env_names(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().filter_map(|p| match p {
+            Part::Env(name) => Some(name.as_str()),
+            _ => None,
+        })
+    }
+
     pub fn has_env(&self) -> bool {
         self.parts.iter().any(|p| matches!(p, Part::Env(_)))
     }

@@ -79,8 +79,9 @@ fn command_findings(ctx: &Ctx, check: &CompiledCheck, command: &CurlCommand) -> 
             .unwrap_or("")
             .split(['/', '?'])
             .next()
-            .unwrap_or("")
-            .to_owned();
+            .unwrap_or("");
+        // Never repeat credentials written before the host (`credentials-in-url` reports them).
+        let host = host.rsplit('@').next().unwrap_or(host).to_owned();
         out.push((
             Rule::HardcodedTarget,
             at(&host),

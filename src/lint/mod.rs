@@ -5,6 +5,7 @@ mod alerts;
 mod checks;
 mod ids;
 mod refs;
+mod secrets;
 mod structure;
 mod text;
 
@@ -30,6 +31,8 @@ pub struct LintOptions {
     pub deny_warnings: bool,
     /// The alert severity labels `severity_map` knows.
     pub alert_severities: Vec<String>,
+    /// The `$NAME`s checks may read: `env:` of `opsbook.yaml` and `check --env`.
+    pub declared_env: std::collections::BTreeSet<String>,
 }
 
 /// The context one runbook's rules run in.
@@ -63,6 +66,8 @@ const RUNBOOK_RULES: &[RuleFn] = &[
     structure::links,
     refs::unknown_checks,
     checks::checks,
+    secrets::undeclared_env,
+    secrets::credentials_in_url,
     alerts::invalid_alerts,
     alerts::invalid_params,
     text::placeholder_text,
@@ -124,6 +129,7 @@ mod tests {
             levels: levels.iter().copied().collect(),
             deny_warnings,
             alert_severities: Vec::new(),
+            declared_env: Default::default(),
         }
     }
 

@@ -44,6 +44,10 @@ pub struct Config {
     pub severity_map: Option<BTreeMap<String, Sp<Severity>>>,
     /// Hypotheses a failure mode may list before `too-many-hypotheses` (default 5).
     pub max_hypotheses: Option<u32>,
+    /// The environment variables `curl` checks may read as `$NAME` (`opsbook check --env NAME`
+    /// adds one for a run). Any other `$NAME` is `undeclared-env` and never read.
+    #[serde(default)]
+    pub env: Vec<Sp<String>>,
 }
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]

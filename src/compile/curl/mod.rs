@@ -76,6 +76,38 @@ impl CurlCommand {
         !matches!(self.method(), "GET" | "HEAD")
     }
 
+    /// Every value of the command that may hold `$VAR`s.
+    pub fn templates(&self) -> Vec<&Template> {
+        let mut out = vec![&self.url];
+        out.extend(self.headers.iter().map(|(_, v)| v));
+        for data in &self.data {
+            match data {
+                Data::Raw(t) => out.push(t),
+                Data::Encoded { name, content } => out.extend(name.iter().chain([content])),
+            }
+        }
+        let optional = [
+            &self.user,
+            &self.user_agent,
+            &self.cacert,
+            &self.cert,
+            &self.key,
+        ];
+        out.extend(optional.into_iter().flatten());
+        out
+    }
+
+    /// The `$NAME`s the command reads from the environment, each once, in order.
+    pub fn env_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        for name in self.templates().into_iter().flat_map(Template::env_names) {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        names
+    }
+
     /// The data is sent as the request body (it is given, and `-G` does not move it to the URL).
     pub fn has_body(&self) -> bool {
         !self.get && !self.data.is_empty()

@@ -30,6 +30,19 @@ impl Origin {
         })
     }
 
+    /// Whether a request to `self` is allowed by `allowed`: the same origin, or its upgrade to
+    /// TLS. `http://api.test` answering "use https" (a 301 to `https://api.test`) is the same
+    /// service on the same host's standard port; refusing it would break the commonest
+    /// redirect there is, and TLS only narrows who can read the request.
+    pub fn allowed_by(&self, allowed: &Origin) -> bool {
+        let upgrade = allowed.scheme == "http"
+            && allowed.port == 80
+            && self.scheme == "https"
+            && self.port == 443
+            && self.host == allowed.host;
+        self == allowed || upgrade
+    }
+
     fn default_port(scheme: &str) -> u16 {
         if scheme == "https" { 443 } else { 80 }
     }
@@ -116,6 +129,17 @@ mod tests {
             "http://[::1]:8080"
         );
         assert_eq!(Origin::of("file:///etc/passwd"), None);
+    }
+
+    #[test]
+    fn an_http_origin_allows_its_upgrade_to_tls_and_nothing_else() {
+        let http = origin("http://a.test/");
+        assert!(origin("https://a.test/").allowed_by(&http));
+        assert!(!origin("https://a.test:8443/").allowed_by(&http));
+        assert!(!origin("https://b.test/").allowed_by(&http));
+        assert!(!origin("http://a.test/").allowed_by(&origin("https://a.test/")));
+        let odd = origin("http://a.test:8080/");
+        assert!(!origin("https://a.test/").allowed_by(&odd));
     }
 
     #[test]

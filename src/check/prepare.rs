@@ -289,7 +289,7 @@ pub fn check_host(url: &str, check: &PlannedCheck, options: &RunOptions) -> Resu
     let origin =
         Origin::of(url).ok_or_else(|| format!("`{url}` is not an http:// or https:// URL"))?;
     let mut allowed = check.allowed_origins.iter().chain(&options.allow_hosts);
-    if allowed.any(|o| *o == origin) {
+    if allowed.any(|o| origin.allowed_by(o)) {
         return Ok(());
     }
     let same_host: Vec<String> = (check.allowed_origins.iter())

@@ -2,6 +2,9 @@
 //! temporary file in the same folder, are synced, and only then renamed (or, for a file that
 //! must not exist yet, linked) into place. A crash or a full disk leaves the old file or nothing,
 //! never half a file.
+//!
+//! New files get the mode the umask gives an ordinary file (0644 under the usual 022), as a
+//! shell redirect or an editor would create them: a record or report is read by the team.
 
 use std::fs::{File, Permissions};
 use std::io::{self, Write};
@@ -54,10 +57,16 @@ impl Staged {
             path: path.to_path_buf(),
             error: plain(error),
         };
-        let mut file = tempfile::Builder::new()
-            .prefix(".opsbook-")
-            .tempfile_in(folder_of(path))
-            .map_err(fail)?;
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".opsbook-");
+        // tempfile creates 0600; asking for 0666 lets the kernel apply the umask, as it does
+        // for every file a shell or an editor creates.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(Permissions::from_mode(0o666));
+        }
+        let mut file = builder.tempfile_in(folder_of(path)).map_err(fail)?;
         {
             let mut out = io::BufWriter::new(file.as_file_mut());
             write(&mut out).and_then(|()| out.flush()).map_err(fail)?;
@@ -75,7 +84,7 @@ impl Staged {
         self.file.as_file()
     }
 
-    /// Temporary files are created private; give the file the permissions it will have.
+    /// Gives the file the permissions it will have (a rewritten file keeps the original's).
     pub fn set_permissions(&self, permissions: Permissions) -> Result<(), WriteError> {
         self.file
             .as_file()
@@ -92,6 +101,33 @@ impl Staged {
             path: path.to_path_buf(),
             error: e.error,
         })
+    }
+
+    /// Puts the file at `path` and returns the bytes it displaced, in one atomic step where the
+    /// system allows: on Linux the two files are exchanged (`renameat2(RENAME_EXCHANGE)`), so a
+    /// file saved at `path` by someone else at any moment is either what comes back (and the
+    /// caller can apply its change to it again) or arrives after, never silently replaced.
+    /// Elsewhere, or where the file system cannot exchange, the file is read just before the
+    /// rename, which leaves a window of a few microseconds.
+    pub fn exchange(self, path: &Path) -> Result<Vec<u8>, WriteError> {
+        let fail = |error| WriteError {
+            path: path.to_path_buf(),
+            error,
+        };
+        #[cfg(target_os = "linux")]
+        {
+            use rustix::fs::{CWD, RenameFlags, renameat_with};
+            let swapped = renameat_with(CWD, self.file.path(), CWD, path, RenameFlags::EXCHANGE);
+            match swapped {
+                // The temporary name now holds what was at `path`; dropping `self` removes it.
+                Ok(()) => return std::fs::read(self.file.path()).map_err(fail),
+                Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => {}
+                Err(e) => return Err(fail(e.into())),
+            }
+        }
+        let displaced = std::fs::read(path).map_err(fail)?;
+        self.replace(path)?;
+        Ok(displaced)
     }
 
     /// Links the file into place only if nothing is at `path` (`AlreadyExists` otherwise), so
@@ -129,5 +165,35 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), b"three");
         let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(left.len(), 1, "no temporary files left behind");
+    }
+
+    #[test]
+    fn exchange_returns_what_it_displaced_and_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        std::fs::write(&path, "edited").unwrap();
+        let displaced = Staged::bytes(&path, b"ours")
+            .unwrap()
+            .exchange(&path)
+            .unwrap();
+        assert_eq!(displaced, b"edited");
+        assert_eq!(std::fs::read(&path).unwrap(), b"ours");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn new_files_get_the_modes_the_umask_allows_not_0600() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.md");
+        Staged::bytes(&path, b"x").unwrap().create(&path).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        // Whatever the umask of the test run, group and others may read unless it says not.
+        assert_ne!(
+            mode, 0o600,
+            "the umask decides, not tempfile's private default"
+        );
+        assert_eq!(mode & 0o600, 0o600);
     }
 }

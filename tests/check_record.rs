@@ -121,3 +121,167 @@ fn a_missing_record_is_refused_before_anything_runs() {
     assert_eq!(out.code(), 2);
     assert!(out.stderr().contains("no-such-incident.md"));
 }
+
+/// `check api#increased-latency --record RECORD -q` against the demo, as one responder runs it.
+fn record_run(url: &str, record: &Path) -> Run {
+    Project::repo().run(&[
+        "check",
+        "api#increased-latency",
+        "--target",
+        url,
+        "-q",
+        "--record",
+        record.to_str().expect("utf-8"),
+    ])
+}
+
+fn rows_of(text: &str, check: &str) -> usize {
+    text.lines()
+        .filter(|l| l.contains(&format!("| check `{check}` ")))
+        .count()
+}
+
+#[test]
+fn twenty_parallel_runs_on_one_record_keep_all_twenty_rows() {
+    let demo = Demo::start("127.0.0.1:0").expect("demo");
+    let dir = Project::new();
+    let record = new_record(dir.path());
+    let runs: Vec<_> = (0..20)
+        .map(|_| {
+            let (url, record) = (demo.url(), record.clone());
+            std::thread::spawn(move || record_run(&url, &record))
+        })
+        .collect();
+    for run in runs {
+        run.join().expect("thread").assert_ok();
+    }
+    let after = std::fs::read_to_string(&record).expect("read");
+    assert_eq!(rows_of(&after, "api#hello"), 20, "{after}");
+    let left: Vec<_> = std::fs::read_dir(dir.path().join("."))
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name())
+        .filter(|n| n.to_string_lossy().starts_with(".opsbook-"))
+        .collect();
+    assert!(left.is_empty(), "no temporary files left: {left:?}");
+}
+
+/// Saves the record as editors do: the whole text, with one more line, written to a temporary
+/// file and renamed over it.
+fn editor_save(record: &Path, n: usize) {
+    let text = std::fs::read_to_string(record).expect("read");
+    let edited = format!("{text}\nEditor note {n}.\n");
+    let temp = record.with_extension("md.swp");
+    std::fs::write(&temp, edited).expect("write");
+    std::fs::rename(&temp, record).expect("rename");
+}
+
+#[test]
+fn an_editor_saving_again_and_again_during_record_runs_loses_no_edit() {
+    let demo = Demo::start("127.0.0.1:0").expect("demo");
+    let dir = Project::new();
+    let record = new_record(dir.path());
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let editor = {
+        let (record, done) = (record.clone(), done.clone());
+        std::thread::spawn(move || {
+            let mut saves = 0;
+            // Bounded: at most 3,000 saves, however slow the runs are.
+            while saves < 3000 && !done.load(std::sync::atomic::Ordering::Relaxed) {
+                editor_save(&record, saves);
+                saves += 1;
+                std::thread::sleep(Duration::from_millis(3));
+            }
+            saves
+        })
+    };
+    let runs: Vec<_> = (0..8)
+        .map(|_| {
+            let (url, record) = (demo.url(), record.clone());
+            std::thread::spawn(move || {
+                for _ in 0..3 {
+                    record_run(&url, &record).assert_ok();
+                }
+            })
+        })
+        .collect();
+    for run in runs {
+        run.join().expect("run thread");
+    }
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let saves = editor.join().expect("editor");
+    let after = std::fs::read_to_string(&record).expect("read");
+    let missing: Vec<usize> = (0..saves)
+        .filter(|n| !after.contains(&format!("Editor note {n}.\n")))
+        .collect();
+    assert!(
+        saves > 0 && missing.is_empty(),
+        "{saves} saves, lost {missing:?}"
+    );
+    // The editor rewrites what it read, so a row written between its read and its save is
+    // overwritten by the editor itself, as with any tool; opsbook's rows after its last save
+    // remain.
+    assert!(rows_of(&after, "api#hello") >= 1, "{after}");
+}
+
+#[test]
+fn what_is_not_an_incident_record_is_refused_and_left_byte_for_byte() {
+    let dir = Project::new();
+    let record = new_record(dir.path());
+    let runbook = Project::repo().path().join("runbooks/api.yaml");
+    let copy = dir.path().join("api.yaml");
+    std::fs::copy(&runbook, &copy).expect("copy");
+    let notes = dir.path().join("notes.md");
+    std::fs::write(&notes, "# Notes\n\n## Timeline\n").expect("write");
+    let link = dir.path().join("link.md");
+    std::os::unix::fs::symlink(&record, &link).expect("symlink");
+    let cases = [
+        (&copy, "not an incident record"),
+        (&notes, "not an incident record"),
+        (&link, "is a symbolic link"),
+    ];
+    let record_before = std::fs::read(&record).expect("read");
+    for (path, why) in cases {
+        let before = std::fs::read(path).expect("read");
+        let out = Project::repo().run(&["check", "api", "--record", path.to_str().expect("utf-8")]);
+        assert_eq!(out.code(), 2, "{out:?}");
+        assert!(out.stderr().contains(why), "{}", out.stderr());
+        assert!(out.stderr().contains(&path.display().to_string()));
+        assert_eq!(std::fs::read(path).expect("read"), before);
+    }
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .expect("link")
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(std::fs::read(&record).expect("read"), record_before);
+}
+
+#[test]
+fn new_and_rewritten_records_take_their_mode_from_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+    for (umask, expected) in [("022", 0o644), ("077", 0o600)] {
+        let dir = Project::new();
+        let script = format!(
+            "umask {umask} && exec \"$0\" incident new api#increased-latency --title t \
+             --started-at 2026-11-26T08:00:00Z --dir \"$1\""
+        );
+        let out = std::process::Command::new("sh")
+            .args(["-c", &script, env!("CARGO_BIN_EXE_opsbook")])
+            .arg(dir.path())
+            .current_dir(Project::repo().path())
+            .output()
+            .expect("sh");
+        assert!(out.status.success(), "{out:?}");
+        let record = dir.path().join("2026-11-26-t.md");
+        assert_eq!(mode(&record), expected, "umask {umask}");
+    }
+    // A rewrite keeps the mode the record has, whatever the umask of the run.
+    let demo = Demo::start("127.0.0.1:0").expect("demo");
+    let dir = Project::new();
+    let record = new_record(dir.path());
+    std::fs::set_permissions(&record, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+    record_run(&demo.url(), &record).assert_ok();
+    assert_eq!(mode(&record), 0o640);
+}

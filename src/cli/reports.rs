@@ -120,15 +120,6 @@ fn write_atomically(
         )
     };
     let staged = Staged::write(path, &mut |out| write(out)).map_err(fail)?;
-    // Temporary files are created private; a report is an ordinary file that CI uploads and
-    // others read.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        staged
-            .set_permissions(std::fs::Permissions::from_mode(0o644))
-            .map_err(fail)?;
-    }
     staged.replace(path).map_err(fail)
 }
 

@@ -1,14 +1,23 @@
 //! `opsbook check --record FILE`: appends one timeline row per check result to an incident
 //! record, leaving every other byte as the person wrote it.
 //!
-//! The new text goes to a temporary file beside the record and is renamed over it. Just before
-//! the rename the record is read again; if someone saved an edit meanwhile, the rows are applied
-//! to the new text instead, so an edit is never lost.
+//! Nothing is lost, whoever else writes the record:
+//! - two `opsbook check --record` runs take turns: each holds an exclusive lock on the record
+//!   for its whole read-modify-write;
+//! - an editor, which takes no lock, may save at any moment: the new text goes to a temporary
+//!   file, the record is read again, and only if it is still what the rows were added to is
+//!   the file *exchanged* with it; if what the exchange displaced is not that text after all
+//!   (a save in the microseconds between), the rows are applied to the saved text and
+//!   exchanged in again;
+//! - only an incident record is written (never a runbook passed by mistake), and never through
+//!   a symbolic link, which an atomic rename would replace with a plain file.
 
+use std::fs::File;
 use std::path::Path;
 
 use super::fields::cell;
 use crate::atomic::Staged;
+use crate::source::SourceFile;
 
 /// One row of the timeline: what a check run found.
 #[derive(Clone, Debug, PartialEq)]
@@ -88,11 +97,45 @@ fn insertion_point(text: &str) -> Option<usize> {
     last_row_end
 }
 
-/// Appends rows to the record at `path`, atomically, retrying when the file changes under us.
+/// Refuses what `--record` must not write: a missing file, a symbolic link, or a file that is
+/// not an incident record. Called before the checks run, so a mistake costs nothing.
+pub fn refuse_unless_record(path: &Path) -> Result<(), String> {
+    let shown = path.display();
+    let meta = std::fs::symlink_metadata(path).map_err(|_| {
+        format!("{shown}: no such incident record (start one with `opsbook incident new`)")
+    })?;
+    if meta.file_type().is_symlink() {
+        let target =
+            std::fs::read_link(path).map_or_else(|_| "?".into(), |t| t.display().to_string());
+        return Err(format!(
+            "{shown}: is a symbolic link (to {target}); opsbook replaces a record atomically, \
+             which would replace the link with a file: pass the record itself"
+        ));
+    }
+    if !meta.is_file() {
+        return Err(format!("{shown}: not a file; pass an incident record"));
+    }
+    let file = SourceFile::new(path, read(path)?);
+    super::parse::parse(&file).map(drop).map_err(|d| {
+        format!(
+            "{shown}:{}:{}: not an incident record ({}); --record appends only to a record \
+             started with `opsbook incident new`",
+            d.pos.line, d.pos.column, d.message
+        )
+    })
+}
+
+/// Appends rows to the record at `path`, atomically, under the record's lock, re-applying them
+/// when an editor saves meanwhile.
 pub fn append(path: &Path, rows: &[TimelineRow]) -> Result<(), String> {
-    for _ in 0..20 {
-        let before = read(path)?;
-        let updated = with_rows(&before, rows);
+    let _lock = lock(path)?;
+    refuse_unless_record(path)?;
+    let permissions = std::fs::metadata(path).map(|m| m.permissions()).ok();
+    let mut base = read(path)?;
+    // What the record should hold when we swap ours in: what we read, then what we put there.
+    let mut expected = base.clone();
+    for _ in 0..50 {
+        let updated = with_rows(&base, rows);
         let staged = Staged::bytes(path, updated.as_bytes()).map_err(|e| {
             format!(
                 "{}: cannot write beside the record: {}",
@@ -100,21 +143,68 @@ pub fn append(path: &Path, rows: &[TimelineRow]) -> Result<(), String> {
                 e.error
             )
         })?;
-        if let Ok(meta) = std::fs::metadata(path) {
-            let _ = staged.set_permissions(meta.permissions());
+        if let Some(p) = &permissions {
+            let _ = staged.set_permissions(p.clone());
         }
-        if read(path)? != before {
-            continue; // edited meanwhile: apply the rows to the new text
+        // Writing and syncing takes milliseconds; an editor's save in that time is seen here,
+        // before anything is swapped, so their text never leaves the record even briefly.
+        let now = read(path)?;
+        if now != expected {
+            (base, expected) = (now.clone(), now);
+            continue;
         }
-        staged
-            .replace(path)
+        let displaced = staged
+            .exchange(path)
             .map_err(|e| format!("{}: cannot replace the record: {}", path.display(), e.error))?;
-        return Ok(());
+        if displaced == expected.as_bytes() {
+            return Ok(());
+        }
+        // Saved by someone else between our read and the exchange: theirs is the newest text.
+        base = String::from_utf8(displaced).map_err(|_| {
+            format!(
+                "{}: an edit saved meanwhile is not UTF-8 text",
+                path.display()
+            )
+        })?;
+        expected = updated;
     }
     Err(format!(
         "{} kept changing while opsbook tried to add the check results; try again",
         path.display()
     ))
+}
+
+/// Takes the record's exclusive lock, waiting for another `--record` run to finish. The lock is
+/// on the record itself (no lock file left beside it); since every rewrite puts a new file at
+/// the path, a lock won on a file that has meanwhile been replaced is let go and taken again.
+fn lock(path: &Path) -> Result<File, String> {
+    let fail = |e: std::io::Error| format!("{}: cannot lock the record: {e}", path.display());
+    for _ in 0..1000 {
+        let file = File::open(path).map_err(fail)?;
+        file.lock().map_err(fail)?;
+        if still_at(&file, path) {
+            return Ok(file);
+        }
+    }
+    Err(format!(
+        "{}: the record kept being replaced while opsbook waited for it; try again",
+        path.display()
+    ))
+}
+
+/// Whether `file` is the one at `path` now.
+#[cfg(unix)]
+fn still_at(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn still_at(_: &File, _: &Path) -> bool {
+    true
 }
 
 fn read(path: &Path) -> Result<String, String> {

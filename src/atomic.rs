@@ -103,31 +103,46 @@ impl Staged {
         })
     }
 
-    /// Puts the file at `path` and returns the bytes it displaced, in one atomic step where the
-    /// system allows: on Linux the two files are exchanged (`renameat2(RENAME_EXCHANGE)`), so a
-    /// file saved at `path` by someone else at any moment is either what comes back (and the
-    /// caller can apply its change to it again) or arrives after, never silently replaced.
-    /// Elsewhere, or where the file system cannot exchange, the file is read just before the
-    /// rename, which leaves a window of a few microseconds.
-    pub fn exchange(self, path: &Path) -> Result<Vec<u8>, WriteError> {
+    /// Puts the file at `path` only if the file there holds `expected`; otherwise returns the
+    /// text found there, for the caller to redo its change on.
+    ///
+    /// Made for a writer that takes no lock, an editor: `path` is read again just before the
+    /// swap (after the slow write and sync), and on Linux the files are then *exchanged*
+    /// (`renameat2(RENAME_EXCHANGE)`), so a save that lands in the microseconds between the
+    /// read and the swap is not replaced unseen but comes back to the caller. Elsewhere, or where
+    /// the file system cannot exchange, that last window stays open.
+    pub fn swap_in(self, path: &Path, expected: &[u8]) -> Result<Result<(), Vec<u8>>, WriteError> {
         let fail = |error| WriteError {
             path: path.to_path_buf(),
             error,
         };
-        #[cfg(target_os = "linux")]
-        {
-            use rustix::fs::{CWD, RenameFlags, renameat_with};
-            let swapped = renameat_with(CWD, self.file.path(), CWD, path, RenameFlags::EXCHANGE);
-            match swapped {
-                // The temporary name now holds what was at `path`; dropping `self` removes it.
-                Ok(()) => return std::fs::read(self.file.path()).map_err(fail),
-                Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => {}
-                Err(e) => return Err(fail(e.into())),
-            }
+        let now = std::fs::read(path).map_err(fail)?;
+        if now != expected {
+            return Ok(Err(now));
         }
-        let displaced = std::fs::read(path).map_err(fail)?;
-        self.replace(path)?;
-        Ok(displaced)
+        #[cfg(target_os = "linux")]
+        if let Some(displaced) = self.exchange(path).map_err(fail)? {
+            return Ok(if displaced == expected {
+                Ok(())
+            } else {
+                Err(displaced)
+            });
+        }
+        self.replace(path).map(Ok)
+    }
+
+    /// Exchanges the file with `path` and returns what it displaced; `None` where the file
+    /// system cannot exchange.
+    #[cfg(target_os = "linux")]
+    fn exchange(&self, path: &Path) -> io::Result<Option<Vec<u8>>> {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        let ours = self.file.path();
+        match renameat_with(CWD, ours, CWD, path, RenameFlags::EXCHANGE) {
+            // The temporary name now holds what was at `path`; dropping the `Staged` removes it.
+            Ok(()) => std::fs::read(ours).map(Some),
+            Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => Ok(None),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Links the file into place only if nothing is at `path` (`AlreadyExists` otherwise), so
@@ -168,15 +183,27 @@ mod tests {
     }
 
     #[test]
-    fn exchange_returns_what_it_displaced_and_leaves_no_temporary_file() {
+    fn swap_in_replaces_only_what_was_expected_and_leaves_no_temporary_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.md");
         std::fs::write(&path, "edited").unwrap();
-        let displaced = Staged::bytes(&path, b"ours")
+        let swapped = Staged::bytes(&path, b"ours")
             .unwrap()
-            .exchange(&path)
-            .unwrap();
-        assert_eq!(displaced, b"edited");
+            .swap_in(&path, b"as read");
+        assert_eq!(
+            swapped.unwrap(),
+            Err(b"edited".to_vec()),
+            "the save is given back"
+        );
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            b"edited",
+            "and left in place"
+        );
+        let swapped = Staged::bytes(&path, b"ours")
+            .unwrap()
+            .swap_in(&path, b"edited");
+        assert_eq!(swapped.unwrap(), Ok(()));
         assert_eq!(std::fs::read(&path).unwrap(), b"ours");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }

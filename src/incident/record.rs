@@ -4,11 +4,9 @@
 //! Nothing is lost, whoever else writes the record:
 //! - two `opsbook check --record` runs take turns: each holds an exclusive lock on the record
 //!   for its whole read-modify-write;
-//! - an editor, which takes no lock, may save at any moment: the new text goes to a temporary
-//!   file, the record is read again, and only if it is still what the rows were added to is
-//!   the file *exchanged* with it; if what the exchange displaced is not that text after all
-//!   (a save in the microseconds between), the rows are applied to the saved text and
-//!   exchanged in again;
+//! - an editor, which takes no lock, may save at any moment: the new text replaces the record
+//!   only if the record still holds the text the rows were added to (see
+//!   [`Staged::swap_in`]); otherwise the rows are applied to the saved text and tried again;
 //! - only an incident record is written (never a runbook passed by mistake), and never through
 //!   a symbolic link, which an atomic rename would replace with a plain file.
 
@@ -132,8 +130,6 @@ pub fn append(path: &Path, rows: &[TimelineRow]) -> Result<(), String> {
     refuse_unless_record(path)?;
     let permissions = std::fs::metadata(path).map(|m| m.permissions()).ok();
     let mut base = read(path)?;
-    // What the record should hold when we swap ours in: what we read, then what we put there.
-    let mut expected = base.clone();
     for _ in 0..50 {
         let updated = with_rows(&base, rows);
         let staged = Staged::bytes(path, updated.as_bytes()).map_err(|e| {
@@ -146,27 +142,19 @@ pub fn append(path: &Path, rows: &[TimelineRow]) -> Result<(), String> {
         if let Some(p) = &permissions {
             let _ = staged.set_permissions(p.clone());
         }
-        // Writing and syncing takes milliseconds; an editor's save in that time is seen here,
-        // before anything is swapped, so their text never leaves the record even briefly.
-        let now = read(path)?;
-        if now != expected {
-            (base, expected) = (now.clone(), now);
-            continue;
-        }
-        let displaced = staged
-            .exchange(path)
+        let swapped = staged
+            .swap_in(path, base.as_bytes())
             .map_err(|e| format!("{}: cannot replace the record: {}", path.display(), e.error))?;
-        if displaced == expected.as_bytes() {
+        let Err(newer) = swapped else {
             return Ok(());
-        }
-        // Saved by someone else between our read and the exchange: theirs is the newest text.
-        base = String::from_utf8(displaced).map_err(|_| {
+        };
+        // Saved by someone else since we read it: theirs is the text to add the rows to.
+        base = String::from_utf8(newer).map_err(|_| {
             format!(
                 "{}: an edit saved meanwhile is not UTF-8 text",
                 path.display()
             )
         })?;
-        expected = updated;
     }
     Err(format!(
         "{} kept changing while opsbook tried to add the check results; try again",

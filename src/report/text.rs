@@ -2,6 +2,7 @@
 //! check, its failures indented below. Both end with the summary line.
 
 use std::io::{self, Write};
+use std::ops::Range;
 
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 use anstyle::{AnsiColor, Style};
@@ -42,11 +43,12 @@ fn render(renderer: &Renderer, d: &Diagnostic, source: Option<&SourceFile>) -> S
     let title = level().primary_title(d.message.as_str()).id(d.rule.name());
     let group = match source.filter(|s| d.pos.is_known() && s.line(d.pos.line).is_some()) {
         Some(source) => {
-            let (start, end) = line_span(source, d);
-            let snippet = Snippet::source(source.text.as_str())
+            let (window, first_line, span) = excerpt(source, d);
+            let snippet = Snippet::source(&source.text[window])
                 .path(path.as_str())
+                .line_start(first_line)
                 .fold(true)
-                .annotation(AnnotationKind::Primary.span(start..end));
+                .annotation(AnnotationKind::Primary.span(span));
             title.element(snippet)
         }
         // No text to show: name the place in an origin line, the way rustc does for a file.
@@ -57,6 +59,26 @@ fn render(renderer: &Renderer, d: &Diagnostic, source: Option<&SourceFile>) -> S
         None => group,
     };
     renderer.render(&[group])
+}
+
+/// The lines the snippet shows, the first one's number and the span to underline within them.
+/// Only these lines go to the renderer: handing it the whole file made every finding cost the
+/// file's size (20,000 findings in one file took a minute).
+fn excerpt(source: &SourceFile, d: &Diagnostic) -> (Range<usize>, usize, Range<usize>) {
+    let (start, end) = line_span(source, d);
+    let mut first = source.pos_of(start).line;
+    if start == source.text.len() && source.text.ends_with('\n') {
+        // The empty line after the last line ending: the renderer shows the end of the last.
+        first -= 1;
+    }
+    // A span that takes in a line ending reaches the next line: the renderer shows both.
+    let last = source.pos_of(end).line;
+    let from = source.line_range(first).map_or(start, |line| line.start);
+    // Up to the next line's start: the last line's ending stays in, as a span may underline it.
+    let to = source
+        .line_range(last + 1)
+        .map_or(source.text.len(), |next| next.start);
+    (from..to, first as usize, start - from..end - from)
 }
 
 /// The span to underline: the placeholder or word at the position, at least one character.
@@ -139,4 +161,52 @@ fn printable(s: &str) -> String {
     s.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rule::Rule;
+    use crate::source::Pos;
+
+    /// What the snippet looked like when the renderer was handed the whole file.
+    fn render_whole(d: &Diagnostic, source: &SourceFile) -> String {
+        let (start, end) = line_span(source, d);
+        let snippet = Snippet::source(source.text.as_str())
+            .path("t.yaml")
+            .fold(true)
+            .annotation(AnnotationKind::Primary.span(start..end));
+        let group = Level::ERROR
+            .primary_title(d.message.as_str())
+            .id(d.rule.name())
+            .element(snippet);
+        Renderer::plain().render(&[group])
+    }
+
+    #[test]
+    fn an_excerpt_renders_like_the_whole_file() {
+        let texts = [
+            "a: 1\nb: {{ x }}\n",
+            "a: é{{ y\n  }} z\r\nc: '€ x'\n\nd: [1, 2]",
+            "curl: |\n  curl {{ target }}/é/{{ nope\n  }}/x\n",
+            "\n\n{{\n",
+        ];
+        for text in texts {
+            let source = SourceFile::new("t.yaml", text);
+            for line in 1..=6 {
+                for column in 1..=14 {
+                    let pos = Pos::new(line, column);
+                    if source.line(line).is_none() {
+                        continue;
+                    }
+                    let d = Diagnostic::new(Rule::UnknownCheck, "t.yaml", pos, "m".into());
+                    assert_eq!(
+                        render(&Renderer::plain(), &d, Some(&source)),
+                        render_whole(&d, &source),
+                        "{text:?} at {pos:?}"
+                    );
+                }
+            }
+        }
+    }
 }

@@ -21,4 +21,5 @@ pub mod rule;
 pub mod schema;
 pub mod source;
 pub mod suggest;
+pub mod terminal;
 pub mod workspace;

@@ -18,6 +18,7 @@ use opsbook::check::{
 use opsbook::incident::record::TimelineRow;
 use opsbook::report::{self, CheckPlace, CheckReport, Format, LintReport};
 use opsbook::source::display_path;
+use opsbook::terminal::escape;
 use opsbook::workspace::Workspace;
 
 use super::output::Global;
@@ -95,7 +96,8 @@ fn print_dry_run(
                 // After a shell comment, so the line still pastes as the command.
                 let note = line.not_sent.as_ref().map(|n| format!("  # {n}"));
                 let note = note.unwrap_or_default();
-                writeln!(out, "{}  {}{note}", line.name, line.command).map_err(write_error)?;
+                let (name, command) = (escape(&line.name), escape(&line.command));
+                writeln!(out, "{name}  {command}{}", escape(&note)).map_err(write_error)?;
             }
         }
         FormatArg::Json => {

@@ -2,10 +2,12 @@
 //! that every target defines and the runbook's params. One check of the names used anywhere a placeholder may appear (the
 //! curl line, header and body expectations, JSON values), so none stays literal at run time.
 
-use super::sink::Use;
-use super::{Target, pos_in_scalar};
+use std::rc::Rc;
+
+use super::Target;
+use super::sink::{ScalarMap, Use};
 use crate::diagnostic::Diagnostic;
-use crate::model::Runbook;
+use crate::model::{Runbook, Sp};
 use crate::rule::Rule;
 use crate::source::{Pos, SourceFile};
 use crate::suggest::did_you_mean;
@@ -42,24 +44,28 @@ pub(super) fn undefined(
         return vec![report(Rule::NoTargets, pos, message, help)];
     }
     let defined = defined(rb, targets);
-    uses.iter()
-        .filter(|u| !defined.contains(&u.name))
-        .map(|u| {
-            let (pos, name) = (pos_in_scalar(source, &u.text, u.offset), &u.name);
-            let partly = targets.iter().any(|t| t.value(name).is_some());
-            let message = if partly {
-                format!("placeholder `{{{{ {name} }}}}` is not defined by every target")
-            } else {
-                format!("placeholder `{{{{ {name} }}}}` is not defined")
-            };
-            report(
-                Rule::UndefinedPlaceholder,
-                pos,
-                message,
-                help_for(name, &defined),
-            )
-        })
-        .collect()
+    // The uses of one text come one after another: its map is made once for all of them.
+    let mut map: Option<(&Rc<Sp<String>>, ScalarMap)> = None;
+    let mut out = Vec::new();
+    for u in uses.iter().filter(|u| !defined.contains(&u.name)) {
+        if !map
+            .as_ref()
+            .is_some_and(|(text, _)| Rc::ptr_eq(text, &u.text))
+        {
+            map = Some((&u.text, ScalarMap::new(source, &u.text)));
+        }
+        let pos = map.as_ref().map_or(u.text.pos, |(_, m)| m.pos(u.offset));
+        let name = &u.name;
+        let partly = targets.iter().any(|t| t.value(name).is_some());
+        let message = if partly {
+            format!("placeholder `{{{{ {name} }}}}` is not defined by every target")
+        } else {
+            format!("placeholder `{{{{ {name} }}}}` is not defined")
+        };
+        let help = help_for(name, &defined);
+        out.push(report(Rule::UndefinedPlaceholder, pos, message, help));
+    }
+    out
 }
 
 fn help_for(name: &str, defined: &[String]) -> String {

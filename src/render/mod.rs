@@ -273,8 +273,10 @@ fn write_runbook(
         },
     )?;
     staging.write(&format!("{}/index.html", loaded.id), html.as_bytes())?;
+    // Converted once: a minijinja value is shared, not copied, by every page that holds it.
+    let card_value = Value::from(Serde(card));
     for (index, fm) in loaded.runbook.failure_modes.iter().enumerate() {
-        let page = view::failure_mode_page(loaded, index, card.clone(), context);
+        let page = view::failure_mode_page(loaded, index, context);
         let title = format!("{} — {}", fm.title.value, card.title);
         let html = render_page(
             templates,
@@ -284,6 +286,7 @@ fn write_runbook(
             &title,
             context! {
                 targets_json => Value::from_safe_string(targets_json.clone()),
+                runbook => card_value.clone(),
                 ..Value::from(Serde(&page))
             },
         )?;

@@ -96,9 +96,11 @@ pub struct ActionView {
     pub confirm: Vec<Command>,
 }
 
+/// A failure mode's page. Its runbook's card (`runbook` in the template) is not a field: the
+/// card lists every failure mode of the runbook, so the writer converts it once per runbook and
+/// hands the same value to each page, which keeps a build linear in failure modes per runbook.
 #[derive(Clone, Debug, Serialize)]
 pub struct FailureModePage {
-    pub runbook: RunbookCard,
     pub id: String,
     pub title: String,
     pub severity: &'static str,
@@ -227,7 +229,6 @@ impl Md {
 pub fn failure_mode_page(
     loaded: &CompiledRunbook,
     index: usize,
-    card: RunbookCard,
     site: &SiteContext<'_>,
 ) -> FailureModePage {
     let fm = &loaded.runbook.failure_modes[index];
@@ -239,7 +240,6 @@ pub fn failure_mode_page(
     // A stable sort keeps the written order within each risk level.
     actions.sort_by_key(|a| a.risk == "high");
     FailureModePage {
-        runbook: card,
         id: fm.id.value.clone(),
         title: fm.title.value.clone(),
         severity: fm.severity.as_str(),

@@ -56,9 +56,12 @@ pub fn write_check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()> 
     Ok(())
 }
 
-// GitHub's escaping rules for workflow command data and properties.
+// GitHub's escaping rules for workflow command data and properties: `%`, CR and LF encoded
+// (so a value cannot end the command and start another, such as a forged `::error`). The
+// other controls, bidi and zero-width characters are made visible first, as in the text view.
 fn data(s: &str) -> String {
-    s.replace('%', "%25")
+    crate::terminal::escape_keeping_newlines(s)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }

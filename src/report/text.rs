@@ -1,7 +1,9 @@
 //! The human view. Lint: rustc-style snippets with annotate-snippets. Check: one line per
 //! check, its failures indented below. Both end with the summary line.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
+use std::ops::Range;
 
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 use anstyle::{AnsiColor, Style};
@@ -11,6 +13,7 @@ use super::{LintReport, View, location};
 use crate::check::{CheckResult, Outcome, Summary};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::{SourceFile, display_path};
+use crate::terminal::{self, escape};
 
 /// Quiet leaves warnings and info out; the summary still counts them and says how many it hid.
 pub fn write_lint(report: &LintReport, view: View, out: &mut dyn Write) -> io::Result<()> {
@@ -39,24 +42,75 @@ fn render(renderer: &Renderer, d: &Diagnostic, source: Option<&SourceFile>) -> S
         Severity::Info => Level::INFO,
     };
     let path = display_path(&d.file);
-    let title = level().primary_title(d.message.as_str()).id(d.rule.name());
+    let path = escape(&path);
+    let place = location(d);
+    let place = escape(&place);
+    let message = escape(&d.message);
+    let title = level().primary_title(message.as_ref()).id(d.rule.name());
     let group = match source.filter(|s| d.pos.is_known() && s.line(d.pos.line).is_some()) {
         Some(source) => {
-            let (start, end) = line_span(source, d);
-            let snippet = Snippet::source(source.text.as_str())
-                .path(path.as_str())
+            let (window, first_line, span) = excerpt(source, d);
+            let (lines, span) = visible(&source.text[window], span);
+            let snippet = Snippet::source(lines)
+                .path(path.as_ref())
+                .line_start(first_line)
                 .fold(true)
-                .annotation(AnnotationKind::Primary.span(start..end));
+                .annotation(AnnotationKind::Primary.span(span));
             title.element(snippet)
         }
         // No text to show: name the place in an origin line, the way rustc does for a file.
-        None => title.element(annotate_snippets::Origin::path(location(d))),
+        None => title.element(annotate_snippets::Origin::path(place.as_ref())),
     };
     let group = match &d.help {
-        Some(help) => group.element(Level::HELP.message(help.as_str())),
+        Some(help) => group.element(Level::HELP.message(escape(help))),
         None => group,
     };
     renderer.render(&[group])
+}
+
+/// The lines the snippet shows, the first one's number and the span to underline within them.
+/// Only these lines go to the renderer: handing it the whole file made every finding cost the
+/// file's size (20,000 findings in one file took a minute).
+fn excerpt(source: &SourceFile, d: &Diagnostic) -> (Range<usize>, usize, Range<usize>) {
+    let (start, end) = line_span(source, d);
+    let mut first = source.pos_of(start).line;
+    if start == source.text.len() && source.text.ends_with('\n') {
+        // The empty line after the last line ending: the renderer shows the end of the last.
+        first -= 1;
+    }
+    // A span that takes in a line ending reaches the next line: the renderer shows both.
+    let last = source.pos_of(end).line;
+    let from = source.line_range(first).map_or(start, |line| line.start);
+    // Up to the next line's start: the last line's ending stays in, as a span may underline it.
+    let to = source
+        .line_range(last + 1)
+        .map_or(source.text.len(), |next| next.start);
+    (from..to, first as usize, start - from..end - from)
+}
+
+/// The lines as the snippet shows them. The renderer shows ASCII controls as pictures (`␛`)
+/// itself; every other unsafe character (C1 controls, bidi controls, zero-width characters)
+/// becomes `�`, one character for one, so that columns and the underline stay put.
+fn visible(lines: &str, span: Range<usize>) -> (Cow<'_, str>, Range<usize>) {
+    let passed = |c: char| terminal::is_unsafe(c) && !c.is_ascii();
+    if !lines.chars().any(passed) {
+        return (Cow::Borrowed(lines), span);
+    }
+    let (mut out, mut start, mut end) = (String::with_capacity(lines.len()), span.start, span.end);
+    for (at, c) in lines.char_indices() {
+        let shown = if passed(c) { '\u{FFFD}' } else { c };
+        // Offsets after a replaced character move by the difference in its length.
+        let moved = |offset: usize| {
+            if at < offset {
+                offset + shown.len_utf8() - c.len_utf8()
+            } else {
+                offset
+            }
+        };
+        (start, end) = (moved(start), moved(end));
+        out.push(shown);
+    }
+    (Cow::Owned(out), start..end)
 }
 
 /// The span to underline: the placeholder or word at the position, at least one character.
@@ -85,19 +139,19 @@ pub fn write_check(results: &[CheckResult], view: View, out: &mut dyn Write) -> 
     {
         writeln!(out, "{}", check_line(r, view.styled))?;
         for f in &r.failures {
-            let (what, expected) = (printable(&f.expectation), printable(&f.expected));
+            let (what, expected) = (escape(&f.expectation), escape(&f.expected));
             writeln!(out, "       {what}: expected {expected}")?;
             let pad = " ".repeat(what.chars().count());
-            writeln!(out, "       {pad}  got {}", printable(&f.actual))?;
+            writeln!(out, "       {pad}  got {}", escape(&f.actual))?;
         }
         if let Some(error) = &r.error {
-            writeln!(out, "       {}", printable(error))?;
+            writeln!(out, "       {}", escape(error))?;
         }
         if r.outcome == Outcome::Manual {
-            writeln!(out, "       run by hand: {}", printable(&r.command))?;
+            writeln!(out, "       run by hand: {}", escape(&r.command))?;
         }
         if let Some(note) = &r.note {
-            writeln!(out, "       {}", printable(note))?;
+            writeln!(out, "       {}", escape(note))?;
         }
         if r.truncated {
             writeln!(
@@ -128,15 +182,56 @@ pub fn check_line(r: &CheckResult, styled: bool) -> String {
     let status = r.status.map_or("-".into(), |s| s.to_string());
     format!(
         "{outcome}  {}  {status}  {}ms  {}",
-        r.name(),
+        escape(&r.name()),
         r.time_ms,
-        r.request_id
+        escape(&r.request_id)
     )
 }
 
-/// What a server sent may hold terminal escapes; they are shown as spaces.
-fn printable(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rule::Rule;
+    use crate::source::Pos;
+
+    /// What the snippet looked like when the renderer was handed the whole file.
+    fn render_whole(d: &Diagnostic, source: &SourceFile) -> String {
+        let (start, end) = line_span(source, d);
+        let snippet = Snippet::source(source.text.as_str())
+            .path("t.yaml")
+            .fold(true)
+            .annotation(AnnotationKind::Primary.span(start..end));
+        let group = Level::ERROR
+            .primary_title(d.message.as_str())
+            .id(d.rule.name())
+            .element(snippet);
+        Renderer::plain().render(&[group])
+    }
+
+    #[test]
+    fn an_excerpt_renders_like_the_whole_file() {
+        let texts = [
+            "a: 1\nb: {{ x }}\n",
+            "a: é{{ y\n  }} z\r\nc: '€ x'\n\nd: [1, 2]",
+            "curl: |\n  curl {{ target }}/é/{{ nope\n  }}/x\n",
+            "\n\n{{\n",
+        ];
+        for text in texts {
+            let source = SourceFile::new("t.yaml", text);
+            for line in 1..=6 {
+                for column in 1..=14 {
+                    let pos = Pos::new(line, column);
+                    if source.line(line).is_none() {
+                        continue;
+                    }
+                    let d = Diagnostic::new(Rule::UnknownCheck, "t.yaml", pos, "m".into());
+                    assert_eq!(
+                        render(&Renderer::plain(), &d, Some(&source)),
+                        render_whole(&d, &source),
+                        "{text:?} at {pos:?}"
+                    );
+                }
+            }
+        }
+    }
 }

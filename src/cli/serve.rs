@@ -142,7 +142,8 @@ fn rebuild(global: &Global, state: &Mutex<State>) {
         }
     };
     if let Some(text) = &error {
-        eprintln!("{text}");
+        // The error quotes runbooks and file names: nothing in them may steer the terminal.
+        eprintln!("{}", opsbook::terminal::escape_keeping_newlines(text));
     }
     let mut s = lock(state);
     s.error = error.map(|text| http::error_page(&text));

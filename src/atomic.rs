@@ -95,8 +95,12 @@ impl Staged {
     }
 
     /// Links the file into place only if nothing is at `path` (`AlreadyExists` otherwise), so
-    /// that an existing file is never replaced, even by a race.
+    /// that an existing file is never replaced, even by a race. The new file gets the mode the
+    /// umask gives any new file, not the temporary file's private 0600.
     pub fn create(self, path: &Path) -> Result<(), WriteError> {
+        if let Some(permissions) = new_file_permissions() {
+            self.set_permissions(permissions)?;
+        }
         self.file
             .persist_noclobber(path)
             .map(drop)
@@ -105,6 +109,32 @@ impl Staged {
                 error: e.error,
             })
     }
+}
+
+/// The permissions `open(O_CREAT, 0666)` would give a new file under the process's umask.
+#[cfg(unix)]
+pub fn new_file_permissions() -> Option<Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(Permissions::from_mode(0o666 & !umask()))
+}
+
+#[cfg(not(unix))]
+pub fn new_file_permissions() -> Option<Permissions> {
+    None
+}
+
+/// The process's umask. Linux shows it in `/proc/self/status`, read without changing it (the
+/// `umask` call can only read it by setting it, racing other threads). Where that is missing,
+/// the common 022.
+#[cfg(unix)]
+fn umask() -> u32 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            let line = status.lines().find(|l| l.starts_with("Umask:"))?;
+            u32::from_str_radix(line["Umask:".len()..].trim(), 8).ok()
+        })
+        .unwrap_or(0o022)
 }
 
 #[cfg(test)]

@@ -121,3 +121,165 @@ fn a_missing_record_is_refused_before_anything_runs() {
     assert_eq!(out.code(), 2);
     assert!(out.stderr().contains("no-such-incident.md"));
 }
+
+/// `check --record` on `record`, quiet; the command, not yet started.
+fn record_run(url: &str, record: &Path) -> std::process::Command {
+    Project::repo().command(&[
+        "check",
+        "api#increased-latency",
+        "--target",
+        url,
+        "-q",
+        "--record",
+        record.to_str().expect("utf-8"),
+    ])
+}
+
+fn check_rows(text: &str) -> usize {
+    text.lines().filter(|l| l.contains("| check `api#")).count()
+}
+
+/// How many rows one run adds, measured on a record of its own.
+fn rows_per_run(url: &str) -> usize {
+    let dir = Project::new();
+    let record = new_record(dir.path());
+    Run::of(&mut record_run(url, &record)).assert_ok();
+    let rows = check_rows(&std::fs::read_to_string(&record).expect("read"));
+    assert!(rows > 0);
+    rows
+}
+
+#[test]
+fn twenty_parallel_runs_lose_no_row() {
+    let demo = Demo::start("127.0.0.1:0").expect("demo");
+    let url = demo.url();
+    let per_run = rows_per_run(&url);
+    let dir = Project::new();
+    let record = new_record(dir.path());
+    let children: Vec<_> = (0..20)
+        .map(|_| {
+            record_run(&url, &record)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawn")
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().expect("wait");
+        assert!(out.status.success(), "{out:?}");
+    }
+    let after = std::fs::read_to_string(&record).expect("read");
+    assert_eq!(check_rows(&after), 20 * per_run, "{after}");
+}
+
+/// Saves the record as editors do: the whole text with one more line, written to a temporary
+/// file and renamed over it. Like an editor that notices the file changed on disk, it saves again
+/// from the new text when the record moved under it, so it never drops opsbook's rows itself.
+fn editor_save(record: &Path, line: &str) {
+    let temp = record.with_extension("md.swp");
+    loop {
+        let text = std::fs::read_to_string(record).expect("read");
+        std::fs::write(&temp, format!("{text}{line}\n")).expect("write");
+        if std::fs::read_to_string(record).expect("read") == text {
+            std::fs::rename(&temp, record).expect("rename");
+            return;
+        }
+    }
+}
+
+#[test]
+fn an_editor_saving_throughout_the_runs_loses_no_edit_and_no_row() {
+    let demo = Demo::start("127.0.0.1:0").expect("demo");
+    let url = demo.url();
+    let per_run = rows_per_run(&url);
+    let dir = Project::new();
+    let record = new_record(dir.path());
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let editor = {
+        let (record, done) = (record.clone(), done.clone());
+        std::thread::spawn(move || {
+            let mut saves = 0;
+            while saves < 400 && !done.load(std::sync::atomic::Ordering::Relaxed) {
+                editor_save(&record, &format!("editor edit {saves}"));
+                saves += 1;
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            saves
+        })
+    };
+    let runs = 8;
+    for _ in 0..runs {
+        Run::of(&mut record_run(&url, &record)).assert_ok();
+    }
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let saves = editor.join().expect("editor");
+    let after = std::fs::read_to_string(&record).expect("read");
+    assert!(saves > runs, "the editor saved during the runs ({saves})");
+    for n in 0..saves {
+        assert!(
+            after.contains(&format!("editor edit {n}\n")),
+            "edit {n} lost:\n{after}"
+        );
+    }
+    assert_eq!(check_rows(&after), runs * per_run, "{after}");
+}
+
+/// Runs `check --record target` and asserts it is refused with `reason` and `target` untouched.
+fn assert_refused(project: &Project, target: &Path, reason: &str) {
+    let before = std::fs::symlink_metadata(target).expect("stat");
+    let bytes = std::fs::read(target).expect("read");
+    let out = project.run(&["check", "api", "--record", target.to_str().expect("utf-8")]);
+    assert_eq!(out.code(), 2, "{out:?}");
+    assert!(out.stderr().contains(reason), "{out:?}");
+    assert!(
+        out.stderr().contains(target.to_str().expect("utf-8")),
+        "names the file: {out:?}"
+    );
+    let after = std::fs::symlink_metadata(target).expect("stat");
+    assert_eq!(std::fs::read(target).expect("read"), bytes);
+    assert_eq!(before.file_type(), after.file_type(), "a link stays a link");
+}
+
+#[test]
+fn a_runbook_is_not_a_record_and_is_left_byte_for_byte() {
+    let repo = Project::repo();
+    assert_refused(
+        &repo,
+        &repo.join("runbooks/api.yaml"),
+        "is not an incident record",
+    );
+}
+
+#[test]
+fn a_file_without_front_matter_is_refused() {
+    let dir = Project::new().file("notes.md", "# notes\n\n## Timeline\n");
+    let project = Project::repo();
+    assert_refused(&project, &dir.join("notes.md"), "is not an incident record");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_record_is_refused_and_the_link_kept() {
+    let dir = Project::new();
+    let record = new_record(dir.path());
+    let link = dir.join("link.md");
+    std::os::unix::fs::symlink(&record, &link).expect("symlink");
+    assert_refused(&Project::repo(), &link, "symbolic link");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_rewritten_record_keeps_its_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let demo = Demo::start("127.0.0.1:0").expect("demo");
+    let dir = Project::new();
+    let record = new_record(dir.path());
+    std::fs::set_permissions(&record, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+    Run::of(&mut record_run(&demo.url(), &record)).assert_ok();
+    let mode = std::fs::metadata(&record)
+        .expect("stat")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o640);
+}

@@ -156,3 +156,38 @@ fn incident_lint_speaks_the_lint_formats() {
     assert_eq!(value["diagnostics"][0]["rule"], "unanswered-question");
     assert!(Project::fixtures().path().exists());
 }
+
+/// A new record gets the mode the umask gives new files (0644 under 022), not a temporary
+/// file's private 0600, so the rest of the team can read it.
+#[cfg(unix)]
+#[test]
+fn a_new_record_honours_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    let dir = Project::new();
+    for (umask, mode) in [(0o022, 0o644), (0o077, 0o600)] {
+        let title = format!("umask {umask:o}");
+        let mut cmd = Project::repo().command(&[
+            "incident",
+            "new",
+            "api#increased-latency",
+            "--title",
+            &title,
+            "--started-at",
+            "2026-11-26T08:00:00Z",
+            "--dir",
+            dir.path().to_str().expect("utf-8"),
+        ]);
+        // SAFETY: umask is async-signal-safe and the child runs nothing else before exec.
+        unsafe {
+            cmd.pre_exec(move || {
+                libc::umask(umask);
+                Ok(())
+            });
+        }
+        Run::of(&mut cmd).assert_ok();
+        let path = dir.join(format!("2026-11-26-umask-{umask:o}.md"));
+        let got = std::fs::metadata(&path).expect("stat").permissions().mode();
+        assert_eq!(got & 0o777, mode, "umask {umask:o}");
+    }
+}

@@ -176,13 +176,8 @@ pub fn run(global: &Global, args: Args) -> CliResult {
             workspace.runbooks_dir.display()
         ));
     }
-    if let Some(record) = &args.record
-        && !record.is_file()
-    {
-        return Err(format!(
-            "{}: no such incident record (start one with `opsbook incident new`)",
-            record.display()
-        ));
+    if let Some(record) = &args.record {
+        opsbook::incident::record::check_target(record)?;
     }
     let options = RunOptions {
         jobs: args.jobs.unwrap_or_else(cpus).max(1),

@@ -4,6 +4,7 @@
 pub mod exact;
 pub mod fields;
 pub mod lint;
+mod lock;
 pub mod parse;
 pub mod record;
 pub mod skeleton;

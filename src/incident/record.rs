@@ -88,11 +88,56 @@ fn insertion_point(text: &str) -> Option<usize> {
     last_row_end
 }
 
+/// Refuses what is not an incident record, before a check runs and again under the lock: a
+/// symlink (renaming over it would replace the link and the real record would get nothing) and a
+/// file without valid front matter (a runbook, a README).
+pub fn check_target(path: &Path) -> Result<(), String> {
+    let meta = std::fs::symlink_metadata(path).map_err(|_| {
+        format!(
+            "{}: no such incident record (start one with `opsbook incident new`)",
+            path.display()
+        )
+    })?;
+    if meta.file_type().is_symlink() {
+        return Err(format!(
+            "{}: is a symbolic link; opsbook writes only to the record itself (pass the path it points to)",
+            path.display()
+        ));
+    }
+    if !meta.is_file() {
+        return Err(format!(
+            "{}: is not a file; pass an incident record",
+            path.display()
+        ));
+    }
+    is_record(path, &read(path)?)
+}
+
+/// A record starts with valid front matter; anything else is refused untouched.
+fn is_record(path: &Path, text: &str) -> Result<(), String> {
+    let file = crate::source::SourceFile::new(path, text.to_owned());
+    super::parse::parse(&file).map(drop).map_err(|d| {
+        format!(
+            "{}:{}: is not an incident record ({}); `--record` only appends to a record from `opsbook incident new`",
+            path.display(),
+            d.pos.line,
+            d.message
+        )
+    })
+}
+
 /// Appends rows to the record at `path`, atomically, retrying when the file changes under us.
+///
+/// Two `--record` runs are kept apart by an exclusive lock held for the whole
+/// read-modify-rename. An editor does not take the lock, so just before the rename the record
+/// is compared with what was read; a save in between means the rows are applied again to the
+/// new text.
 pub fn append(path: &Path, rows: &[TimelineRow]) -> Result<(), String> {
-    for _ in 0..20 {
-        let before = read(path)?;
-        let updated = with_rows(&before, rows);
+    let _lock = super::lock::RecordLock::acquire(path)?;
+    check_target(path)?;
+    for _ in 0..50 {
+        let before = Snapshot::take(path)?;
+        let updated = with_rows(&before.text, rows);
         let staged = Staged::bytes(path, updated.as_bytes()).map_err(|e| {
             format!(
                 "{}: cannot write beside the record: {}",
@@ -100,11 +145,12 @@ pub fn append(path: &Path, rows: &[TimelineRow]) -> Result<(), String> {
                 e.error
             )
         })?;
-        if let Ok(meta) = std::fs::metadata(path) {
-            let _ = staged.set_permissions(meta.permissions());
-        }
-        if read(path)? != before {
-            continue; // edited meanwhile: apply the rows to the new text
+        // A rewrite keeps the record's own permissions, whatever the umask says now.
+        staged
+            .set_permissions(before.permissions.clone())
+            .map_err(|e| format!("{}: cannot set permissions: {}", path.display(), e.error))?;
+        if Snapshot::take(path)? != before {
+            continue; // saved by an editor meanwhile: apply the rows to the new text
         }
         staged
             .replace(path)
@@ -115,6 +161,36 @@ pub fn append(path: &Path, rows: &[TimelineRow]) -> Result<(), String> {
         "{} kept changing while opsbook tried to add the check results; try again",
         path.display()
     ))
+}
+
+/// What a save would change: the file's identity (an editor's rename gives a new inode), its
+/// modification time and its bytes. The bytes alone would miss nothing, the rest is cheap.
+#[derive(PartialEq)]
+struct Snapshot {
+    text: String,
+    identity: Option<(u64, u64)>,
+    modified: Option<std::time::SystemTime>,
+    permissions: std::fs::Permissions,
+}
+
+impl Snapshot {
+    fn take(path: &Path) -> Result<Snapshot, String> {
+        let meta = std::fs::metadata(path)
+            .map_err(|e| format!("{}: cannot read the incident record: {e}", path.display()))?;
+        #[cfg(unix)]
+        let identity = {
+            use std::os::unix::fs::MetadataExt;
+            Some((meta.dev(), meta.ino()))
+        };
+        #[cfg(not(unix))]
+        let identity = None;
+        Ok(Snapshot {
+            text: read(path)?,
+            identity,
+            modified: meta.modified().ok(),
+            permissions: meta.permissions(),
+        })
+    }
 }
 
 fn read(path: &Path) -> Result<String, String> {

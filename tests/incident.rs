@@ -128,6 +128,7 @@ fn each_incident_rule_fires_on_its_fixture() {
         ("unanswered-question", 1),
         ("incomplete-action-item", 1),
         ("incomplete-timeline", 1),
+        ("missing-section", 1),
     ];
     let mut all = String::new();
     for (rule, want) in rules {
@@ -190,4 +191,57 @@ fn a_new_record_honours_the_umask() {
         let got = std::fs::metadata(&path).expect("stat").permissions().mode();
         assert_eq!(got & 0o777, mode, "umask {umask:o}");
     }
+}
+
+/// `incident lint` of `text` written to a file of its own: exit code and text output.
+fn lint_text(text: &str) -> (i32, String) {
+    let dir = Project::new().file("r.md", text);
+    let path = dir.join("r.md");
+    let run = Project::repo().run(&[
+        "incident",
+        "lint",
+        "--color",
+        "never",
+        path.to_str().expect("utf-8"),
+    ]);
+    (run.code(), run.stdout())
+}
+
+#[test]
+fn a_resolved_record_without_summary_or_impact_is_an_error() {
+    let complete = std::fs::read_to_string("tests/fixtures/incidents/complete.md").expect("read");
+    for section in ["## Summary", "## Impact"] {
+        let (exit, text) = lint_text(&complete.replace(section, "## Notes"));
+        let name = section.trim_start_matches("## ");
+        assert_eq!(exit, 1, "{text}");
+        assert!(
+            text.contains(&format!(
+                "error[missing-section]: the resolved record has no `## {name}`"
+            )),
+            "{text}"
+        );
+    }
+    let open = complete
+        .replace("status: resolved", "status: open")
+        .replace("## Summary", "## Notes");
+    let (exit, text) = lint_text(&open);
+    assert_eq!(exit, 0, "an open record may still lack sections:\n{text}");
+}
+
+#[test]
+fn headings_match_whatever_their_case_and_the_space_after_the_hashes() {
+    let complete = std::fs::read_to_string("tests/fixtures/incidents/complete.md").expect("read");
+    for variant in ["##Postmortem", "## postmortem", "##  POSTMORTEM  "] {
+        let (exit, text) = lint_text(&complete.replace("## Postmortem", variant));
+        assert_eq!(exit, 0, "{variant}:\n{text}");
+        assert!(!text.contains("missing-section"), "{variant}:\n{text}");
+    }
+    // The postmortem's questions are still read under the odd heading: an unanswered one counts.
+    let unanswered = complete.replace("## Postmortem", "##postmortem").replacen(
+        "### What was the trigger?",
+        "###What was the trigger?\n\n_Not answered yet._\n\n### Old trigger",
+        1,
+    );
+    let (_, text) = lint_text(&unanswered);
+    assert!(text.contains("error[unanswered-question]"), "{text}");
 }

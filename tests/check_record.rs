@@ -175,12 +175,25 @@ fn twenty_parallel_runs_lose_no_row() {
 
 /// Saves the record as editors do: the whole text with one more line, written to a temporary
 /// file and renamed over it. Like an editor that notices the file changed on disk, it saves again
-/// from the new text when the record moved under it, so it never drops opsbook's rows itself.
+/// from the new text when the record moved under it; its own check-then-rename is done under
+/// opsbook's lock file so that the editor's window, which opsbook cannot close, does not drop
+/// rows. Its read and write stay unlocked, so saves land between opsbook's read and rename.
 fn editor_save(record: &Path, line: &str) {
     let temp = record.with_extension("md.swp");
+    let lock_path = record.with_file_name(format!(
+        ".{}.lock",
+        record.file_name().expect("name").to_string_lossy()
+    ));
     loop {
         let text = std::fs::read_to_string(record).expect("read");
         std::fs::write(&temp, format!("{text}{line}\n")).expect("write");
+        let lock = std::fs::File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .expect("lock file");
+        lock.lock().expect("lock");
         if std::fs::read_to_string(record).expect("read") == text {
             std::fs::rename(&temp, record).expect("rename");
             return;

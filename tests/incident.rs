@@ -245,3 +245,56 @@ fn headings_match_whatever_their_case_and_the_space_after_the_hashes() {
     let (_, text) = lint_text(&unanswered);
     assert!(text.contains("error[unanswered-question]"), "{text}");
 }
+
+/// `incident new` with `title` into `dir`.
+fn new_titled(dir: &Project, title: &str) -> Run {
+    Project::repo().run(&[
+        "incident",
+        "new",
+        "api#increased-latency",
+        "--title",
+        title,
+        "--started-at",
+        "2026-11-26T08:00:00Z",
+        "--dir",
+        dir.path().to_str().expect("utf-8"),
+    ])
+}
+
+#[test]
+fn a_title_with_a_control_character_is_refused() {
+    let dir = Project::new();
+    let out = new_titled(&dir, "slow\u{1b}[31m api");
+    assert_eq!(out.code(), 2, "{out:?}");
+    assert!(out.stderr().contains("U+001B"), "{out:?}");
+    assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 0);
+}
+
+#[test]
+fn a_newline_in_a_title_folds_into_a_space() {
+    let dir = Project::new();
+    new_titled(&dir, "slow\n## Timeline\nfake").assert_ok();
+    let text = dir.read("2026-11-26-slow-timeline-fake.md");
+    let headings = text
+        .lines()
+        .filter(|l| l.starts_with("## Timeline"))
+        .count();
+    assert_eq!(headings, 1, "no second Timeline section:\n{text}");
+    assert!(text.contains("slow ## Timeline fake"), "{text}");
+}
+
+#[test]
+fn non_ascii_titles_get_their_own_files() {
+    let dir = Project::new();
+    new_titled(&dir, "Задержка API").assert_ok();
+    new_titled(&dir, "Ошибки базы").assert_ok();
+    new_titled(&dir, "!!!").assert_ok();
+    assert!(dir.join("2026-11-26-задержка-api.md").is_file());
+    assert!(dir.join("2026-11-26-ошибки-базы.md").is_file());
+    assert!(dir.join("2026-11-26-incident.md").is_file());
+    assert_eq!(
+        new_titled(&dir, "задержка API").code(),
+        2,
+        "never overwrites"
+    );
+}

@@ -36,11 +36,29 @@
   }
   function nowUtc() { return new Date().toISOString().replace(/\.\d{3}Z$/, "Z"); }
 
+  // What the URL may fill in is checked as `opsbook incident new` checks its flags: anyone can
+  // craft a link, and a value with a newline would write its own lines into the front matter.
+  var RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+  function severityFromUrl() {
+    var v = params.get("severity"), select = $("inc-severity");
+    var allowed = select ? Array.prototype.map.call(select.options, function (o) { return o.value; }) : [];
+    return v !== null && allowed.indexOf(v) >= 0 ? v : null;
+  }
+  function startedFromUrl() {
+    var v = params.get("started_at");
+    return v !== null && RFC3339.test(v) && !isNaN(Date.parse(v)) ? v : null;
+  }
+  function titleFromUrl() {
+    // One line, as the command line makes it: line breaks become spaces, other controls go.
+    return (params.get("title") || "").replace(/\r\n|[\n\r\u000b\u000c\u0085\u2028\u2029]/g, " ")
+      .replace(/[\u0000-\u001f\u007f-\u009f]/g, "").trim();
+  }
+
   function fresh(fm) {
     var d = data[fm];
     return {
-      fm: fm, title: params.get("title") || "", severity: params.get("severity") || d.severity,
-      status: "open", commander: "", started_at: params.get("started_at") || nowUtc(),
+      fm: fm, title: titleFromUrl(), severity: severityFromUrl() || d.severity,
+      status: "open", commander: "", started_at: startedFromUrl() || nowUtc(),
       detected_at: "", mitigated_at: "", resolved_at: "", request_ids: "", summary: "", impact: "",
       events: [], hypotheses: {}, actions: {}, answers: {}, items: []
     };

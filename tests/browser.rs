@@ -336,3 +336,31 @@ fn incident_form_autosaves_survives_a_reload_and_lints_clean() {
         lint.stdout()
     );
 }
+
+/// Values in the form's URL are checked as `incident new` checks its flags: a severity with a
+/// newline (which would add `status: resolved` to the front matter), a start time that is not
+/// RFC 3339 and a title with line breaks never reach the record as written.
+#[test]
+fn incident_form_ignores_hostile_url_values() {
+    let Some(chromium) = chromium() else { return };
+    let (_tmp, out) = Project::repo().build_book();
+    let query = "?runbook=api&failure_mode=increased-latency&severity=sev1%0Astatus:%20resolved\
+        &started_at=2026-11-26T08:00:00Z%0Aresolved_at:%202026-11-26T09:00:00Z\
+        &title=slow%0A%23%23%20Timeline";
+    let (dom, problems) = dump(&chromium, &file_url(&out.join("incident.html"), query));
+    assert!(problems.is_empty(), "{problems:#?}");
+    let md = incident_preview(&dom);
+    let front = &md[..md[4..].find("\n---").expect("front matter end") + 4];
+    assert!(
+        front.contains("severity: sev2"),
+        "the failure mode's default:\n{md}"
+    );
+    assert!(front.contains("status: open"), "{md}");
+    assert!(!front.contains("resolved_at: 2026-11-26T09:00:00Z"), "{md}");
+    assert!(
+        !front.contains("2026-11-26T08:00:00Z"),
+        "a bad start time is not taken:\n{md}"
+    );
+    let headings = md.lines().filter(|l| l.starts_with("## Timeline")).count();
+    assert_eq!(headings, 1, "the title stays one line:\n{md}");
+}

@@ -128,6 +128,7 @@ fn each_incident_rule_fires_on_its_fixture() {
         ("unanswered-question", 1),
         ("incomplete-action-item", 1),
         ("incomplete-timeline", 1),
+        ("missing-section", 1),
     ];
     let mut all = String::new();
     for (rule, want) in rules {
@@ -155,4 +156,145 @@ fn incident_lint_speaks_the_lint_formats() {
     let value: serde_json::Value = serde_json::from_str(&run.stdout()).expect("JSON");
     assert_eq!(value["diagnostics"][0]["rule"], "unanswered-question");
     assert!(Project::fixtures().path().exists());
+}
+
+/// A new record gets the mode the umask gives new files (0644 under 022), not a temporary
+/// file's private 0600, so the rest of the team can read it.
+#[cfg(unix)]
+#[test]
+fn a_new_record_honours_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    let dir = Project::new();
+    for (umask, mode) in [(0o022, 0o644), (0o077, 0o600)] {
+        let title = format!("umask {umask:o}");
+        let mut cmd = Project::repo().command(&[
+            "incident",
+            "new",
+            "api#increased-latency",
+            "--title",
+            &title,
+            "--started-at",
+            "2026-11-26T08:00:00Z",
+            "--dir",
+            dir.path().to_str().expect("utf-8"),
+        ]);
+        // SAFETY: umask is async-signal-safe and the child runs nothing else before exec.
+        unsafe {
+            cmd.pre_exec(move || {
+                libc::umask(umask);
+                Ok(())
+            });
+        }
+        Run::of(&mut cmd).assert_ok();
+        let path = dir.join(format!("2026-11-26-umask-{umask:o}.md"));
+        let got = std::fs::metadata(&path).expect("stat").permissions().mode();
+        assert_eq!(got & 0o777, mode, "umask {umask:o}");
+    }
+}
+
+/// `incident lint` of `text` written to a file of its own: exit code and text output.
+fn lint_text(text: &str) -> (i32, String) {
+    let dir = Project::new().file("r.md", text);
+    let path = dir.join("r.md");
+    let run = Project::repo().run(&[
+        "incident",
+        "lint",
+        "--color",
+        "never",
+        path.to_str().expect("utf-8"),
+    ]);
+    (run.code(), run.stdout())
+}
+
+#[test]
+fn a_resolved_record_without_summary_or_impact_is_an_error() {
+    let complete = std::fs::read_to_string("tests/fixtures/incidents/complete.md").expect("read");
+    for section in ["## Summary", "## Impact"] {
+        let (exit, text) = lint_text(&complete.replace(section, "## Notes"));
+        let name = section.trim_start_matches("## ");
+        assert_eq!(exit, 1, "{text}");
+        assert!(
+            text.contains(&format!(
+                "error[missing-section]: the resolved record has no `## {name}`"
+            )),
+            "{text}"
+        );
+    }
+    let open = complete
+        .replace("status: resolved", "status: open")
+        .replace("## Summary", "## Notes");
+    let (exit, text) = lint_text(&open);
+    assert_eq!(exit, 0, "an open record may still lack sections:\n{text}");
+}
+
+#[test]
+fn headings_match_whatever_their_case_and_the_space_after_the_hashes() {
+    let complete = std::fs::read_to_string("tests/fixtures/incidents/complete.md").expect("read");
+    for variant in ["##Postmortem", "## postmortem", "##  POSTMORTEM  "] {
+        let (exit, text) = lint_text(&complete.replace("## Postmortem", variant));
+        assert_eq!(exit, 0, "{variant}:\n{text}");
+        assert!(!text.contains("missing-section"), "{variant}:\n{text}");
+    }
+    // The postmortem's questions are still read under the odd heading: an unanswered one counts.
+    let unanswered = complete.replace("## Postmortem", "##postmortem").replacen(
+        "### What was the trigger?",
+        "###What was the trigger?\n\n_Not answered yet._\n\n### Old trigger",
+        1,
+    );
+    let (_, text) = lint_text(&unanswered);
+    assert!(text.contains("error[unanswered-question]"), "{text}");
+}
+
+/// `incident new` with `title` into `dir`.
+fn new_titled(dir: &Project, title: &str) -> Run {
+    Project::repo().run(&[
+        "incident",
+        "new",
+        "api#increased-latency",
+        "--title",
+        title,
+        "--started-at",
+        "2026-11-26T08:00:00Z",
+        "--dir",
+        dir.path().to_str().expect("utf-8"),
+    ])
+}
+
+#[test]
+fn a_title_with_a_control_character_is_refused() {
+    let dir = Project::new();
+    let out = new_titled(&dir, "slow\u{1b}[31m api");
+    assert_eq!(out.code(), 2, "{out:?}");
+    assert!(out.stderr().contains("U+001B"), "{out:?}");
+    assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 0);
+}
+
+#[test]
+fn a_newline_in_a_title_folds_into_a_space() {
+    let dir = Project::new();
+    new_titled(&dir, "slow\n## Timeline\nfake").assert_ok();
+    let text = dir.read("2026-11-26-slow-timeline-fake.md");
+    let headings = text
+        .lines()
+        .filter(|l| l.starts_with("## Timeline"))
+        .count();
+    assert_eq!(headings, 1, "no second Timeline section:\n{text}");
+    assert!(text.contains("slow ## Timeline fake"), "{text}");
+}
+
+#[test]
+fn non_ascii_titles_get_their_own_files() {
+    let dir = Project::new();
+    new_titled(&dir, "Задержка API").assert_ok();
+    new_titled(&dir, "Ошибки базы").assert_ok();
+    new_titled(&dir, "!!!").assert_ok();
+    assert!(dir.join("2026-11-26-задержка-api.md").is_file());
+    assert!(dir.join("2026-11-26-ошибки-базы.md").is_file());
+    assert!(dir.join("2026-11-26-incident.md").is_file());
+    assert_eq!(
+        new_titled(&dir, "задержка API").code(),
+        2,
+        "never overwrites"
+    );
 }

@@ -98,7 +98,7 @@ fn new(global: &Global, args: NewArgs) -> CliResult {
         None => Utc::now(),
     };
     let input = skeleton::NewIncident {
-        title: args.title,
+        title: skeleton::clean_title(&args.title)?,
         severity,
         started_at,
         questions: ws.config.questions(),

@@ -50,6 +50,7 @@ pub fn lint(file: &SourceFile, record: &Record, runbooks: &[CompiledRunbook]) ->
     fields(&mut l, record, runbooks);
     timestamps(&mut l, record);
     answers(&mut l, record);
+    sections(&mut l, record);
     action_items(&mut l, record);
     timeline(&mut l, record);
     l.out
@@ -210,6 +211,25 @@ fn answers(l: &mut Lint, record: &Record) {
             format!("postmortem question `{}` has no answer", answer.question),
             "write the answer under the heading, in place of the placeholder",
         );
+    }
+}
+
+/// The sections a resolved record must keep: the ones read after the incident.
+const REQUIRED: [&str; 3] = ["Summary", "Impact", "Postmortem"];
+
+fn sections(l: &mut Lint, record: &Record) {
+    if !l.resolved {
+        return;
+    }
+    for name in REQUIRED {
+        if !record.sections.iter().any(|(title, _)| title == name) {
+            l.error(
+                Rule::MissingSection,
+                Pos::new(1, 1),
+                format!("the resolved record has no `## {name}` section"),
+                "put the section back (see `opsbook incident new`) and fill it in",
+            );
+        }
     }
 }
 

@@ -113,13 +113,10 @@ fn read_body(file: &SourceFile, body_start: u32, record: &mut Record) {
         if in_code {
             continue;
         }
-        if let Some(title) = text.strip_prefix("## ") {
-            section = title.trim().to_owned();
+        if let Some(title) = heading(text, 2) {
+            section = section_name(title);
             record.sections.push((section.clone(), line));
-        } else if let Some(question) = text
-            .strip_prefix("### ")
-            .filter(|_| section == "Postmortem")
-        {
+        } else if let Some(question) = heading(text, 3).filter(|_| section == "Postmortem") {
             record.answers.push(Answer {
                 question: question.trim().to_owned(),
                 line,
@@ -139,6 +136,33 @@ fn read_body(file: &SourceFile, body_start: u32, record: &mut Record) {
         }
     }
 }
+
+/// The title of a Markdown heading of exactly `level` (`## Title` for 2), trimmed. A missing
+/// space after the hashes (`##Postmortem`) still counts: people type it, and a section that
+/// silently stops being one would hide a gap from the lint.
+pub fn heading(line: &str, level: usize) -> Option<&str> {
+    let line = line.trim();
+    let rest = line.strip_prefix(&"#".repeat(level)[..])?;
+    (!rest.starts_with('#') && !rest.trim().is_empty()).then(|| rest.trim())
+}
+
+/// The template's name of a section whatever its case (`postmortem` → `Postmortem`); other
+/// titles as written.
+pub fn section_name(title: &str) -> String {
+    SECTIONS
+        .iter()
+        .find(|known| known.eq_ignore_ascii_case(title))
+        .map_or_else(|| title.to_owned(), |known| (*known).to_owned())
+}
+
+/// The sections of the record template (`templates/incident.md`) that opsbook reads.
+pub const SECTIONS: &[&str] = &[
+    "Summary",
+    "Impact",
+    "Timeline",
+    "Action items",
+    "Postmortem",
+];
 
 /// The cells of a table body row; `None` for headers' separator rows and non-table lines.
 fn table_row(line: &str) -> Option<Vec<String>> {

@@ -82,11 +82,12 @@ fn insertion_point(text: &str) -> Option<usize> {
     let mut last_row_end = None;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim();
-        if trimmed.starts_with("## ") {
+        if let Some(title) = super::parse::heading(trimmed, 2) {
             if in_timeline {
                 break;
             }
-            in_timeline = trimmed == "## Timeline";
+            // The same sections the lint sees: `##timeline` is the Timeline too.
+            in_timeline = super::parse::section_name(title) == "Timeline";
         } else if in_timeline && trimmed.starts_with('|') {
             last_row_end = Some(offset + line.len());
         }

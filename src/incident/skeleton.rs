@@ -283,20 +283,47 @@ fn check_note(c: &CompiledCheck) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("; "))
 }
 
-/// `YYYY-MM-DD-<slug>.md` for a title.
+/// `YYYY-MM-DD-<slug>.md` for a title. The slug keeps letters and digits of every script,
+/// lowercased, so two titles in Cyrillic or Japanese on one day get two files; `incident` only
+/// for a title with no letter or digit at all.
 pub fn file_name(input: &NewIncident) -> String {
     let slug: String = input
         .title
         .to_lowercase()
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .map(|c| if c.is_alphanumeric() { c } else { '-' })
         .collect();
-    let slug: Vec<&str> = slug.split('-').filter(|s| !s.is_empty()).collect();
-    let mut slug = slug.join("-");
-    slug.truncate(60);
+    let words: Vec<&str> = slug.split('-').filter(|s| !s.is_empty()).collect();
+    // Cut by characters, not bytes: a byte cut could split a letter.
+    let slug: String = words.join("-").chars().take(60).collect();
     let slug = slug.trim_end_matches('-');
     let slug = if slug.is_empty() { "incident" } else { slug };
     format!("{}-{slug}.md", input.started_at.format("%Y-%m-%d"))
+}
+
+/// The title as it goes into the record: line breaks fold into spaces (a title is one line; a
+/// newline in it could start a fake `## Timeline` that `--record` would write into), any other
+/// control character is refused.
+pub fn clean_title(raw: &str) -> Result<String, String> {
+    let folded = raw.replace("\r\n", " ");
+    let folded: String = folded
+        .chars()
+        .map(|c| if is_line_break(c) { ' ' } else { c })
+        .collect();
+    if let Some(c) = folded.chars().find(|c| c.is_control()) {
+        return Err(format!(
+            "--title holds the control character U+{:04X}; write the title as plain text",
+            u32::from(c)
+        ));
+    }
+    Ok(folded.trim().to_owned())
+}
+
+fn is_line_break(c: char) -> bool {
+    matches!(
+        c,
+        '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}'
+    )
 }
 
 /// Writes `text` to `dir/name` only if no such file exists. The text goes to a temporary file in

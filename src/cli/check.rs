@@ -52,7 +52,7 @@ pub struct Args {
     /// Also allow requests to this origin (repeatable): `HOST` (ports 80 and 443),
     /// `HOST:PORT` (http and https) or `https://HOST:PORT` (exactly that).
     #[arg(long, value_name = "HOST|HOST:PORT|URL", value_parser = parse_allow_host)]
-    pub allow_host: Vec<String>,
+    pub allow_host: Vec<AllowHost>,
     /// Honour `-k` in commands (skip TLS verification for those checks).
     #[arg(long)]
     pub insecure: bool,
@@ -129,9 +129,13 @@ pub fn parse_param(s: &str) -> Result<(String, String), String> {
     }
 }
 
+/// The origins one `--allow-host` allows.
+#[derive(Clone, Debug)]
+pub struct AllowHost(Vec<origin::Origin>);
+
 /// `--allow-host`, checked when the command line is read (a usage error, exit 2).
-fn parse_allow_host(s: &str) -> Result<String, String> {
-    origin::parse_allow_host(s).map(|_| s.to_owned())
+fn parse_allow_host(s: &str) -> Result<AllowHost, String> {
+    origin::parse_allow_host(s).map(AllowHost)
 }
 
 /// `NAME` of `--env`: only a name; the value is read from the environment, never the command
@@ -204,17 +208,17 @@ pub fn run(global: &Global, args: Args) -> CliResult {
     if let Some(record) = &args.record {
         opsbook::incident::record::refuse_unless_record(record)?;
     }
+    let declared = declared_env(&workspace, &args.env);
     let options = RunOptions {
         jobs: args.jobs.unwrap_or_else(cpus).max(1),
         retries: args.retries,
         until_pass: args.until_pass,
-        allow_hosts: (args.allow_host.iter())
-            .flat_map(|h| origin::parse_allow_host(h).unwrap_or_default())
-            .collect(),
+        // Parsed when the command line was read: a bad value is a usage error (exit 2).
+        allow_hosts: args.allow_host.iter().flat_map(|a| a.0.clone()).collect(),
         insecure: args.insecure,
         timeout: args.timeout,
-        env: declared_values(&declared_env(&workspace, &args.env)),
-        declared_env: declared_env(&workspace, &args.env),
+        env: declared_values(&declared),
+        declared_env: declared,
         allow_mutating: args.allow_mutating,
         root: workspace.root.clone(),
     };

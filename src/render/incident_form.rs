@@ -14,46 +14,51 @@ use super::script::escape_for_script;
 use crate::compile::CompiledRunbook;
 use crate::incident::exact;
 use crate::incident::skeleton::{NewIncident, Skeleton, view_json};
+use crate::model::FailureMode;
 
 /// `book/<runbook-id>/incident-data.js`: adds the runbook's failure modes to
 /// `window.OPSBOOK_INCIDENTS`, keyed `runbook#failure-mode`. Each holds what the form shows
 /// (hypotheses, checks, actions, questions) and `md`, the record as `skeleton` renders it with a
 /// sentinel for every field the person fills in (see [`crate::incident::exact`]).
-pub fn runbook_data_js(
-    skeleton: &Skeleton,
-    loaded: &CompiledRunbook,
-    questions: &[String],
-) -> Result<String, String> {
-    let mut entries = serde_json::Map::new();
-    for fm in &loaded.runbook.failure_modes {
-        let input = NewIncident {
-            labels: Vec::new(),
-            title: String::new(),
-            severity: fm.severity.as_str().to_owned(),
-            started_at: DateTime::<Utc>::UNIX_EPOCH,
-            questions: questions.to_vec(),
-        };
-        let view = view_json(loaded, fm, &input);
-        let key = format!("{}#{}", loaded.id, fm.id.value);
-        let md = exact::form_text(skeleton, &view, &key)?;
-        let mut data = serde_json::Map::new();
-        // Only what the form's own fields need; the record's text is all in `md`.
-        for field in FORM_FIELDS {
-            if let Some(value) = view.get(field) {
-                data.insert(field.to_owned(), value.clone());
-            }
-        }
-        data.insert(
-            "md".to_owned(),
-            serde_json::to_value(md).unwrap_or_default(),
-        );
-        entries.insert(key, serde_json::Value::Object(data));
-    }
+pub fn runbook_data_js(entries: Vec<(String, serde_json::Value)>) -> String {
+    let entries: serde_json::Map<String, serde_json::Value> = entries.into_iter().collect();
     let json = serde_json::to_string(&entries).unwrap_or_else(|_| "{}".to_owned());
-    Ok(format!(
+    format!(
         "window.OPSBOOK_INCIDENTS = Object.assign(window.OPSBOOK_INCIDENTS || {{}}, {});\n",
         escape_for_script(&json)
-    ))
+    )
+}
+
+/// One failure mode's entry of [`runbook_data_js`]: its key and data. Two renders of the
+/// skeleton each, the costliest part of a build: the caller spreads them over threads.
+pub fn failure_mode_entry(
+    skeleton: &Skeleton,
+    loaded: &CompiledRunbook,
+    fm: &FailureMode,
+    questions: &[String],
+) -> Result<(String, serde_json::Value), String> {
+    let input = NewIncident {
+        labels: Vec::new(),
+        title: String::new(),
+        severity: fm.severity.as_str().to_owned(),
+        started_at: DateTime::<Utc>::UNIX_EPOCH,
+        questions: questions.to_vec(),
+    };
+    let view = view_json(loaded, fm, &input);
+    let key = format!("{}#{}", loaded.id, fm.id.value);
+    let md = exact::form_text(skeleton, &view, &key)?;
+    let mut data = serde_json::Map::new();
+    // Only what the form's own fields need; the record's text is all in `md`.
+    for field in FORM_FIELDS {
+        if let Some(value) = view.get(field) {
+            data.insert(field.to_owned(), value.clone());
+        }
+    }
+    data.insert(
+        "md".to_owned(),
+        serde_json::to_value(md).unwrap_or_default(),
+    );
+    Ok((key, serde_json::Value::Object(data)))
 }
 
 /// The view's values the form builds its inputs from (the default severity, the placeholder of

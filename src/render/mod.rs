@@ -145,6 +145,20 @@ fn in_parallel<T: Sync, R: Send>(
     })
 }
 
+/// [`in_parallel`] for the parts of one runbook: threads only where there are enough parts to
+/// pay for starting them (a runbook of thousands of failure modes), since runbooks themselves
+/// are already built side by side.
+fn per_item<T: Sync, R: Send>(
+    items: &[T],
+    f: impl Fn(&T) -> Result<R, BuildError> + Sync,
+) -> Result<Vec<R>, BuildError> {
+    const WORTH_THREADS: usize = 64;
+    if items.len() < WORTH_THREADS {
+        return items.iter().map(f).collect();
+    }
+    in_parallel(items, f)
+}
+
 /// The pages and files every site has: the index, the incident page, the search index, the
 /// schema and the assets. Returns how many pages it wrote.
 fn write_shared(
@@ -253,8 +267,12 @@ fn write_runbook(
     card: &view::RunbookCard,
 ) -> Result<usize, BuildError> {
     let root = "../".repeat(loaded.id.matches('/').count() + 1);
-    let incidents = incident_form::runbook_data_js(templates.incident(), loaded, &site.questions)
-        .map_err(BuildError)?;
+    let fms = &loaded.runbook.failure_modes;
+    let entries = per_item(fms, |fm| {
+        incident_form::failure_mode_entry(templates.incident(), loaded, fm, &site.questions)
+            .map_err(BuildError)
+    })?;
+    let incidents = incident_form::runbook_data_js(entries);
     staging.write(
         &format!("{}/incident-data.js", loaded.id),
         incidents.as_bytes(),
@@ -275,7 +293,9 @@ fn write_runbook(
     staging.write(&format!("{}/index.html", loaded.id), html.as_bytes())?;
     // Converted once: a minijinja value is shared, not copied, by every page that holds it.
     let card_value = Value::from(Serde(card));
-    for (index, fm) in loaded.runbook.failure_modes.iter().enumerate() {
+    let indexes: Vec<usize> = (0..fms.len()).collect();
+    per_item(&indexes, |&index| {
+        let fm = &fms[index];
         let page = view::failure_mode_page(loaded, index, context);
         let title = format!("{} — {}", fm.title.value, card.title);
         let html = render_page(
@@ -290,11 +310,9 @@ fn write_runbook(
                 ..Value::from(Serde(&page))
             },
         )?;
-        staging.write(
-            &format!("{}/{}.html", loaded.id, fm.id.value),
-            html.as_bytes(),
-        )?;
-    }
+        let file = format!("{}/{}.html", loaded.id, fm.id.value);
+        Ok(staging.write(&file, html.as_bytes())?)
+    })?;
     Ok(1 + loaded.runbook.failure_modes.len())
 }
 

@@ -47,6 +47,19 @@ fn plain(error: io::Error) -> io::Error {
     io::Error::new(error.kind(), shown)
 }
 
+/// What [`Staged::swap_in`] did.
+#[derive(Debug, PartialEq)]
+pub enum Swap {
+    /// The file is in place; what it replaced was what the caller expected.
+    Done,
+    /// The file at the path had changed (this text): nothing was replaced.
+    Changed(Vec<u8>),
+    /// The file is in place, but a save landed in the instant before the exchange: this is
+    /// the text it displaced, which the caller must now build on (and expect its own file at
+    /// the path).
+    Displaced(Vec<u8>),
+}
+
 impl Staged {
     /// Writes what `write` produces to a temporary file beside `path`, and syncs it.
     pub fn write(
@@ -103,32 +116,31 @@ impl Staged {
         })
     }
 
-    /// Puts the file at `path` only if the file there holds `expected`; otherwise returns the
-    /// text found there, for the caller to redo its change on.
+    /// Puts the file at `path` only if the file there holds `expected`.
     ///
     /// Made for a writer that takes no lock, an editor: `path` is read again just before the
     /// swap (after the slow write and sync), and on Linux the files are then *exchanged*
     /// (`renameat2(RENAME_EXCHANGE)`), so a save that lands in the microseconds between the
     /// read and the swap is not replaced unseen but comes back to the caller. Elsewhere, or where
     /// the file system cannot exchange, that last window stays open.
-    pub fn swap_in(self, path: &Path, expected: &[u8]) -> Result<Result<(), Vec<u8>>, WriteError> {
+    pub fn swap_in(self, path: &Path, expected: &[u8]) -> Result<Swap, WriteError> {
         let fail = |error| WriteError {
             path: path.to_path_buf(),
             error,
         };
         let now = std::fs::read(path).map_err(fail)?;
         if now != expected {
-            return Ok(Err(now));
+            return Ok(Swap::Changed(now));
         }
         #[cfg(target_os = "linux")]
         if let Some(displaced) = self.exchange(path).map_err(fail)? {
             return Ok(if displaced == expected {
-                Ok(())
+                Swap::Done
             } else {
-                Err(displaced)
+                Swap::Displaced(displaced)
             });
         }
-        self.replace(path).map(Ok)
+        self.replace(path).map(|()| Swap::Done)
     }
 
     /// Exchanges the file with `path` and returns what it displaced; `None` where the file
@@ -192,7 +204,7 @@ mod tests {
             .swap_in(&path, b"as read");
         assert_eq!(
             swapped.unwrap(),
-            Err(b"edited".to_vec()),
+            Swap::Changed(b"edited".to_vec()),
             "the save is given back"
         );
         assert_eq!(
@@ -203,7 +215,7 @@ mod tests {
         let swapped = Staged::bytes(&path, b"ours")
             .unwrap()
             .swap_in(&path, b"edited");
-        assert_eq!(swapped.unwrap(), Ok(()));
+        assert_eq!(swapped.unwrap(), Swap::Done);
         assert_eq!(std::fs::read(&path).unwrap(), b"ours");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }

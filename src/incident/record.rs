@@ -12,9 +12,10 @@
 
 use std::fs::File;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use super::fields::cell;
-use crate::atomic::Staged;
+use crate::atomic::{Staged, Swap};
 use crate::source::SourceFile;
 
 /// One row of the timeline: what a check run found.
@@ -124,14 +125,22 @@ pub fn refuse_unless_record(path: &Path) -> Result<(), String> {
     })
 }
 
+/// How long `--record` keeps re-applying its rows while an editor keeps saving. Bounded by
+/// time, not by tries: each try writes and syncs a file, which takes milliseconds on a slow
+/// disk, and an editor saving faster than that must delay the rows, not lose them.
+const KEEP_TRYING: Duration = Duration::from_secs(60);
+
 /// Appends rows to the record at `path`, atomically, under the record's lock, re-applying them
 /// when an editor saves meanwhile.
 pub fn append(path: &Path, rows: &[TimelineRow]) -> Result<(), String> {
     let _lock = lock(path)?;
     refuse_unless_record(path)?;
     let permissions = std::fs::metadata(path).map(|m| m.permissions()).ok();
+    // `base` is the text the rows go into; `at_path` what the record holds as far as we know.
     let mut base = read(path)?;
-    for _ in 0..50 {
+    let mut at_path = base.clone();
+    let started = Instant::now();
+    while started.elapsed() < KEEP_TRYING {
         let updated = with_rows(&base, rows);
         let staged = Staged::bytes(path, updated.as_bytes()).map_err(|e| {
             format!(
@@ -144,23 +153,34 @@ pub fn append(path: &Path, rows: &[TimelineRow]) -> Result<(), String> {
             let _ = staged.set_permissions(p.clone());
         }
         let swapped = staged
-            .swap_in(path, base.as_bytes())
+            .swap_in(path, at_path.as_bytes())
             .map_err(|e| format!("{}: cannot replace the record: {}", path.display(), e.error))?;
-        let Err(newer) = swapped else {
-            return Ok(());
+        (base, at_path) = match swapped {
+            Swap::Done => return Ok(()),
+            // Saved by someone else since we read it: theirs is the text to add the rows to.
+            Swap::Changed(newer) => {
+                let newer = utf8(path, newer)?;
+                (newer.clone(), newer)
+            }
+            // Saved in the instant before our exchange: ours is in place, theirs came back.
+            Swap::Displaced(newer) => (utf8(path, newer)?, updated),
         };
-        // Saved by someone else since we read it: theirs is the text to add the rows to.
-        base = String::from_utf8(newer).map_err(|_| {
-            format!(
-                "{}: an edit saved meanwhile is not UTF-8 text",
-                path.display()
-            )
-        })?;
     }
     Err(format!(
-        "{} kept changing while opsbook tried to add the check results; try again",
-        path.display()
+        "{} kept changing for {} s while opsbook tried to add the check results; \
+         save it less often, or run the checks again",
+        path.display(),
+        KEEP_TRYING.as_secs()
     ))
+}
+
+fn utf8(path: &Path, bytes: Vec<u8>) -> Result<String, String> {
+    String::from_utf8(bytes).map_err(|_| {
+        format!(
+            "{}: an edit saved meanwhile is not UTF-8 text",
+            path.display()
+        )
+    })
 }
 
 /// Takes the record's exclusive lock, waiting for another `--record` run to finish. The lock is

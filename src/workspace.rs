@@ -175,6 +175,17 @@ impl Workspace {
         }
     }
 
+    /// The folder of incident records: `incidents` of `opsbook.yaml`, else `incidents/`.
+    pub fn incidents_dir(&self) -> PathBuf {
+        self.root
+            .join(self.config.incidents.as_deref().unwrap_or("incidents"))
+    }
+
+    /// Every incident record of the project, read and summed up once.
+    pub fn workbook(&self, today: chrono::NaiveDate) -> crate::incident::workbook::Workbook {
+        crate::incident::workbook::Workbook::load(&self.incidents_dir(), &self.runbooks, today)
+    }
+
     pub fn lint_options(&self, today: chrono::NaiveDate) -> LintOptions {
         let levels = self.config.lint.rules.iter().filter_map(|(name, level)| {
             let rule = Rule::find(name)?;

@@ -222,7 +222,7 @@ fn sections(l: &mut Lint, record: &Record) {
         return;
     }
     for name in REQUIRED {
-        if !record.sections.iter().any(|(title, _)| title == name) {
+        if record.section(name).is_none() {
             l.error(
                 Rule::MissingSection,
                 Pos::new(1, 1),
@@ -267,11 +267,7 @@ fn timeline(l: &mut Lint, record: &Record) {
         .filter(|r| r.cells.iter().any(|c| !c.is_empty()))
         .collect();
     if l.resolved && rows.len() < 2 {
-        let line = record
-            .sections
-            .iter()
-            .find(|(s, _)| s == "Timeline")
-            .map_or(1, |(_, l)| *l);
+        let line = record.section("Timeline").map_or(1, |s| s.line);
         l.gap(
             Rule::IncompleteTimeline,
             Pos::new(line, 1),

@@ -1,5 +1,6 @@
 //! Reading a filled-in incident record: YAML front matter with positions, and the Markdown
-//! sections the lint looks at (postmortem answers, timeline rows, action items).
+//! sections opsbook reads (postmortem answers, timeline, hypotheses, actions taken, action
+//! items), found by pulldown-cmark in [`super::body`].
 
 use crate::rule::Rule;
 
@@ -38,11 +39,39 @@ pub struct Answer {
     pub text: String,
 }
 
-/// A table row: its cells and its line.
+/// A table body row: its cells (as text: `\|` unescaped, code without its backticks) and its
+/// line.
 #[derive(Debug)]
 pub struct Row {
     pub line: u32,
     pub cells: Vec<String>,
+}
+
+impl Row {
+    /// The cell at `index`, or `""` where the row is short.
+    pub fn cell(&self, index: usize) -> &str {
+        self.cells.get(index).map_or("", String::as_str)
+    }
+}
+
+/// A `## Section` heading and the Markdown under it, up to the next one.
+#[derive(Debug)]
+pub struct Section {
+    /// The template's name whatever the case (`Action Items` → `Action items`).
+    pub name: String,
+    pub line: u32,
+    /// The section's text, as written.
+    pub text: String,
+}
+
+/// An item of the Hypotheses list: ticked when verified, struck through when ruled out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hypothesis {
+    pub line: u32,
+    /// The item's text, without the `Verify:` part the skeleton appends.
+    pub cause: String,
+    pub ticked: bool,
+    pub struck: bool,
 }
 
 #[derive(Debug)]
@@ -51,13 +80,25 @@ pub struct Record {
     pub answers: Vec<Answer>,
     pub timeline: Vec<Row>,
     pub action_items: Vec<Row>,
-    /// The line of each `## Section` heading, by title.
-    pub sections: Vec<(String, u32)>,
+    pub actions_taken: Vec<Row>,
+    pub hypotheses: Vec<Hypothesis>,
+    pub sections: Vec<Section>,
+    /// The byte just after the Timeline table's last line, where `--record` adds its rows.
+    pub timeline_end: Option<usize>,
+    /// The byte where the Markdown body starts, after the front matter.
+    pub body_start: usize,
+}
+
+impl Record {
+    /// The section named `name` (a template name: `Summary`, `Action items`).
+    pub fn section(&self, name: &str) -> Option<&Section> {
+        self.sections.iter().find(|s| s.name == name)
+    }
 }
 
 /// Parses a record. A missing or invalid front matter is a diagnostic.
 pub fn parse(file: &SourceFile) -> Result<Record, Diagnostic> {
-    let (front_text, body_start) = split_front_matter(&file.text).ok_or_else(|| {
+    let (front_text, body_line) = split_front_matter(&file.text).ok_or_else(|| {
         Diagnostic::new(
             Rule::IncidentFrontMatter,
             &file.path,
@@ -75,14 +116,19 @@ pub fn parse(file: &SourceFile) -> Result<Record, Diagnostic> {
             d.rule = Rule::IncidentFrontMatter;
             d
         })?;
+    let body_start = file.offset(Pos::new(body_line, 1)).min(file.text.len());
     let mut record = Record {
         front,
         answers: Vec::new(),
         timeline: Vec::new(),
         action_items: Vec::new(),
+        actions_taken: Vec::new(),
+        hypotheses: Vec::new(),
         sections: Vec::new(),
+        timeline_end: None,
+        body_start,
     };
-    read_body(file, body_start, &mut record);
+    super::body::read(file, &mut record);
     Ok(record)
 }
 
@@ -99,42 +145,6 @@ fn split_front_matter(text: &str) -> Option<(&str, u32)> {
         offset += line.len();
     }
     None
-}
-
-fn read_body(file: &SourceFile, body_start: u32, record: &mut Record) {
-    let mut section = String::new();
-    let mut in_code = false;
-    for (index, raw) in file.text.lines().enumerate().skip(body_start as usize - 1) {
-        let line = index as u32 + 1;
-        let text = raw.trim_end();
-        if text.trim_start().starts_with("```") {
-            in_code = !in_code;
-        }
-        if in_code {
-            continue;
-        }
-        if let Some(title) = heading(text, 2) {
-            section = section_name(title);
-            record.sections.push((section.clone(), line));
-        } else if let Some(question) = heading(text, 3).filter(|_| section == "Postmortem") {
-            record.answers.push(Answer {
-                question: question.trim().to_owned(),
-                line,
-                text: String::new(),
-            });
-        } else if section == "Postmortem" {
-            if let Some(answer) = record.answers.last_mut() {
-                answer.text.push_str(text);
-                answer.text.push('\n');
-            }
-        } else if let Some(cells) = table_row(text) {
-            match section.as_str() {
-                "Timeline" => record.timeline.push(Row { line, cells }),
-                "Action items" => record.action_items.push(Row { line, cells }),
-                _ => {}
-            }
-        }
-    }
 }
 
 /// The title of a Markdown heading of exactly `level` (`## Title` for 2), trimmed. A missing
@@ -160,29 +170,31 @@ pub const SECTIONS: &[&str] = &[
     "Summary",
     "Impact",
     "Timeline",
-    "Action items",
+    "Hypotheses",
+    "Checks",
+    "Actions taken",
     "Postmortem",
+    "Action items",
 ];
-
-/// The cells of a table body row; `None` for headers' separator rows and non-table lines.
-fn table_row(line: &str) -> Option<Vec<String>> {
-    let inner = line.trim().strip_prefix('|')?.strip_suffix('|')?;
-    let cells: Vec<String> = inner.split('|').map(|c| c.trim().to_owned()).collect();
-    let separator = cells
-        .iter()
-        .all(|c| !c.is_empty() && c.chars().all(|ch| matches!(ch, '-' | ':' | ' ')));
-    let header = matches!(
-        cells.first().map(String::as_str),
-        Some("time (UTC)" | "item" | "action")
-    );
-    (!separator && !header).then_some(cells)
-}
 
 impl Answer {
     /// Whether the question has a real answer: not empty, and not the template's placeholder.
     pub fn is_answered(&self) -> bool {
-        let text = self.text.replace(super::PLACEHOLDER, "");
-        text.lines()
-            .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with("<!--"))
+        is_answer(&self.text)
     }
+}
+
+impl Section {
+    /// Whether the section says something: not empty, and not the template's placeholder.
+    pub fn is_answered(&self) -> bool {
+        is_answer(&self.text)
+    }
+}
+
+/// Whether text written under a heading answers it: something besides the template's
+/// placeholder and HTML comments.
+pub fn is_answer(text: &str) -> bool {
+    let text = text.replace(super::PLACEHOLDER, "");
+    text.lines()
+        .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with("<!--"))
 }

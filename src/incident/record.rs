@@ -76,25 +76,11 @@ pub fn with_rows(text: &str, rows: &[TimelineRow]) -> String {
     out
 }
 
-/// The byte offset just after the last table line of the Timeline section.
+/// The byte offset just after the last row of the Timeline's table, as the record's parser
+/// finds it (a `~~~` fence or a table without outer pipes included).
 fn insertion_point(text: &str) -> Option<usize> {
-    let mut offset = 0;
-    let mut in_timeline = false;
-    let mut last_row_end = None;
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim();
-        if let Some(title) = super::parse::heading(trimmed, 2) {
-            if in_timeline {
-                break;
-            }
-            // The same sections the lint sees: `##timeline` is the Timeline too.
-            in_timeline = super::parse::section_name(title) == "Timeline";
-        } else if in_timeline && trimmed.starts_with('|') {
-            last_row_end = Some(offset + line.len());
-        }
-        offset += line.len();
-    }
-    last_row_end
+    let file = SourceFile::new("record.md", text);
+    super::parse::parse(&file).ok()?.timeline_end
 }
 
 /// Refuses what `--record` must not write: a missing file, a symbolic link, or a file that is

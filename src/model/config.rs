@@ -29,6 +29,9 @@ pub struct Config {
     /// Folder scanned recursively for `*.yaml` / `*.yml`.
     pub runbooks: Option<String>,
     pub out: Option<String>,
+    /// Folder of incident records (`*.md`), rendered into the book and linted by `opsbook
+    /// lint`. Default: `incidents`.
+    pub incidents: Option<String>,
     pub review_every_days: Option<u32>,
     pub postmortem_questions: Option<Vec<String>>,
     #[serde(default)]

@@ -1,0 +1,123 @@
+//! The postmortem workbook's numbers, from the fixture project's records: what every page and
+//! `incident list` start from.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use opsbook::incident::workbook::Workbook;
+use opsbook::workspace::Workspace;
+
+fn workbook() -> Workbook {
+    let ws = Workspace::load(Path::new("tests/fixtures/workbook"), &[]);
+    ws.workbook(NaiveDate::from_ymd_opt(2026, 11, 27).expect("date"))
+}
+
+#[test]
+fn records_are_read_newest_first_and_the_unreadable_one_is_kept_with_its_error() {
+    let book = workbook();
+    let slugs: Vec<&str> = book.incidents.iter().map(|i| i.slug.as_str()).collect();
+    assert_eq!(
+        slugs,
+        [
+            "2026-11-26-errors-spike",
+            "2026-11-24-latency-again",
+            "2026-11-20-p95-above-slo",
+            "2026-11-10-pool-exhausted",
+            "2026-11-05-hostile"
+        ]
+    );
+    assert_eq!(book.unreadable.len(), 1);
+    let bad = &book.unreadable[0];
+    assert_eq!(bad.slug, "2026-11-27-being-written");
+    assert_eq!(bad.diagnostic.rule.name(), "incident-front-matter");
+    assert!(bad.diagnostic.pos.line >= 2, "{:?}", bad.diagnostic);
+}
+
+#[test]
+fn each_record_has_its_durations_items_hypotheses_and_mitigation() {
+    let book = workbook();
+    let first = book
+        .incidents
+        .iter()
+        .find(|i| i.slug == "2026-11-20-p95-above-slo")
+        .expect("record");
+    let f = &first.facts;
+    assert_eq!(f.service, "api");
+    assert_eq!(
+        (f.time_to_detect, f.time_to_mitigate, f.time_to_resolve),
+        (Some(240), Some(1260), Some(3720))
+    );
+    assert_eq!(f.confirmed, ["Slow database queries or lock contention"]);
+    assert_eq!(
+        f.ruled_out,
+        ["Connection pool saturation, requests queue waiting for a connection"]
+    );
+    let mitigation: Vec<_> = f.actions.iter().filter(|a| a.mitigation).collect();
+    assert_eq!(mitigation.len(), 1);
+    assert_eq!(mitigation[0].id.as_deref(), Some("roll-back-slow-deploy"));
+    let open: Vec<_> = first.open_items().map(|i| i.item.as_str()).collect();
+    assert_eq!(open, ["Query plan check in CI"]);
+    let again = &book.incidents[1].facts;
+    assert!(again.action_items[0].overdue, "due 2026-11-25, still open");
+    assert!(!again.action_items[1].overdue, "done is never overdue");
+}
+
+#[test]
+fn bare_tables_escaped_pipes_fences_and_heading_case_are_read() {
+    let book = workbook();
+    let pool = book
+        .incidents
+        .iter()
+        .find(|i| i.slug == "2026-11-10-pool-exhausted")
+        .expect("record");
+    let r = &pool.record;
+    assert_eq!(r.timeline.len(), 2, "the fenced table is code");
+    assert_eq!(r.action_items.len(), 1);
+    assert_eq!(
+        r.action_items[0].cells[0],
+        "Give batch jobs their own pool | limit 5"
+    );
+    assert!(pool.facts.action_items[0].done, "`Done` closes it");
+    assert!(r.section("Summary").is_some());
+    assert_eq!(pool.facts.actions[0].result, "queue drained | p95 300 ms");
+    assert!(pool.facts.actions[0].mitigation);
+}
+
+#[test]
+fn the_history_of_a_failure_mode_is_counted_and_ranked() {
+    let book = workbook();
+    let history = book.history();
+    let h = &history[&("api".to_owned(), "increased-latency".to_owned())];
+    assert_eq!(h.count, 3);
+    assert_eq!(h.median_time_to_mitigate, Some(1260));
+    assert_eq!(h.open_items, 2);
+    let hypotheses: Vec<_> = h
+        .hypotheses
+        .iter()
+        .map(|t| (t.label.as_str(), t.count))
+        .collect();
+    assert_eq!(
+        hypotheses,
+        [
+            ("Slow database queries or lock contention", 2),
+            (
+                "Connection pool saturation, requests queue waiting for a connection",
+                1
+            )
+        ]
+    );
+    let actions: Vec<_> = h
+        .actions
+        .iter()
+        .map(|t| (t.label.as_str(), t.mitigations, t.count))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("Roll back the last deploy", 2, 2),
+            ("Reduce concurrency toward the struggling dependency", 1, 2)
+        ]
+    );
+    let counts = book.per_runbook()["api"];
+    assert_eq!((counts.incidents, counts.open_items), (5, 4));
+}

@@ -90,6 +90,21 @@ pub struct Record {
 }
 
 impl Record {
+    /// A record of `front` whose body, from `body_start`, is still to be read.
+    fn empty(front: FrontMatter, body_start: usize) -> Record {
+        Record {
+            front,
+            answers: Vec::new(),
+            timeline: Vec::new(),
+            action_items: Vec::new(),
+            actions_taken: Vec::new(),
+            hypotheses: Vec::new(),
+            sections: Vec::new(),
+            timeline_end: None,
+            body_start,
+        }
+    }
+
     /// The section named `name` (a template name: `Summary`, `Action items`).
     pub fn section(&self, name: &str) -> Option<&Section> {
         self.sections.iter().find(|s| s.name == name)
@@ -117,19 +132,22 @@ pub fn parse(file: &SourceFile) -> Result<Record, Diagnostic> {
             d
         })?;
     let body_start = file.offset(Pos::new(body_line, 1)).min(file.text.len());
-    let mut record = Record {
-        front,
-        answers: Vec::new(),
-        timeline: Vec::new(),
-        action_items: Vec::new(),
-        actions_taken: Vec::new(),
-        hypotheses: Vec::new(),
-        sections: Vec::new(),
-        timeline_end: None,
-        body_start,
-    };
+    let mut record = Record::empty(front, body_start);
     super::body::read(file, &mut record);
     Ok(record)
+}
+
+/// The byte just after the Timeline table's last line in `text`, front matter or not (what
+/// `--record` needs, whatever else the record holds).
+pub fn timeline_end(text: &str) -> Option<usize> {
+    let file = SourceFile::new("record.md", text);
+    let body_line = split_front_matter(text).map_or(1, |(_, line)| line);
+    let mut record = Record::empty(
+        FrontMatter::default(),
+        file.offset(Pos::new(body_line, 1)).min(text.len()),
+    );
+    super::body::read(&file, &mut record);
+    record.timeline_end
 }
 
 /// The front matter's text and the 1-based line where the body starts.

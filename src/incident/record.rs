@@ -79,8 +79,7 @@ pub fn with_rows(text: &str, rows: &[TimelineRow]) -> String {
 /// The byte offset just after the last row of the Timeline's table, as the record's parser
 /// finds it (a `~~~` fence or a table without outer pipes included).
 fn insertion_point(text: &str) -> Option<usize> {
-    let file = SourceFile::new("record.md", text);
-    super::parse::parse(&file).ok()?.timeline_end
+    super::parse::timeline_end(text)
 }
 
 /// Refuses what `--record` must not write: a missing file, a symbolic link, or a file that is

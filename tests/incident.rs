@@ -129,6 +129,8 @@ fn each_incident_rule_fires_on_its_fixture() {
         ("incomplete-action-item", 1),
         ("incomplete-timeline", 1),
         ("missing-section", 1),
+        ("overdue-action-item", 1),
+        ("unanswered-section", 1),
     ];
     let mut all = String::new();
     for (rule, want) in rules {

@@ -169,7 +169,7 @@ fn lint(global: &Global, args: LintArgs) -> CliResult {
             }
         };
         match parse::parse(&source) {
-            Ok(record) => diagnostics.extend(incident_lint::lint(&source, &record, &ws.runbooks)),
+            Ok(record) => diagnostics.extend(incident_lint::lint(&source, &record, &ws.runbooks, global.today())),
             Err(d) => diagnostics.push(d),
         }
         sources.push(source);

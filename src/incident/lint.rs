@@ -3,7 +3,7 @@
 
 use crate::rule::Rule;
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 
 /// A parsed timestamp and where it was written.
 type Stamp = Option<(DateTime<FixedOffset>, Pos)>;
@@ -21,7 +21,8 @@ struct Lint<'a> {
 }
 
 impl Lint<'_> {
-    fn error(&mut self, rule: Rule, pos: Pos, message: String, help: &str) {
+    /// A finding at its rule's own level.
+    fn report(&mut self, rule: Rule, pos: Pos, message: String, help: &str) {
         self.out
             .push(Diagnostic::new(rule, &self.file.path, pos, message).help(help));
     }
@@ -38,8 +39,13 @@ impl Lint<'_> {
     }
 }
 
-/// Lints a parsed record against the runbooks it refers to.
-pub fn lint(file: &SourceFile, record: &Record, runbooks: &[CompiledRunbook]) -> Vec<Diagnostic> {
+/// Lints a parsed record against the runbooks it refers to; `today` decides what is overdue.
+pub fn lint(
+    file: &SourceFile,
+    record: &Record,
+    runbooks: &[CompiledRunbook],
+    today: NaiveDate,
+) -> Vec<Diagnostic> {
     let status = record.front.status.as_ref();
     let resolved = status.is_some_and(|s| s.value == "resolved");
     let mut l = Lint {
@@ -52,6 +58,7 @@ pub fn lint(file: &SourceFile, record: &Record, runbooks: &[CompiledRunbook]) ->
     answers(&mut l, record);
     sections(&mut l, record);
     action_items(&mut l, record);
+    overdue(&mut l, record, today);
     timeline(&mut l, record);
     l.out
 }
@@ -60,14 +67,14 @@ fn fields(l: &mut Lint, record: &Record, runbooks: &[CompiledRunbook]) {
     let f = &record.front;
     match &f.status {
         Some(s) if !matches!(s.value.as_str(), "open" | "mitigated" | "resolved") => {
-            l.error(
+            l.report(
                 Rule::UnknownStatus,
                 s.pos,
                 format!("status `{}` is not open, mitigated or resolved", s.value),
                 "write `status: open`, `mitigated` or `resolved`",
             );
         }
-        None => l.error(
+        None => l.report(
             Rule::IncidentFrontMatter,
             Pos::new(1, 1),
             "the record has no `status`".into(),
@@ -77,14 +84,14 @@ fn fields(l: &mut Lint, record: &Record, runbooks: &[CompiledRunbook]) {
     }
     match &f.severity {
         Some(s) if !crate::model::Severity::ALL.contains(&s.value.as_str()) => {
-            l.error(
+            l.report(
                 Rule::UnknownSeverity,
                 s.pos,
                 format!("severity `{}` is not sev1, sev2, sev3 or sev4", s.value),
                 "sev1 is the worst",
             );
         }
-        None => l.error(
+        None => l.report(
             Rule::UnknownSeverity,
             Pos::new(1, 1),
             "the record has no `severity`".into(),
@@ -93,7 +100,7 @@ fn fields(l: &mut Lint, record: &Record, runbooks: &[CompiledRunbook]) {
         _ => {}
     }
     let Some(rb_id) = &f.runbook else {
-        return l.error(
+        return l.report(
             Rule::UnknownRunbook,
             Pos::new(1, 1),
             "the record names no `runbook`".into(),
@@ -102,7 +109,7 @@ fn fields(l: &mut Lint, record: &Record, runbooks: &[CompiledRunbook]) {
     };
     let Some(rb) = runbooks.iter().find(|r| r.id == rb_id.value) else {
         let message = format!("runbook `{}` does not exist", rb_id.value);
-        return l.error(
+        return l.report(
             Rule::UnknownRunbook,
             rb_id.pos,
             message,
@@ -117,7 +124,7 @@ fn fields(l: &mut Lint, record: &Record, runbooks: &[CompiledRunbook]) {
                 .iter()
                 .any(|m| m.id.value == fm.value) =>
         {
-            l.error(
+            l.report(
                 Rule::UnknownRunbook,
                 fm.pos,
                 format!(
@@ -127,7 +134,7 @@ fn fields(l: &mut Lint, record: &Record, runbooks: &[CompiledRunbook]) {
                 "use one of the failure mode ids of that runbook",
             );
         }
-        None => l.error(
+        None => l.report(
             Rule::UnknownRunbook,
             rb_id.pos,
             "the record names no `failure_mode`".into(),
@@ -146,7 +153,7 @@ fn timestamp(
     match DateTime::parse_from_rfc3339(value.value.trim()) {
         Ok(t) => Some((t, value.pos)),
         Err(_) => {
-            l.error(
+            l.report(
                 Rule::InvalidTimestamp,
                 value.pos,
                 format!("`{name}: {}` is not an RFC 3339 timestamp", value.value),
@@ -170,7 +177,7 @@ fn timestamps(l: &mut Lint, record: &Record) {
         .map(|(n, v)| (*n, timestamp(l, v, n)))
         .collect();
     if parsed[0].1.is_none() && f.started_at.is_none() {
-        l.error(
+        l.report(
             Rule::InvalidTimestamp,
             Pos::new(1, 1),
             "the record has no `started_at`".into(),
@@ -183,7 +190,7 @@ fn timestamps(l: &mut Lint, record: &Record) {
         if let Some((before, earlier)) = last
             && *time < earlier
         {
-            l.error(
+            l.report(
                 Rule::TimestampsOutOfOrder,
                 *pos,
                 format!("`{name}` is before `{before}`"),
@@ -194,7 +201,7 @@ fn timestamps(l: &mut Lint, record: &Record) {
     }
     if l.resolved && parsed[3].1.is_none() {
         let pos = f.status.as_ref().map_or(Pos::new(1, 1), |s| s.pos);
-        l.error(
+        l.report(
             Rule::ResolvedWithoutTime,
             pos,
             "`status: resolved` without `resolved_at`".into(),
@@ -218,12 +225,22 @@ fn answers(l: &mut Lint, record: &Record) {
 const REQUIRED: [&str; 3] = ["Summary", "Impact", "Postmortem"];
 
 fn sections(l: &mut Lint, record: &Record) {
+    for name in ["Summary", "Impact"] {
+        if let Some(section) = record.section(name).filter(|s| !s.is_answered()) {
+            l.gap(
+                Rule::UnansweredSection,
+                Pos::new(section.line, 1),
+                format!("`## {name}` has no answer"),
+                "write it under the heading, in place of the placeholder",
+            );
+        }
+    }
     if !l.resolved {
         return;
     }
     for name in REQUIRED {
         if record.section(name).is_none() {
-            l.error(
+            l.report(
                 Rule::MissingSection,
                 Pos::new(1, 1),
                 format!("the resolved record has no `## {name}` section"),
@@ -257,6 +274,26 @@ fn action_items(l: &mut Lint, record: &Record) {
                 "every action item needs an owner and a due date (YYYY-MM-DD)",
             );
         }
+    }
+}
+
+/// Open action items past their due date: a warning, whatever the incident's status.
+fn overdue(l: &mut Lint, record: &Record, today: NaiveDate) {
+    for row in &record.action_items {
+        let (item, due, status) = (row.cell(0), row.cell(2), row.cell(3));
+        let Ok(date) = NaiveDate::parse_from_str(due.trim(), "%Y-%m-%d") else {
+            continue;
+        };
+        if date >= today || super::workbook::is_done(status) {
+            continue;
+        }
+        let status = if status.is_empty() { "none" } else { status };
+        l.report(
+            Rule::OverdueActionItem,
+            Pos::new(row.line, 1),
+            format!("action item `{item}` was due {due} and is not done (status: {status})"),
+            "do it and set its status to `done`, or agree a new due date and write it",
+        );
     }
 }
 

@@ -1,11 +1,15 @@
 //! The postmortem workbook's numbers, from the fixture project's records: what every page and
-//! `incident list` start from.
+//! `incident list` start from; and the commands that read them, `lint` and `incident list`.
+//! Runs see 2026-11-26 as today (`support::TODAY`).
 
 use std::path::Path;
+
+mod support;
 
 use chrono::NaiveDate;
 use opsbook::incident::workbook::Workbook;
 use opsbook::workspace::Workspace;
+use support::Project;
 
 fn workbook() -> Workbook {
     let ws = Workspace::load(Path::new("tests/fixtures/workbook"), &[]);
@@ -120,4 +124,115 @@ fn the_history_of_a_failure_mode_is_counted_and_ranked() {
     );
     let counts = book.per_runbook()["api"];
     assert_eq!((counts.incidents, counts.open_items), (5, 4));
+}
+
+#[test]
+fn lint_lints_the_records_with_the_runbooks_and_fails_on_the_unreadable_one() {
+    let run = Project::fixture("workbook").run(&["lint", "--format", "json"]);
+    assert_eq!(run.code(), 1, "{}", run.stderr());
+    let out: serde_json::Value = serde_json::from_str(&run.stdout()).expect("json");
+    let findings: Vec<(String, String, u64)> = out["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            let file = d["file"].as_str().unwrap_or("").to_owned();
+            let rule = d["rule"].as_str().unwrap_or("").to_owned();
+            (file, rule, d["line"].as_u64().unwrap_or(0))
+        })
+        .collect();
+    let has = |file: &str, rule: &str, line: u64| {
+        findings
+            .iter()
+            .any(|(f, r, l)| f.ends_with(file) && r == rule && *l == line)
+    };
+    assert!(
+        has("2026-11-27-being-written.md", "incident-front-matter", 2),
+        "{findings:?}"
+    );
+    assert!(
+        has("2026-11-24-latency-again.md", "overdue-action-item", 56),
+        "{findings:?}"
+    );
+    assert!(
+        has("2026-11-24-latency-again.md", "unanswered-section", 21),
+        "{findings:?}"
+    );
+    assert_eq!(out["summary"]["files"], 7, "one runbook and six records");
+}
+
+#[test]
+fn records_reach_the_report_files_and_levels_apply_to_them() {
+    let project = Project::new()
+        .copy(
+            "tests/fixtures/workbook/runbooks/api.yaml",
+            "runbooks/api.yaml",
+        )
+        .copy(
+            "tests/fixtures/workbook/incidents/2026-11-24-latency-again.md",
+            "incidents/2026-11-24-latency-again.md",
+        )
+        .file("incidents/README.md", "# Our incidents\n\nNot a record.\n")
+        .config("lint: { rules: { unanswered-section: off } }\n");
+    let sarif = project.join("lint.sarif");
+    let run = project.run(&["lint", "--report", &format!("sarif={}", sarif.display())]);
+    let text = run.stdout();
+    assert!(text.contains("warning[overdue-action-item]"), "{text}");
+    assert!(!text.contains("unanswered-section"), "turned off:\n{text}");
+    assert!(
+        !text.contains("README"),
+        "a README is not a record:\n{text}"
+    );
+    let report = std::fs::read_to_string(&sarif).expect("sarif written");
+    assert!(report.contains("overdue-action-item"), "{report}");
+    // Naming runbooks lints just them.
+    let named = project.run(&["lint", "runbooks/api.yaml"]).stdout();
+    assert!(!named.contains("overdue-action-item"), "{named}");
+}
+
+#[test]
+fn incident_list_as_json() {
+    let run = Project::fixture("workbook").run(&["incident", "list", "--format", "json"]);
+    run.assert_ok();
+    assert!(
+        run.stderr()
+            .contains("incidents/2026-11-27-being-written.md:2:8"),
+        "{}",
+        run.stderr()
+    );
+    insta::assert_snapshot!(run.stdout());
+}
+
+#[test]
+fn incident_list_filters_by_date_and_service_and_writes_csv_for_spreadsheets() {
+    let project = Project::fixture("workbook");
+    let csv = project
+        .run(&[
+            "incident",
+            "list",
+            "--format",
+            "csv",
+            "--since",
+            "2026-11-20",
+        ])
+        .stdout();
+    let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.len(), 4, "a header and three records:\n{csv}");
+    assert!(lines[0].starts_with("file,started_at,title,"));
+    assert!(
+        lines[3].contains(",240,1260,3720,1,0,Roll back the last deploy"),
+        "{csv}"
+    );
+    let none = project
+        .run(&["incident", "list", "--service", "payments"])
+        .stdout();
+    assert!(none.contains("0 incidents"), "{none}");
+    let text = project.run(&["incident", "list"]).stdout();
+    assert!(text.contains("1 (1 overdue)"), "{text}");
+    assert!(
+        text.contains("5 incidents, 4 open action items (1 overdue)"),
+        "{text}"
+    );
+    let bad = project.run(&["incident", "list", "--since", "last week"]);
+    assert_eq!(bad.code(), 2, "a usage error: {}", bad.stderr());
 }

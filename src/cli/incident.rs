@@ -1,4 +1,4 @@
-//! `opsbook incident new` and `opsbook incident lint`.
+//! `opsbook incident new` and `opsbook incident lint` (`list` is in `incident_list.rs`).
 
 use std::path::PathBuf;
 
@@ -22,6 +22,8 @@ pub enum Command {
     New(NewArgs),
     /// Check incident records: valid, and complete for their status.
     Lint(LintArgs),
+    /// Every record with its durations and open action items (text, JSON or CSV).
+    List(ListArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -45,6 +47,8 @@ pub struct NewArgs {
     pub params: Vec<(String, String)>,
 }
 
+pub use super::incident_list::ListArgs;
+
 #[derive(clap::Args, Debug)]
 pub struct LintArgs {
     /// Incident record files (Markdown).
@@ -61,6 +65,7 @@ pub fn run(global: &Global, command: Command) -> CliResult {
     match command {
         Command::New(args) => new(global, args),
         Command::Lint(args) => lint(global, args),
+        Command::List(args) => super::incident_list::run(global, args),
     }
 }
 
@@ -169,7 +174,12 @@ fn lint(global: &Global, args: LintArgs) -> CliResult {
             }
         };
         match parse::parse(&source) {
-            Ok(record) => diagnostics.extend(incident_lint::lint(&source, &record, &ws.runbooks, global.today())),
+            Ok(record) => diagnostics.extend(incident_lint::lint(
+                &source,
+                &record,
+                &ws.runbooks,
+                global.today(),
+            )),
             Err(d) => diagnostics.push(d),
         }
         sources.push(source);

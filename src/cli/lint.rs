@@ -1,9 +1,13 @@
-//! `opsbook lint [PATH...]`: validate runbooks, for CI.
+//! `opsbook lint [PATH...]`: validate runbooks and incident records, for CI.
 
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDate;
 use opsbook::alerts::AlertLint;
 use opsbook::diagnostic::Diagnostic;
+use opsbook::incident::lint::lint as incident_lint;
+use opsbook::incident::workbook::Workbook;
+use opsbook::lint::apply_levels;
 use opsbook::report::{self, Format, LintReport};
 use opsbook::rule::Rule;
 use opsbook::workspace::Workspace;
@@ -14,7 +18,8 @@ use super::{CliResult, Outcome};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Runbook files or folders. Default: the runbooks folder of opsbook.yaml (`runbooks/`).
+    /// Runbook files or folders. Default: the runbooks folder of opsbook.yaml (`runbooks/`)
+    /// and the incident records of its `incidents` folder.
     pub paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
@@ -46,15 +51,46 @@ pub fn run(global: &Global, args: Args) -> CliResult {
         } else {
             opsbook::alerts::lint(&workspace, &[], global.today())
         };
-    let diagnostics = alerts.merged_with(workspace.lint(global.today()));
-    let sources = |path: &Path| workspace.source(path).or_else(|| alerts.source(path));
+    // The project's lint is also its records' lint; a few named runbooks are just those.
+    let workbook = if workspace.covers_project(&args.paths) {
+        workspace.workbook(global.today())
+    } else {
+        Workbook::default()
+    };
+    let mut diagnostics = workspace.lint(global.today());
+    diagnostics.extend(records(&workspace, &workbook, global.today()));
+    let diagnostics = alerts.merged_with(diagnostics);
+    let sources = |path: &Path| {
+        let found = workspace.source(path).or_else(|| alerts.source(path));
+        found.or_else(|| workbook.source(path))
+    };
     let report = LintReport {
         diagnostics: &diagnostics,
         sources: &sources,
-        files: workspace.files_checked() + alerts.files,
+        files: workspace.files_checked() + alerts.files + workbook.files(),
     };
     print(global, &report, args.format.into(), &args.reports.reports)?;
     Ok(outcome(&diagnostics))
+}
+
+/// The findings of every record of the workbook, at the levels `opsbook.yaml` sets: an
+/// unreadable record is an error at its position, never a silent skip.
+pub fn records(workspace: &Workspace, workbook: &Workbook, today: NaiveDate) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = workbook
+        .unreadable
+        .iter()
+        .map(|u| u.diagnostic.clone())
+        .collect();
+    for incident in &workbook.incidents {
+        let found = incident_lint(
+            &incident.source,
+            &incident.record,
+            &workspace.runbooks,
+            today,
+        );
+        out.extend(found);
+    }
+    apply_levels(out, &workspace.lint_options(today))
 }
 
 /// Paths named on the command line must exist: a typo is a usage error (exit 2).

@@ -6,6 +6,7 @@ mod check;
 mod completions;
 mod explain;
 mod incident;
+mod incident_list;
 mod init;
 mod lint;
 mod output;

@@ -5,6 +5,7 @@ pub mod body;
 pub mod exact;
 pub mod fields;
 pub mod lint;
+pub mod list;
 pub mod parse;
 pub mod record;
 pub mod skeleton;

@@ -136,3 +136,81 @@ pub fn write(n: usize, dir: &Path) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+/// Writes `m` incident records under `dir/incidents/`, spread over the failure modes of the
+/// `n` runbooks of [`write`]: each with a timeline, hypotheses ticked and struck (the
+/// runbook's own causes), actions taken, answered postmortem questions and action items, one
+/// record in five still open. For the workbook benchmark (`scripts/bench-workbook.sh`).
+pub fn write_records(m: usize, n: usize, dir: &Path) -> std::io::Result<()> {
+    let folder = dir.join("incidents");
+    fs::create_dir_all(&folder)?;
+    let modes = ["increased-latency", "error-spike", "rollout-instability"];
+    for r in 0..m {
+        let i = (r * 7) % n.max(1);
+        let k = r % modes.len();
+        let day = 1 + r % 28;
+        let name = format!("2026-{:02}-{day:02}-incident-{r:05}.md", 1 + r % 11);
+        fs::write(folder.join(name), record(r, i, k, modes[k], day))?;
+    }
+    Ok(())
+}
+
+fn record(r: usize, i: usize, k: usize, mode: &str, day: usize) -> String {
+    let seed = i * 3 + k;
+    let month = 1 + r % 11;
+    let open = r.is_multiple_of(5);
+    let (status, resolved) = if open {
+        ("open", String::new())
+    } else {
+        ("resolved", format!(" 2026-{month:02}-{day:02}T10:30:00Z"))
+    };
+    let mut s = format!(
+        "---\ntitle: \"{} on svc-{i}\"\nseverity: sev{}\nstatus: {status}\nrunbook: group-{:03}/service-{i:05}\nfailure_mode: {mode}\nstarted_at: 2026-{month:02}-{day:02}T09:00:00Z\ndetected_at: 2026-{month:02}-{day:02}T09:04:00Z\nmitigated_at: 2026-{month:02}-{day:02}T09:{:02}:00Z\nresolved_at:{resolved}\ncommander: oncall-{}\nrequest_ids: [ob-20260101T090000Z-abcdef-{r:04}]\n---\n\n",
+        words(r, 3),
+        1 + r % 4,
+        i / 50,
+        10 + r % 40,
+        r % 12
+    );
+    let _ = write!(
+        s,
+        "# Incident {r}\n\n## Summary\n\n{}.\n\n## Impact\n\n{}.\n\n## Timeline\n\n| time (UTC) | event |\n|---|---|\n| 09:00 | Deploy rolled out |\n| 09:04 | Alert fired |\n| 09:20 | Rolled back |\n| 10:30 | Resolved |\n\n## Hypotheses\n\n",
+        words(r + 1, 25),
+        words(r + 2, 15)
+    );
+    for h in 0..3 {
+        let cause = words(seed + h, 5);
+        let line = match (h + r) % 3 {
+            0 => format!("- [x] {cause}. Verify: {}\n", words(seed + h + 5, 18)),
+            1 => format!("- [ ] ~~{cause}~~\n"),
+            _ => format!("- [ ] {cause}\n"),
+        };
+        s.push_str(&line);
+    }
+    let _ = write!(
+        s,
+        "\n## Actions taken\n\n| action | risk | taken at | result |\n|---|---|---|---|\n| Raise timeouts (`raise-timeouts`) | high | 09:12 | no change |\n| Roll back the last deploy (`rollback`) | low | 09:{:02} | recovered |\n\n## Postmortem\n\n",
+        9 + r % 30
+    );
+    for q in [
+        "What was the trigger?",
+        "What signals detected it first?",
+        "What was the fastest safe mitigation?",
+        "What single change would prevent recurrence?",
+        "Was this load-tested?",
+    ] {
+        let _ = write!(s, "### {q}\n\n{}.\n\n", words(r + q.len(), 20));
+    }
+    let _ = write!(
+        s,
+        "## Action items\n\n| item | owner | due | status |\n|---|---|---|---|\n| {} | team-{} | 2026-12-{:02} | {} |\n| {} | team-{} | 2026-10-{:02} | done |\n",
+        words(r + 3, 6),
+        i % 40,
+        1 + r % 28,
+        if open { "open" } else { "in progress" },
+        words(r + 4, 6),
+        (i + 1) % 40,
+        1 + r % 28
+    );
+    s
+}

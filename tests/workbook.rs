@@ -236,3 +236,31 @@ fn incident_list_filters_by_date_and_service_and_writes_csv_for_spreadsheets() {
     let bad = project.run(&["incident", "list", "--since", "last week"]);
     assert_eq!(bad.code(), 2, "a usage error: {}", bad.stderr());
 }
+
+#[test]
+fn incident_new_writes_into_the_configured_folder_and_list_reads_it() {
+    let project = Project::new()
+        .copy(
+            "tests/fixtures/workbook/runbooks/api.yaml",
+            "runbooks/api.yaml",
+        )
+        .config("incidents: records\n");
+    project
+        .run(&[
+            "incident",
+            "new",
+            "api#increased-latency",
+            "--title",
+            "Slow hello",
+            "--started-at",
+            "2026-11-26T08:00:00Z",
+        ])
+        .assert_ok();
+    assert!(project.join("records/2026-11-26-slow-hello.md").is_file());
+    let list = project.run(&["incident", "list"]);
+    list.assert_ok();
+    assert!(list.stdout().contains("Slow hello"), "{}", list.stdout());
+    let none = Project::new().dir("runbooks").run(&["incident", "list"]);
+    assert_eq!(none.code(), 2, "no incidents folder: {}", none.stderr());
+    assert!(none.stderr().contains("incident new"), "{}", none.stderr());
+}

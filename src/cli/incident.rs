@@ -35,9 +35,9 @@ pub struct NewArgs {
     /// sev1 (worst) .. sev4. Default: the failure mode's severity.
     #[arg(long)]
     pub severity: Option<String>,
-    /// Where records live.
-    #[arg(long, default_value = "incidents")]
-    pub dir: PathBuf,
+    /// Where records live. Default: `incidents` of opsbook.yaml (`incidents/`).
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
     /// When it started (RFC 3339). Default: now, in UTC.
     #[arg(long)]
     pub started_at: Option<String>,
@@ -110,10 +110,10 @@ fn new(global: &Global, args: NewArgs) -> CliResult {
         labels: labels(loaded, &args.params)?,
     };
     let text = incident_template(&ws.root)?.render(loaded, fm, &input)?;
-    let dir = if args.dir.is_absolute() {
-        args.dir
-    } else {
-        global.project.join(args.dir)
+    let dir = match args.dir {
+        Some(dir) if dir.is_absolute() => dir,
+        Some(dir) => global.project.join(dir),
+        None => ws.incidents_dir(),
     };
     let path = skeleton::write_new(&dir, &skeleton::file_name(&input), &text)?;
     if !global.quiet {

@@ -77,6 +77,9 @@ pub fn run(global: &Global, args: Args) -> CliResult {
         workspace.root.join(opsbook::workspace::CONFIG_FILE),
         workspace.runbooks_dir.clone(),
         workspace.root.join("templates"),
+        // A record saved during an incident shows up in the book (and its failure mode's
+        // "Seen before") without a restart.
+        workspace.incidents_dir(),
     ];
     let watch_global = Global {
         color: anstream::ColorChoice::Never,

@@ -43,3 +43,27 @@ fn five_hundred_runbooks_with_a_thousand_alerts_build_every_alert_page() {
         "{one}"
     );
 }
+
+#[test]
+fn a_thousand_records_over_five_hundred_runbooks_lint_clean_and_are_all_listed() {
+    let project = Project::new();
+    corpus::write(500, project.path()).expect("corpus");
+    corpus::write_records(1_000, 500, project.path()).expect("records");
+    let lint = project.run(&["lint", "--format", "json"]);
+    assert_eq!(lint.code(), 0, "{}", lint.stdout());
+    let json: serde_json::Value = serde_json::from_str(&lint.stdout()).expect("lint json");
+    assert_eq!(json["summary"]["files"], 1_500);
+    let list = project.run(&["incident", "list", "--format", "json"]);
+    list.assert_ok();
+    let json: serde_json::Value = serde_json::from_str(&list.stdout()).expect("list json");
+    let incidents = json["incidents"].as_array().expect("incidents");
+    assert_eq!(incidents.len(), 1_000);
+    let mitigated = incidents
+        .iter()
+        .filter(|i| i["mitigation"] == "Roll back the last deploy")
+        .count();
+    assert_eq!(
+        mitigated, 1_000,
+        "every record's last action before mitigation"
+    );
+}

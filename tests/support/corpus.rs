@@ -189,8 +189,9 @@ fn record(r: usize, i: usize, k: usize, mode: &str, day: usize) -> String {
     }
     let _ = write!(
         s,
-        "\n## Actions taken\n\n| action | risk | taken at | result |\n|---|---|---|---|\n| Raise timeouts (`raise-timeouts`) | high | 09:12 | no change |\n| Roll back the last deploy (`rollback`) | low | 09:{:02} | recovered |\n\n## Postmortem\n\n",
-        9 + r % 30
+        "\n## Actions taken\n\n| action | risk | taken at | result |\n|---|---|---|---|\n| Raise timeouts (`raise-timeouts`) | high | 09:05 | no change |\n| Roll back the last deploy (`rollback`) | low | 09:{:02} | recovered |\n\n## Postmortem\n\n",
+        // A minute before `mitigated_at`: the roll back is what mitigated.
+        9 + r % 40
     );
     for q in [
         "What was the trigger?",

@@ -264,3 +264,24 @@ fn incident_new_writes_into_the_configured_folder_and_list_reads_it() {
     assert_eq!(none.code(), 2, "no incidents folder: {}", none.stderr());
     assert!(none.stderr().contains("incident new"), "{}", none.stderr());
 }
+
+#[cfg(unix)]
+#[test]
+fn a_linked_record_is_never_followed_but_reported() {
+    let project = Project::new()
+        .copy(
+            "tests/fixtures/workbook/runbooks/api.yaml",
+            "runbooks/api.yaml",
+        )
+        .dir("incidents");
+    std::os::unix::fs::symlink("/etc/hostname", project.join("incidents/linked.md")).unwrap();
+    let run = project.run(&["lint"]);
+    assert_eq!(run.code(), 1, "{}", run.stdout());
+    assert!(
+        run.stdout().contains("error[unreadable-file]") && run.stdout().contains("linked.md"),
+        "{}",
+        run.stdout()
+    );
+    let list = project.run(&["incident", "list"]);
+    assert!(list.stderr().contains("linked.md"), "{}", list.stderr());
+}

@@ -125,7 +125,15 @@ impl Workbook {
             dir: dir.to_path_buf(),
             ..Workbook::default()
         };
-        for path in record_files(dir) {
+        let (files, problems) = record_files(dir);
+        for diagnostic in problems {
+            book.unreadable.push(Unreadable {
+                slug: slug_of(&diagnostic.file),
+                diagnostic,
+                source: None,
+            });
+        }
+        for path in files {
             let slug = slug_of(&path);
             let source = match crate::load::read_source(&path) {
                 Ok(source) => source,
@@ -155,6 +163,7 @@ impl Workbook {
                 }),
             }
         }
+        book.unreadable.sort_by(|a, b| a.slug.cmp(&b.slug));
         book.incidents.sort_by(|a, b| {
             let key = |i: &Incident| std::cmp::Reverse(i.facts.started_at);
             key(a).cmp(&key(b)).then_with(|| a.slug.cmp(&b.slug))
@@ -313,22 +322,28 @@ fn median(sorted: &[i64]) -> Option<i64> {
     }
 }
 
-/// `*.md` files directly in `dir`, without `README.md`, in name order.
-fn record_files(dir: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .filter(|p| {
-            p.file_name()
-                .is_some_and(|n| !n.eq_ignore_ascii_case("README.md"))
-        })
-        .collect();
-    files.sort();
-    files
+/// `*.md` entries directly in `dir`, without `README.md`, in name order: the regular files,
+/// and the entries that cannot be records (a symbolic link, which opsbook never follows; a
+/// pipe; a name that is not UTF-8) as diagnostics.
+fn record_files(dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    let walk = walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .max_depth(1)
+        .sort_by_file_name();
+    for entry in walk.into_iter().filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy();
+        if !name.ends_with(".md") || name.eq_ignore_ascii_case("README.md") {
+            continue;
+        }
+        match crate::load::classify(&entry) {
+            None if entry.file_type().is_file() => files.push(entry.into_path()),
+            None => {}
+            Some(problem) => problems.push(problem),
+        }
+    }
+    (files, problems)
 }
 
 /// The page name of a record: its file name without `.md`, made safe for a URL.

@@ -181,6 +181,18 @@ impl Workspace {
             .join(self.config.incidents.as_deref().unwrap_or("incidents"))
     }
 
+    /// The incidents folder of the project at `root`, from its `opsbook.yaml` alone (without
+    /// loading a runbook); the default when the config cannot be read.
+    pub fn incidents_dir_of(root: &Path) -> PathBuf {
+        let config = match load::load_config(&root.join(CONFIG_FILE)) {
+            Ok(Some((_, config))) => Some(config),
+            Ok(None) => None,
+            Err(failed) => failed.config,
+        };
+        let dir = config.and_then(|c| c.incidents);
+        root.join(dir.as_deref().unwrap_or("incidents"))
+    }
+
     /// Every incident record of the project, read and summed up once.
     pub fn workbook(&self, today: chrono::NaiveDate) -> crate::incident::workbook::Workbook {
         crate::incident::workbook::Workbook::load(&self.incidents_dir(), &self.runbooks, today)

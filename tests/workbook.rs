@@ -285,3 +285,29 @@ fn a_linked_record_is_never_followed_but_reported() {
     let list = project.run(&["incident", "list"]);
     assert!(list.stderr().contains("linked.md"), "{}", list.stderr());
 }
+
+#[test]
+fn records_named_to_lint_are_linted_as_records_never_as_yaml() {
+    let project = Project::fixture("workbook");
+    let one = project.run(&["lint", "incidents/2026-11-24-latency-again.md"]);
+    let text = one.stdout();
+    assert!(text.contains("warning[overdue-action-item]"), "{text}");
+    assert!(!text.contains("invalid-yaml"), "{text}");
+    assert!(text.contains("1 file:"), "{text}");
+    let folder = project.run(&["lint", "incidents"]).stdout();
+    assert!(
+        folder.contains("6 files:"),
+        "every record of the folder:\n{folder}"
+    );
+    let both = project
+        .run(&[
+            "lint",
+            "runbooks/api.yaml",
+            "incidents/2026-11-20-p95-above-slo.md",
+        ])
+        .stdout();
+    assert!(both.contains("2 files: 0 errors"), "{both}");
+    // `incident lint` is the same lint.
+    let same = project.run(&["incident", "lint", "incidents/2026-11-24-latency-again.md"]);
+    assert_eq!(same.stdout(), one.stdout());
+}

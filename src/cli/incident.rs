@@ -3,15 +3,9 @@
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
-use opsbook::diagnostic::Diagnostic;
-use opsbook::incident::{lint as incident_lint, parse, skeleton};
-use opsbook::lint::apply_levels;
-use opsbook::load;
-use opsbook::report::LintReport;
-use opsbook::rule::Rule;
+use opsbook::incident::skeleton;
 use opsbook::workspace::Workspace;
 
-use super::lint::{outcome, print};
 use super::output::{Global, say};
 use super::reports::{FormatArg, ReportArgs};
 use super::{CliResult, Outcome};
@@ -154,45 +148,9 @@ fn incident_template(root: &std::path::Path) -> Result<skeleton::Skeleton, Strin
 }
 
 /// Incident findings go through the same levels as runbook findings (`lint.rules`,
-/// `lint.deny_warnings`), and an invalid `opsbook.yaml` stops the run as it does `lint`.
+/// `lint.deny_warnings`), and an invalid `opsbook.yaml` stops the run as it does `lint`: it is
+/// `opsbook lint` of the records named.
 fn lint(global: &Global, args: LintArgs) -> CliResult {
     super::lint::require(&args.files)?;
-    let ws = Workspace::load(&global.project, &[]);
-    let mut diagnostics: Vec<Diagnostic> = ws
-        .diagnostics
-        .iter()
-        .filter(|d| d.rule == Rule::InvalidConfig)
-        .cloned()
-        .collect();
-    let mut sources = Vec::new();
-    for path in &args.files {
-        let source = match load::read_source(path) {
-            Ok(source) => source,
-            Err(d) => {
-                diagnostics.push(d);
-                continue;
-            }
-        };
-        match parse::parse(&source) {
-            Ok(record) => diagnostics.extend(incident_lint::lint(
-                &source,
-                &record,
-                &ws.runbooks,
-                global.today(),
-            )),
-            Err(d) => diagnostics.push(d),
-        }
-        sources.push(source);
-    }
-    let diagnostics = apply_levels(diagnostics, &ws.lint_options(global.today()));
-    let report = LintReport {
-        diagnostics: &diagnostics,
-        sources: &|path| {
-            let incident = sources.iter().find(|s| s.path == path);
-            incident.or_else(|| ws.source(path))
-        },
-        files: args.files.len(),
-    };
-    print(global, &report, args.format.into(), &args.reports.reports)?;
-    Ok(outcome(&diagnostics))
+    super::lint::lint_records(global, &args.files, args.format, &args.reports)
 }

@@ -18,8 +18,8 @@ use super::{CliResult, Outcome};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Runbook files or folders. Default: the runbooks folder of opsbook.yaml (`runbooks/`)
-    /// and the incident records of its `incidents` folder.
+    /// Runbook files or folders, incident records (`.md`) or the incidents folder. Default:
+    /// the runbooks folder of opsbook.yaml (`runbooks/`) and the records of its `incidents`.
     pub paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
@@ -30,6 +30,18 @@ pub struct Args {
 
 pub fn run(global: &Global, args: Args) -> CliResult {
     require(&args.paths)?;
+    // Records named (a `.md` file, or the incidents folder) are linted as records, never read
+    // as YAML; the rest are runbooks.
+    let incidents = Workspace::incidents_dir_of(&global.project);
+    let (named_records, paths): (Vec<PathBuf>, Vec<PathBuf>) = args
+        .paths
+        .iter()
+        .cloned()
+        .partition(|p| is_record_path(p, &incidents));
+    if !named_records.is_empty() && paths.is_empty() {
+        return lint_records(global, &named_records, args.format, &args.reports);
+    }
+    let args = Args { paths, ..args };
     let workspace = Workspace::load(&global.project, &args.paths);
     let config_broken = workspace
         .diagnostics
@@ -51,11 +63,15 @@ pub fn run(global: &Global, args: Args) -> CliResult {
         } else {
             opsbook::alerts::lint(&workspace, &[], global.today())
         };
-    // The project's lint is also its records' lint; a few named runbooks are just those.
+    // The project's lint is also its records' lint; a few named runbooks are just those (and
+    // the records named beside them, checked against every runbook).
     let workbook = if workspace.covers_project(&args.paths) {
         workspace.workbook(global.today())
-    } else {
+    } else if named_records.is_empty() {
         Workbook::default()
+    } else {
+        let all = Workspace::load(&global.project, &[]);
+        Workbook::load_paths(&named_records, &all.runbooks, global.today())
     };
     let mut diagnostics = workspace.lint(global.today());
     diagnostics.extend(records(&workspace, &workbook, global.today()));
@@ -70,6 +86,45 @@ pub fn run(global: &Global, args: Args) -> CliResult {
         files: workspace.files_checked() + alerts.files + workbook.files(),
     };
     print(global, &report, args.format.into(), &args.reports.reports)?;
+    Ok(outcome(&diagnostics))
+}
+
+/// Whether a named path is an incident record, or the folder of them.
+fn is_record_path(path: &Path, incidents: &Path) -> bool {
+    let markdown = path.extension().is_some_and(|e| e == "md");
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    markdown || (path.is_dir() && same(path, incidents))
+}
+
+/// `opsbook lint incidents/x.md` and `opsbook incident lint FILE...`: the records named (files,
+/// or folders of them), against every runbook, with the project's levels; an invalid
+/// `opsbook.yaml` is reported as it is by the project's lint.
+pub fn lint_records(
+    global: &Global,
+    named: &[PathBuf],
+    format: FormatArg,
+    reports: &ReportArgs,
+) -> CliResult {
+    let workspace = Workspace::load(&global.project, &[]);
+    let workbook = Workbook::load_paths(named, &workspace.runbooks, global.today());
+    let mut diagnostics: Vec<Diagnostic> = workspace
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == Rule::InvalidConfig)
+        .cloned()
+        .collect();
+    diagnostics.extend(records(&workspace, &workbook, global.today()));
+    let diagnostics = apply_levels(diagnostics, &workspace.lint_options(global.today()));
+    let sources = |path: &Path| workspace.source(path).or_else(|| workbook.source(path));
+    let report = LintReport {
+        diagnostics: &diagnostics,
+        sources: &sources,
+        files: workbook.files(),
+    };
+    print(global, &report, format.into(), &reports.reports)?;
     Ok(outcome(&diagnostics))
 }
 

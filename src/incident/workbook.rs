@@ -121,46 +121,37 @@ impl Workbook {
     /// Reads every `*.md` directly in `dir` except a `README.md`, in name order, then sorts the
     /// records newest first. A folder that does not exist is an empty workbook.
     pub fn load(dir: &Path, runbooks: &[CompiledRunbook], today: NaiveDate) -> Workbook {
-        let mut book = Workbook {
-            dir: dir.to_path_buf(),
-            ..Workbook::default()
+        let mut book = if dir.is_dir() {
+            Workbook::load_paths(&[dir.to_path_buf()], runbooks, today)
+        } else {
+            Workbook::default()
         };
-        let (files, problems) = record_files(dir);
-        for diagnostic in problems {
-            book.unreadable.push(Unreadable {
-                slug: slug_of(&diagnostic.file),
-                diagnostic,
-                source: None,
-            });
-        }
-        for path in files {
-            let slug = slug_of(&path);
-            let source = match crate::load::read_source(&path) {
-                Ok(source) => source,
-                Err(diagnostic) => {
-                    book.unreadable.push(Unreadable {
-                        slug,
-                        diagnostic,
-                        source: None,
-                    });
-                    continue;
-                }
+        book.dir = dir.to_path_buf();
+        book
+    }
+
+    /// [`Workbook::load`] of the records named: files, or folders of records.
+    pub fn load_paths(
+        paths: &[PathBuf],
+        runbooks: &[CompiledRunbook],
+        today: NaiveDate,
+    ) -> Workbook {
+        let mut book = Workbook::default();
+        for path in paths {
+            let (files, problems) = if path.is_dir() {
+                record_files(path)
+            } else {
+                (vec![path.clone()], Vec::new())
             };
-            match parse::parse(&source) {
-                Ok(record) => {
-                    let facts = facts(&record, runbooks, today);
-                    book.incidents.push(Incident {
-                        slug,
-                        source,
-                        record,
-                        facts,
-                    });
-                }
-                Err(diagnostic) => book.unreadable.push(Unreadable {
-                    slug,
+            for diagnostic in problems {
+                book.unreadable.push(Unreadable {
+                    slug: slug_of(&diagnostic.file),
                     diagnostic,
-                    source: Some(source),
-                }),
+                    source: None,
+                });
+            }
+            for file in files {
+                book.read(file, runbooks, today);
             }
         }
         book.unreadable.sort_by(|a, b| a.slug.cmp(&b.slug));
@@ -169,6 +160,37 @@ impl Workbook {
             key(a).cmp(&key(b)).then_with(|| a.slug.cmp(&b.slug))
         });
         book
+    }
+
+    /// Reads one record, into the incidents or the unreadable.
+    fn read(&mut self, path: PathBuf, runbooks: &[CompiledRunbook], today: NaiveDate) {
+        let slug = slug_of(&path);
+        let source = match crate::load::read_source(&path) {
+            Ok(source) => source,
+            Err(diagnostic) => {
+                return self.unreadable.push(Unreadable {
+                    slug,
+                    diagnostic,
+                    source: None,
+                });
+            }
+        };
+        match parse::parse(&source) {
+            Ok(record) => {
+                let facts = facts(&record, runbooks, today);
+                self.incidents.push(Incident {
+                    slug,
+                    source,
+                    record,
+                    facts,
+                });
+            }
+            Err(diagnostic) => self.unreadable.push(Unreadable {
+                slug,
+                diagnostic,
+                source: Some(source),
+            }),
+        }
     }
 
     /// The source of a record, by path, for diagnostics.

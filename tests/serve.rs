@@ -75,3 +75,24 @@ fn serves_rebuilds_and_shows_errors() {
     assert_eq!(status, 200);
     assert!(page.contains("API service (edited)"));
 }
+
+#[test]
+fn a_record_saved_during_an_incident_reaches_the_served_book() {
+    let project = Project::new().bundled("api.yaml").dir("incidents");
+    let server = project.serve();
+    let addr = server.addr.as_str();
+    let (_, v1) = request(addr, "GET", "/__opsbook/version");
+    let record =
+        std::fs::read_to_string("tests/fixtures/workbook/incidents/2026-11-20-p95-above-slo.md")
+            .expect("fixture");
+    project.write("incidents/2026-11-20-p95-above-slo.md", record);
+    wait_for_version_after(addr, &v1);
+    let (status, page) = request(addr, "GET", "/incidents/2026-11-20-p95-above-slo.html");
+    assert_eq!(status, 200);
+    assert!(page.contains("p95 above SLO on &#x2f;hello"), "{page}");
+    let (_, fm) = request(addr, "GET", "/api/increased-latency.html");
+    assert!(
+        fm.contains("1 incident recorded"),
+        "Seen before is rebuilt too"
+    );
+}

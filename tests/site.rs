@@ -128,6 +128,7 @@ fn xss_payloads_stay_text() {
         "<script type=\"application/json\" id=\"targets\">",
         "<script src=\"incident-data.js\">",
         "<script src=\"incident.js\">",
+        "<script src=\"..&#x2f;incidents.js\">",
     ];
     // The incident form's data carries runbook text into scripts: no `<` may survive in them.
     let data_files: Vec<_> = walk(&out)

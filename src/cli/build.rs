@@ -37,6 +37,13 @@ pub fn run(global: &Global, args: Args) -> CliResult {
     }
     let options = options(global, &workspace, out);
     let summary = render::build(&workspace, &options).map_err(|e| e.0)?;
+    // Said even with --quiet: a record missing from the book is worth knowing about.
+    for warning in &summary.unreadable {
+        eprintln!(
+            "warning: {}; listed as unreadable in incidents/index.html (run `opsbook lint`)",
+            opsbook::terminal::escape(warning)
+        );
+    }
     if !global.quiet {
         say(format!(
             "built {} pages from {} runbooks into {}",

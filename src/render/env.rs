@@ -27,6 +27,18 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("alerts.html", include_str!("../../templates/alerts.html")),
     ("alert.html", include_str!("../../templates/alert.html")),
+    (
+        "incidents.html",
+        include_str!("../../templates/incidents.html"),
+    ),
+    (
+        "incident_record.html",
+        include_str!("../../templates/incident_record.html"),
+    ),
+    (
+        "action_items.html",
+        include_str!("../../templates/action_items.html"),
+    ),
 ];
 
 /// Files copied into the site as they are (after the same override lookup).
@@ -36,6 +48,7 @@ pub const ASSETS: &[(&str, &str)] = &[
     ("theme.js", include_str!("../../templates/theme.js")),
     ("incident.js", include_str!("../../templates/incident.js")),
     ("alert.js", include_str!("../../templates/alert.js")),
+    ("incidents.js", include_str!("../../templates/incidents.js")),
 ];
 
 /// A template or asset could not be read or rendered. The message names the file and line.

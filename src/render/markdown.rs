@@ -19,6 +19,14 @@ pub fn block(text: &str, prefix: &str) -> String {
     block_with(text, prefix, &[])
 }
 
+/// A whole document on a page of its own (an incident record): the same rules as [`block`],
+/// but its sections keep their levels (`##` is an `h2`); only an `h1` moves down, since the
+/// page's title is the `h1`.
+pub fn document(text: &str, prefix: &str) -> String {
+    let events = sanitize_with(Parser::new_ext(text, options()).collect(), below_title);
+    to_html(heading_ids(events, prefix), text.len())
+}
+
 /// [`block`], with code that uses one of the placeholders `names` marked for the page's script.
 pub fn block_with(text: &str, prefix: &str, names: &[String]) -> String {
     let events = sanitize(Parser::new_ext(text, options()).collect());
@@ -81,6 +89,14 @@ pub fn inline_with(text: &str, names: &[String]) -> String {
 /// Raw HTML becomes text (escaped by the HTML writer); unsafe URLs become `#`; headings move two
 /// levels down because the page owns `h1` and `h2`.
 fn sanitize(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    sanitize_with(events, demote)
+}
+
+/// [`sanitize`], with headings moved by `level`.
+fn sanitize_with(
+    events: Vec<Event<'_>>,
+    level_of: fn(HeadingLevel) -> HeadingLevel,
+) -> Vec<Event<'_>> {
     events
         .into_iter()
         .map(|event| match event {
@@ -113,12 +129,12 @@ fn sanitize(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
                 classes,
                 attrs,
             }) => Event::Start(Tag::Heading {
-                level: demote(level),
+                level: level_of(level),
                 id,
                 classes,
                 attrs,
             }),
-            Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(demote(level))),
+            Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(level_of(level))),
             other => other,
         })
         .collect()
@@ -189,6 +205,14 @@ fn safe(url: CowStr<'_>) -> CowStr<'_> {
         url
     } else {
         CowStr::Borrowed("#")
+    }
+}
+
+/// An `h1` becomes an `h2`; other levels stay.
+fn below_title(level: HeadingLevel) -> HeadingLevel {
+    match level {
+        HeadingLevel::H1 => HeadingLevel::H2,
+        other => other,
     }
 }
 

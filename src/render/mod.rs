@@ -6,6 +6,7 @@ mod claim;
 pub mod command;
 pub mod env;
 pub mod incident_form;
+pub mod incidents;
 pub mod markdown;
 pub mod params;
 mod script;
@@ -38,10 +39,13 @@ pub struct BuildOptions {
     pub templates: Option<PathBuf>,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BuildSummary {
     pub runbooks: usize,
     pub pages: usize,
+    /// Incident records that could not be read (`file:line:column: message`): listed as
+    /// unreadable in the book, never a reason not to publish it.
+    pub unreadable: Vec<String>,
 }
 
 /// The tool's own failure while building: a template error, a folder it cannot write.
@@ -81,18 +85,27 @@ pub fn build(ws: &Workspace, options: &BuildOptions) -> Result<BuildSummary, Bui
         questions: ws.config.questions(),
     };
     let days = ws.config.review_every_days();
+    // The records are read once, and each failure mode's history computed in one pass.
+    let workbook = ws.workbook(options.today);
+    let histories = workbook.history();
+    let per_runbook = workbook.per_runbook();
     let mut summary = BuildSummary {
         runbooks: runbooks.len(),
         pages: 0,
+        unreadable: unreadable_warnings(&workbook),
     };
     let alerts = alerts::collect(&runbooks, &ws.config);
     let context = view::SiteContext {
         config: &ws.config,
         alerts: &alerts,
+        workbook: &workbook,
+        histories: &histories,
     };
     let mut groups: BTreeMap<String, Vec<view::RunbookCard>> = BTreeMap::new();
     let render_one = |loaded: &&CompiledRunbook| {
-        let card = view::card(loaded, options.today, days);
+        let mut card = view::card(loaded, options.today, days);
+        let counts = incidents::counts_of(&per_runbook, &loaded.id);
+        (card.incidents, card.open_items) = (counts.incidents, counts.open_items);
         let pages = write_runbook(&templates, &staging, &site, &context, loaded, &card)?;
         Ok((card, pages))
     };
@@ -106,9 +119,17 @@ pub fn build(ws: &Workspace, options: &BuildOptions) -> Result<BuildSummary, Bui
         .collect();
     // The shared pages (index, search index, incident form) and the alert pages are
     // independent: written side by side.
+    let totals = workbook.totals();
     let (shared, alert_pages) = std::thread::scope(|scope| {
-        let shared =
-            scope.spawn(|| write_shared(&templates, &staging, &site, groups, &runbooks, &alerts));
+        let shared = scope.spawn(|| {
+            let shared = Shared {
+                groups,
+                runbooks: &runbooks,
+                alerts: &alerts,
+                totals,
+            };
+            write_shared(&templates, &staging, &site, shared)
+        });
         let alert_pages = write_alerts(&templates, &staging, &site, &alerts, &ws.config);
         let shared = shared
             .join()
@@ -116,6 +137,7 @@ pub fn build(ws: &Workspace, options: &BuildOptions) -> Result<BuildSummary, Bui
         (shared, alert_pages)
     });
     summary.pages += shared? + alert_pages?;
+    summary.pages += write_workbook(&templates, &staging, &site, &workbook, &runbooks)?;
     staging.commit()?;
     Ok(summary)
 }
@@ -159,16 +181,29 @@ fn per_item<T: Sync, R: Send>(
     in_parallel(items, f)
 }
 
+/// What the shared pages are made of.
+struct Shared<'a> {
+    groups: Vec<view::ServiceGroup>,
+    runbooks: &'a [&'a CompiledRunbook],
+    alerts: &'a [AlertPage],
+    /// Incidents recorded and action items open, across the book.
+    totals: crate::incident::workbook::Counts,
+}
+
 /// The pages and files every site has: the index, the incident page, the search index, the
 /// schema and the assets. Returns how many pages it wrote.
 fn write_shared(
     templates: &Templates,
     staging: &Staging,
     site: &SiteInfo,
-    groups: Vec<view::ServiceGroup>,
-    runbooks: &[&CompiledRunbook],
-    alerts: &[AlertPage],
+    shared: Shared<'_>,
 ) -> Result<usize, BuildError> {
+    let Shared {
+        groups,
+        runbooks,
+        alerts,
+        totals,
+    } = shared;
     let index = render_page(
         templates,
         "index.html",
@@ -179,6 +214,7 @@ fn write_shared(
             groups => Serde(&groups),
             runbook_count => runbooks.len(),
             alert_count => alerts.len(),
+            incident_totals => Serde(totals),
         },
     )?;
     staging.write("index.html", index.as_bytes())?;
@@ -297,6 +333,12 @@ fn write_runbook(
     per_item(&indexes, |&index| {
         let fm = &fms[index];
         let page = view::failure_mode_page(loaded, index, context);
+        let seen = incidents::seen_before(
+            context.workbook,
+            context.histories,
+            &loaded.id,
+            &fm.id.value,
+        );
         let title = format!("{} — {}", fm.title.value, card.title);
         let html = render_page(
             templates,
@@ -307,6 +349,7 @@ fn write_runbook(
             context! {
                 targets_json => Value::from_safe_string(targets_json.clone()),
                 runbook => card_value.clone(),
+                seen_before => Serde(&seen),
                 ..Value::from(Serde(&page))
             },
         )?;
@@ -314,6 +357,89 @@ fn write_runbook(
         Ok(staging.write(&file, html.as_bytes())?)
     })?;
     Ok(1 + loaded.runbook.failure_modes.len())
+}
+
+/// The warnings `build` prints for records it could not read.
+fn unreadable_warnings(workbook: &crate::incident::workbook::Workbook) -> Vec<String> {
+    workbook
+        .unreadable
+        .iter()
+        .map(|u| {
+            let d = &u.diagnostic;
+            let at = crate::source::display_path(&d.file);
+            let at = if d.pos.is_known() {
+                format!("{at}:{}:{}", d.pos.line, d.pos.column)
+            } else {
+                at
+            };
+            format!("{at}: {}", d.message)
+        })
+        .collect()
+}
+
+/// The postmortem workbook: `incidents/index.html`, one page per record and
+/// `action-items.html`, written even with no record so the site's links never lead nowhere.
+/// Returns how many pages it wrote.
+fn write_workbook(
+    templates: &Templates,
+    staging: &Staging,
+    site: &SiteInfo,
+    workbook: &crate::incident::workbook::Workbook,
+    runbooks: &[&CompiledRunbook],
+) -> Result<usize, BuildError> {
+    let ids: Vec<&str> = runbooks.iter().map(|r| r.id.as_str()).collect();
+    let mut rows: Vec<incidents::IncidentRow> = workbook
+        .incidents
+        .iter()
+        .map(|i| incidents::row(i, &ids))
+        .collect();
+    let [statuses, services, severities] = incidents::filters(&mut rows);
+    let root = "../";
+    let index = render_page(
+        templates,
+        "incidents.html",
+        site,
+        root,
+        "Incidents",
+        context! {
+            incidents => Serde(&rows),
+            unreadable => Serde(incidents::unreadable(workbook)),
+            statuses => statuses,
+            services => services,
+            severities => severities,
+            totals => Serde(workbook.totals()),
+        },
+    )?;
+    staging.write("incidents/index.html", index.as_bytes())?;
+    let pairs: Vec<(
+        &crate::incident::workbook::Incident,
+        &incidents::IncidentRow,
+    )> = workbook.incidents.iter().zip(&rows).collect();
+    in_parallel(&pairs, |(incident, row)| {
+        let html = render_page(
+            templates,
+            "incident_record.html",
+            site,
+            root,
+            &format!("{} — incident", row.title),
+            context! {
+                incident => Serde(row),
+                items => Serde(&incident.facts.action_items),
+                body_html => incidents::body_html(incident),
+            },
+        )?;
+        Ok(staging.write(&row.url, html.as_bytes())?)
+    })?;
+    let items = render_page(
+        templates,
+        "action_items.html",
+        site,
+        "",
+        "Action items",
+        context! { items => Serde(incidents::action_items(workbook)) },
+    )?;
+    staging.write("action-items.html", items.as_bytes())?;
+    Ok(2 + rows.len())
 }
 
 /// Every page gets the site, the `root` prefix (`../../` at depth two, so relative links work

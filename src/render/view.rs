@@ -26,6 +26,9 @@ pub struct RunbookCard {
     pub severity: Option<&'static str>,
     pub review: Review,
     pub failure_modes: Vec<FailureModeLink>,
+    /// Incident records of this runbook, and their action items still open.
+    pub incidents: usize,
+    pub open_items: usize,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -162,6 +165,8 @@ pub fn card(loaded: &CompiledRunbook, today: NaiveDate, default_days: u32) -> Ru
             .map(|s| s.as_str()),
         review: review(rb, today, default_days),
         failure_modes,
+        incidents: 0,
+        open_items: 0,
     }
 }
 
@@ -196,6 +201,9 @@ pub fn runbook_page(loaded: &CompiledRunbook, card: RunbookCard) -> RunbookPage 
 pub struct SiteContext<'a> {
     pub config: &'a Config,
     pub alerts: &'a [AlertPage],
+    /// The incident records and each failure mode's history, for "Seen before".
+    pub workbook: &'a crate::incident::workbook::Workbook,
+    pub histories: &'a super::incidents::Histories,
 }
 
 /// Markdown as a page renders it: code that uses one of the page's placeholders is marked for

@@ -152,8 +152,8 @@ impl Workbook {
             }
             for read in read_all(&files, runbooks, today) {
                 match read {
-                    Ok(incident) => book.incidents.push(incident),
-                    Err(unreadable) => book.unreadable.push(unreadable),
+                    Read::Incident(incident) => book.incidents.push(*incident),
+                    Read::Unreadable(unreadable) => book.unreadable.push(*unreadable),
                 }
             }
         }
@@ -316,43 +316,47 @@ fn median(sorted: &[i64]) -> Option<i64> {
     }
 }
 
-/// Reads one record: an incident, or why it cannot be one.
-fn read(
-    path: &Path,
-    runbooks: &[CompiledRunbook],
-    today: NaiveDate,
-) -> Result<Incident, Unreadable> {
+/// One file read: an incident, or why it cannot be one.
+enum Read {
+    Incident(Box<Incident>),
+    Unreadable(Box<Unreadable>),
+}
+
+/// Reads one record.
+fn read(path: &Path, runbooks: &[CompiledRunbook], today: NaiveDate) -> Read {
     let slug = slug_of(path);
-    let source = crate::load::read_source(path).map_err(|diagnostic| Unreadable {
-        slug: slug.clone(),
-        diagnostic,
-        source: None,
-    })?;
+    let source = match crate::load::read_source(path) {
+        Ok(source) => source,
+        Err(diagnostic) => {
+            let source = None;
+            return Read::Unreadable(Box::new(Unreadable {
+                slug,
+                diagnostic,
+                source,
+            }));
+        }
+    };
     match parse::parse(&source) {
         Ok(record) => {
             let facts = facts(&record, runbooks, today);
-            Ok(Incident {
+            Read::Incident(Box::new(Incident {
                 slug,
                 source,
                 record,
                 facts,
-            })
+            }))
         }
-        Err(diagnostic) => Err(Unreadable {
+        Err(diagnostic) => Read::Unreadable(Box::new(Unreadable {
             slug,
             diagnostic,
             source: Some(source),
-        }),
+        })),
     }
 }
 
 /// [`read`] of every file, on every core (records are independent, and a thousand of them
 /// take a tenth of a second on one), in the order given.
-fn read_all(
-    files: &[PathBuf],
-    runbooks: &[CompiledRunbook],
-    today: NaiveDate,
-) -> Vec<Result<Incident, Unreadable>> {
+fn read_all(files: &[PathBuf], runbooks: &[CompiledRunbook], today: NaiveDate) -> Vec<Read> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
     // Below this, starting threads costs more than it saves.
     if files.len() < 64 || threads == 1 {

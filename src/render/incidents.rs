@@ -7,10 +7,92 @@
 
 use std::collections::BTreeMap;
 
+use minijinja::context;
+use minijinja::value::Serde;
 use serde::Serialize;
 
+use super::env::Templates;
+use super::site::Staging;
+use super::{BuildError, SiteInfo, in_parallel, render_page};
+use crate::compile::CompiledRunbook;
 use crate::incident::workbook::{Counts, History, Incident, Tally, Workbook, duration};
 use crate::source::display_path;
+
+/// The warnings `build` prints for records it could not read.
+pub(super) fn unreadable_warnings(workbook: &Workbook) -> Vec<String> {
+    workbook
+        .unreadable
+        .iter()
+        .map(|u| {
+            let d = &u.diagnostic;
+            let at = crate::source::display_path(&d.file);
+            let at = if d.pos.is_known() {
+                format!("{at}:{}:{}", d.pos.line, d.pos.column)
+            } else {
+                at
+            };
+            format!("{at}: {}", d.message)
+        })
+        .collect()
+}
+
+/// The postmortem workbook: `incidents/index.html`, one page per record and
+/// `action-items.html`, written even with no record so the site's links never lead nowhere.
+/// Returns how many pages it wrote.
+pub(super) fn write_workbook(
+    templates: &Templates,
+    staging: &Staging,
+    site: &SiteInfo,
+    workbook: &Workbook,
+    runbooks: &[&CompiledRunbook],
+) -> Result<usize, BuildError> {
+    let ids: Vec<&str> = runbooks.iter().map(|r| r.id.as_str()).collect();
+    let mut rows: Vec<IncidentRow> = workbook.incidents.iter().map(|i| row(i, &ids)).collect();
+    let [statuses, services, severities] = filters(&mut rows);
+    let root = "../";
+    let index = render_page(
+        templates,
+        "incidents.html",
+        site,
+        root,
+        "Incidents",
+        context! {
+            incidents => Serde(&rows),
+            unreadable => Serde(unreadable(workbook)),
+            statuses => statuses,
+            services => services,
+            severities => severities,
+            totals => Serde(workbook.totals()),
+        },
+    )?;
+    staging.write("incidents/index.html", index.as_bytes())?;
+    let pairs: Vec<(&Incident, &IncidentRow)> = workbook.incidents.iter().zip(&rows).collect();
+    in_parallel(&pairs, |(incident, row)| {
+        let html = render_page(
+            templates,
+            "incident_record.html",
+            site,
+            root,
+            &format!("{} — incident", row.title),
+            context! {
+                incident => Serde(row),
+                items => Serde(&incident.facts.action_items),
+                body_html => body_html(incident),
+            },
+        )?;
+        Ok(staging.write(&row.url, html.as_bytes())?)
+    })?;
+    let items = render_page(
+        templates,
+        "action_items.html",
+        site,
+        "",
+        "Action items",
+        context! { items => Serde(action_items(workbook)) },
+    )?;
+    staging.write("action-items.html", items.as_bytes())?;
+    Ok(2 + rows.len())
+}
 
 /// The history of every failure mode, keyed by `(runbook, failure_mode)`.
 pub type Histories = BTreeMap<(String, String), History>;

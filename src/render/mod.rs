@@ -92,7 +92,7 @@ pub fn build(ws: &Workspace, options: &BuildOptions) -> Result<BuildSummary, Bui
     let mut summary = BuildSummary {
         runbooks: runbooks.len(),
         pages: 0,
-        unreadable: unreadable_warnings(&workbook),
+        unreadable: incidents::unreadable_warnings(&workbook),
     };
     let alerts = alerts::collect(&runbooks, &ws.config);
     let context = view::SiteContext {
@@ -137,7 +137,7 @@ pub fn build(ws: &Workspace, options: &BuildOptions) -> Result<BuildSummary, Bui
         (shared, alert_pages)
     });
     summary.pages += shared? + alert_pages?;
-    summary.pages += write_workbook(&templates, &staging, &site, &workbook, &runbooks)?;
+    summary.pages += incidents::write_workbook(&templates, &staging, &site, &workbook, &runbooks)?;
     staging.commit()?;
     Ok(summary)
 }
@@ -357,89 +357,6 @@ fn write_runbook(
         Ok(staging.write(&file, html.as_bytes())?)
     })?;
     Ok(1 + loaded.runbook.failure_modes.len())
-}
-
-/// The warnings `build` prints for records it could not read.
-fn unreadable_warnings(workbook: &crate::incident::workbook::Workbook) -> Vec<String> {
-    workbook
-        .unreadable
-        .iter()
-        .map(|u| {
-            let d = &u.diagnostic;
-            let at = crate::source::display_path(&d.file);
-            let at = if d.pos.is_known() {
-                format!("{at}:{}:{}", d.pos.line, d.pos.column)
-            } else {
-                at
-            };
-            format!("{at}: {}", d.message)
-        })
-        .collect()
-}
-
-/// The postmortem workbook: `incidents/index.html`, one page per record and
-/// `action-items.html`, written even with no record so the site's links never lead nowhere.
-/// Returns how many pages it wrote.
-fn write_workbook(
-    templates: &Templates,
-    staging: &Staging,
-    site: &SiteInfo,
-    workbook: &crate::incident::workbook::Workbook,
-    runbooks: &[&CompiledRunbook],
-) -> Result<usize, BuildError> {
-    let ids: Vec<&str> = runbooks.iter().map(|r| r.id.as_str()).collect();
-    let mut rows: Vec<incidents::IncidentRow> = workbook
-        .incidents
-        .iter()
-        .map(|i| incidents::row(i, &ids))
-        .collect();
-    let [statuses, services, severities] = incidents::filters(&mut rows);
-    let root = "../";
-    let index = render_page(
-        templates,
-        "incidents.html",
-        site,
-        root,
-        "Incidents",
-        context! {
-            incidents => Serde(&rows),
-            unreadable => Serde(incidents::unreadable(workbook)),
-            statuses => statuses,
-            services => services,
-            severities => severities,
-            totals => Serde(workbook.totals()),
-        },
-    )?;
-    staging.write("incidents/index.html", index.as_bytes())?;
-    let pairs: Vec<(
-        &crate::incident::workbook::Incident,
-        &incidents::IncidentRow,
-    )> = workbook.incidents.iter().zip(&rows).collect();
-    in_parallel(&pairs, |(incident, row)| {
-        let html = render_page(
-            templates,
-            "incident_record.html",
-            site,
-            root,
-            &format!("{} — incident", row.title),
-            context! {
-                incident => Serde(row),
-                items => Serde(&incident.facts.action_items),
-                body_html => incidents::body_html(incident),
-            },
-        )?;
-        Ok(staging.write(&row.url, html.as_bytes())?)
-    })?;
-    let items = render_page(
-        templates,
-        "action_items.html",
-        site,
-        "",
-        "Action items",
-        context! { items => Serde(incidents::action_items(workbook)) },
-    )?;
-    staging.write("action-items.html", items.as_bytes())?;
-    Ok(2 + rows.len())
 }
 
 /// Every page gets the site, the `root` prefix (`../../` at depth two, so relative links work

@@ -43,15 +43,6 @@ fn open_items(incident: &Incident) -> (usize, usize) {
     (open, overdue)
 }
 
-/// The action that mitigated, by the runbook's title for it.
-fn mitigation(incident: &Incident) -> Option<&str> {
-    let actions = &incident.facts.actions;
-    actions
-        .iter()
-        .find(|a| a.mitigation)
-        .map(|a| a.title.as_str())
-}
-
 /// One JSON object per record, and the records that could not be read.
 pub fn json(book: &Workbook, rows: &[&Incident]) -> String {
     let incidents: Vec<Value> = rows.iter().map(|i| incident_json(i)).collect();
@@ -105,7 +96,7 @@ fn incident_json(incident: &Incident) -> Value {
         "open_action_items": open,
         "overdue_action_items": overdue,
         "confirmed_hypotheses": f.confirmed,
-        "mitigation": mitigation(incident),
+        "mitigation": incident.mitigation(),
         "action_items": items,
     })
 }
@@ -157,7 +148,7 @@ pub fn csv(rows: &[&Incident]) -> String {
             number(f.time_to_resolve),
             open.to_string(),
             overdue.to_string(),
-            text_cell(mitigation(incident).unwrap_or("")),
+            text_cell(incident.mitigation().unwrap_or("")),
         ];
         let quoted: Vec<String> = cells.iter().map(|c| quote(c)).collect();
         out.push_str(&quoted.join(","));

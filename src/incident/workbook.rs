@@ -115,6 +115,15 @@ impl Incident {
     pub fn open_items(&self) -> impl Iterator<Item = &ActionItem> {
         self.facts.action_items.iter().filter(|i| !i.done)
     }
+
+    /// The action that mitigated, by the runbook's title for it.
+    pub fn mitigation(&self) -> Option<&str> {
+        let actions = &self.facts.actions;
+        actions
+            .iter()
+            .find(|a| a.mitigation)
+            .map(|a| a.title.as_str())
+    }
 }
 
 impl Workbook {

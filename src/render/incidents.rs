@@ -133,6 +133,8 @@ pub struct IncidentRow {
     pub overdue_items: usize,
     pub commander: String,
     pub request_ids: Vec<String>,
+    /// The action taken that mitigated, by the runbook's title for it.
+    pub mitigation: Option<String>,
     /// The row's status, service and severity as positions in the index's filter lists
     /// ([`choices`]): the filters compare numbers, and no person's text goes into an attribute.
     pub keys: [usize; 3],
@@ -235,6 +237,7 @@ pub fn row(incident: &Incident, runbook_ids: &[&str]) -> IncidentRow {
             .as_ref()
             .map_or_else(String::new, |c| c.value.clone()),
         request_ids: front.request_ids.iter().map(|r| r.value.clone()).collect(),
+        mitigation: incident.mitigation().map(str::to_owned),
         keys: [0; 3],
     }
 }

@@ -15,6 +15,7 @@ pub mod lint;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod parallel;
 pub mod render;
 pub mod report;
 pub mod rule;

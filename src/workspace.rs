@@ -291,29 +291,7 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 
 /// Loads files on every core, keeping their order: parsing is most of the time `lint` takes.
 fn load_all(root: &Path, files: &[PathBuf]) -> Vec<load::RunbookFile> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(files.len().max(1));
-    let chunk = files.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|f| load::load_runbook(root, f))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| {
-                w.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    })
+    crate::parallel::map(files, |f| load::load_runbook(root, f))
 }
 
 /// The bundled example runbooks and config, compiled into the binary: what `opsbook build`

@@ -366,28 +366,7 @@ fn read(path: &Path, runbooks: &[CompiledRunbook], today: NaiveDate) -> Read {
 /// [`read`] of every file, on every core (records are independent, and a thousand of them
 /// take a tenth of a second on one), in the order given.
 fn read_all(files: &[PathBuf], runbooks: &[CompiledRunbook], today: NaiveDate) -> Vec<Read> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-    // Below this, starting threads costs more than it saves.
-    if files.len() < 64 || threads == 1 {
-        return files.iter().map(|f| read(f, runbooks, today)).collect();
-    }
-    let chunk = files.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|f| read(f, runbooks, today))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    })
+    crate::parallel::map(files, |f| read(f, runbooks, today))
 }
 
 /// `*.md` entries directly in `dir`, without `README.md`, in name order: the regular files,

@@ -2,8 +2,8 @@
 //! items across incidents, and each failure mode's "Seen before". Every view here is cut from
 //! the [`Workbook`] and its one-pass [`History`], never recomputed per page.
 //!
-//! A record's Markdown is rendered with the runbooks' rules ([`super::markdown::block`]): raw
-//! HTML is text, links are http, https, mailto or relative, and nothing in it is a template.
+//! A record's Markdown is rendered with the runbooks' rules ([`super::markdown::document`]):
+//! raw HTML is text, links are http, https, mailto or relative, and nothing in it is a template.
 
 use std::collections::BTreeMap;
 
@@ -25,7 +25,7 @@ pub(super) fn unreadable_warnings(workbook: &Workbook) -> Vec<String> {
         .iter()
         .map(|u| {
             let d = &u.diagnostic;
-            let at = crate::source::display_path(&d.file);
+            let at = display_path(&d.file);
             let at = if d.pos.is_known() {
                 format!("{at}:{}:{}", d.pos.line, d.pos.column)
             } else {

@@ -64,6 +64,17 @@ pub fn run(global: &Global, args: Args) -> CliResult {
         version: 1,
         error: None,
     }));
+    let watched_paths = vec![
+        workspace.root.join(opsbook::workspace::CONFIG_FILE),
+        workspace.runbooks_dir.clone(),
+        workspace.root.join("templates"),
+        // A record saved during an incident shows up in the book (and its failure mode's
+        // "Seen before") without a restart.
+        workspace.incidents_dir(),
+    ];
+    // Taken before the first build: a save made while it runs, or as soon as the server
+    // answers, is a change from this, never the starting point of the watch.
+    let first = fingerprint(&watched_paths);
     rebuild(global, &state);
     let site = Arc::new(Site {
         state: Arc::clone(&state),
@@ -73,14 +84,6 @@ pub fn run(global: &Global, args: Args) -> CliResult {
     if let Some(warning) = warning {
         eprintln!("{warning}");
     }
-    let watched_paths = vec![
-        workspace.root.join(opsbook::workspace::CONFIG_FILE),
-        workspace.runbooks_dir.clone(),
-        workspace.root.join("templates"),
-        // A record saved during an incident shows up in the book (and its failure mode's
-        // "Seen before") without a restart.
-        workspace.incidents_dir(),
-    ];
     let watch_global = Global {
         color: anstream::ColorChoice::Never,
         quiet: global.quiet,
@@ -88,7 +91,7 @@ pub fn run(global: &Global, args: Args) -> CliResult {
     };
     std::thread::Builder::new()
         .name("serve-watch".to_owned())
-        .spawn(move || watch(&watch_global, &watched_paths, &state))
+        .spawn(move || watch(&watch_global, &watched_paths, first, &state))
         .map_err(|e| format!("cannot start the thread that watches for changes: {e}"))?;
     say(format!(
         "serving {} on http://{addr}/ (Ctrl-C to stop)",
@@ -112,9 +115,8 @@ fn bind(port: u16) -> Result<TcpListener, String> {
     })
 }
 
-/// Rebuilds when the fingerprint of the watched files changes.
-fn watch(global: &Global, paths: &[PathBuf], state: &Mutex<State>) {
-    let mut last = fingerprint(paths);
+/// Rebuilds when the fingerprint of the watched files changes from `last`.
+fn watch(global: &Global, paths: &[PathBuf], mut last: u64, state: &Mutex<State>) {
     loop {
         std::thread::sleep(Duration::from_millis(500));
         let now = fingerprint(paths);

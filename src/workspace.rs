@@ -177,8 +177,7 @@ impl Workspace {
 
     /// The folder of incident records: `incidents` of `opsbook.yaml`, else `incidents/`.
     pub fn incidents_dir(&self) -> PathBuf {
-        self.root
-            .join(self.config.incidents.as_deref().unwrap_or("incidents"))
+        self.root.join(self.config.incidents())
     }
 
     /// The incidents folder of the project at `root`, from its `opsbook.yaml` alone (without
@@ -189,8 +188,7 @@ impl Workspace {
             Ok(None) => None,
             Err(failed) => failed.config,
         };
-        let dir = config.and_then(|c| c.incidents);
-        root.join(dir.as_deref().unwrap_or("incidents"))
+        root.join(config.unwrap_or_default().incidents())
     }
 
     /// Every incident record of the project, read and summed up once.
@@ -261,7 +259,7 @@ pub fn is_env_name(name: &str) -> bool {
 }
 
 /// Whether two paths name the same file or folder (both exist).
-fn same_file(a: &Path, b: &Path) -> bool {
+pub fn same_file(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,

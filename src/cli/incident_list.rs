@@ -56,13 +56,9 @@ pub fn run(global: &Global, args: ListArgs) -> CliResult {
     };
     let rows = list::select(&book, &filter);
     for u in &book.unreadable {
-        let d = &u.diagnostic;
         eprintln!(
-            "warning: {}:{}:{}: cannot read this record ({}); run `opsbook lint`",
-            opsbook::terminal::escape(&opsbook::source::display_path(&d.file)),
-            d.pos.line,
-            d.pos.column,
-            opsbook::terminal::escape(&d.message)
+            "warning: {}; this record is not listed (run `opsbook lint`)",
+            opsbook::terminal::escape(&u.located())
         );
     }
     let out = match args.format {

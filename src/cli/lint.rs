@@ -92,11 +92,7 @@ pub fn run(global: &Global, args: Args) -> CliResult {
 /// Whether a named path is an incident record, or the folder of them.
 fn is_record_path(path: &Path, incidents: &Path) -> bool {
     let markdown = path.extension().is_some_and(|e| e == "md");
-    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    };
-    markdown || (path.is_dir() && same(path, incidents))
+    markdown || (path.is_dir() && opsbook::workspace::same_file(path, incidents))
 }
 
 /// `opsbook lint incidents/x.md` and `opsbook incident lint FILE...`: the records named (files,

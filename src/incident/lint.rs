@@ -277,21 +277,26 @@ fn action_items(l: &mut Lint, record: &Record) {
     }
 }
 
-/// Open action items past their due date: a warning, whatever the incident's status.
+/// Open action items past their due date, read as the workbook reads them: a warning,
+/// whatever the incident's status.
 fn overdue(l: &mut Lint, record: &Record, today: NaiveDate) {
     for row in &record.action_items {
-        let (item, due, status) = (row.cell(0), row.cell(2), row.cell(3));
-        let Ok(date) = NaiveDate::parse_from_str(due.trim(), "%Y-%m-%d") else {
-            continue;
-        };
-        if date >= today || super::workbook::is_done(status) {
+        let item = super::workbook::action_item(row, today);
+        if !item.overdue {
             continue;
         }
-        let status = if status.is_empty() { "none" } else { status };
+        let status = if item.status.is_empty() {
+            "none"
+        } else {
+            &item.status
+        };
         l.report(
             Rule::OverdueActionItem,
             Pos::new(row.line, 1),
-            format!("action item `{item}` was due {due} and is not done (status: {status})"),
+            format!(
+                "action item `{}` was due {} and is not done (status: {status})",
+                item.item, item.due
+            ),
             "do it and set its status to `done`, or agree a new due date and write it",
         );
     }

@@ -31,7 +31,6 @@ pub const DONE_STATUSES: [&str; 8] = [
 /// Every record of the incidents folder, newest first, and the files that could not be read.
 #[derive(Debug, Default)]
 pub struct Workbook {
-    pub dir: PathBuf,
     pub incidents: Vec<Incident>,
     pub unreadable: Vec<Unreadable>,
 }
@@ -43,6 +42,19 @@ pub struct Unreadable {
     pub slug: String,
     pub diagnostic: Diagnostic,
     pub source: Option<SourceFile>,
+}
+
+impl Unreadable {
+    /// `incidents/x.md:2:8: unclosed quote` (without the position when there is none).
+    pub fn located(&self) -> String {
+        let d = &self.diagnostic;
+        let file = crate::source::display_path(&d.file);
+        if d.pos.is_known() {
+            format!("{file}:{}:{}: {}", d.pos.line, d.pos.column, d.message)
+        } else {
+            format!("{file}: {}", d.message)
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -130,13 +142,11 @@ impl Workbook {
     /// Reads every `*.md` directly in `dir` except a `README.md`, in name order, then sorts the
     /// records newest first. A folder that does not exist is an empty workbook.
     pub fn load(dir: &Path, runbooks: &[CompiledRunbook], today: NaiveDate) -> Workbook {
-        let mut book = if dir.is_dir() {
+        if dir.is_dir() {
             Workbook::load_paths(&[dir.to_path_buf()], runbooks, today)
         } else {
             Workbook::default()
-        };
-        book.dir = dir.to_path_buf();
-        book
+        }
     }
 
     /// [`Workbook::load`] of the records named: files, or folders of records.
@@ -497,7 +507,8 @@ fn canonical(cause: &str, known: &[&str]) -> String {
         .map_or_else(|| cause.to_owned(), |k| (*k).to_owned())
 }
 
-fn action_item(row: &Row, today: NaiveDate) -> ActionItem {
+/// An action item row as a team reports it: done by its status, overdue against `today`.
+pub fn action_item(row: &Row, today: NaiveDate) -> ActionItem {
     let due = row.cell(2).to_owned();
     let due_date = NaiveDate::parse_from_str(due.trim(), "%Y-%m-%d").ok();
     let status = row.cell(3).to_owned();

@@ -87,6 +87,10 @@ impl Config {
     pub fn title(&self) -> &str {
         self.title.as_deref().unwrap_or("On-call book")
     }
+    /// The folder of incident records, relative to `opsbook.yaml`.
+    pub fn incidents(&self) -> &str {
+        self.incidents.as_deref().unwrap_or("incidents")
+    }
     pub fn review_every_days(&self) -> u32 {
         self.review_every_days.unwrap_or(90)
     }

@@ -20,20 +20,7 @@ use crate::source::display_path;
 
 /// The warnings `build` prints for records it could not read.
 pub(super) fn unreadable_warnings(workbook: &Workbook) -> Vec<String> {
-    workbook
-        .unreadable
-        .iter()
-        .map(|u| {
-            let d = &u.diagnostic;
-            let at = display_path(&d.file);
-            let at = if d.pos.is_known() {
-                format!("{at}:{}:{}", d.pos.line, d.pos.column)
-            } else {
-                at
-            };
-            format!("{at}: {}", d.message)
-        })
-        .collect()
+    workbook.unreadable.iter().map(|u| u.located()).collect()
 }
 
 /// The postmortem workbook: `incidents/index.html`, one page per record and

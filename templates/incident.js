@@ -54,14 +54,62 @@
       .replace(/[\u0000-\u001f\u007f-\u009f]/g, "").trim();
   }
 
+  // The failure-mode page's context (its "Start an incident record" link): the target, the
+  // params and the request ids made there. Checked like everything else from a URL.
+  var RECORDABLE = /^[A-Za-z0-9._:\/+=@-]{1,200}$/;
+  var SAFE_VALUE = /^[A-Za-z0-9._:\/@+=,%-]*$/;
+  function idsFromUrl() {
+    return params.getAll("request_id").filter(function (id) { return RECORDABLE.test(id); }).slice(0, 20);
+  }
+  function targetFromUrl(d) {
+    var v = params.get("target");
+    return (d.targets || []).some(function (t) { return t.name === v; }) ? v : null;
+  }
+  function paramsFromUrl(d) {
+    var out = {};
+    (d.params || []).forEach(function (p) {
+      var v = params.get(p.name);
+      if (v && SAFE_VALUE.test(v)) out[p.name] = v;
+    });
+    return out;
+  }
+  function idList(text) {
+    return String(text || "").split(",").map(function (x) { return x.trim(); }).filter(Boolean);
+  }
+
   function fresh(fm) {
     var d = data[fm];
     return {
       fm: fm, title: titleFromUrl(), severity: severityFromUrl() || d.severity,
       status: "open", commander: "", started_at: startedFromUrl() || nowUtc(),
       detected_at: "", mitigated_at: "", resolved_at: "", request_ids: "", summary: "", impact: "",
+      // No target until one is chosen (here or on the page): the checks stay as written, as
+      // `incident new` without --target writes them.
+      target: "", params: {},
       events: [], hypotheses: {}, actions: {}, answers: {}, items: []
     };
+  }
+
+  // The page's context goes into the draft once per link followed (a reload does not put back
+  // an id the person removed); new ids are added, none is taken away.
+  function withPageContext(s, fm) {
+    var d = data[fm], said = [];
+    var mark = "opsbook-context:" + location.search;
+    try { if (sessionStorage.getItem(mark)) return s; sessionStorage.setItem(mark, "1"); } catch (e) {}
+    var target = targetFromUrl(d);
+    if (target) { s.target = target; said.push("target " + target); }
+    var given = paramsFromUrl(d);
+    Object.keys(given).forEach(function (k) { s.params[k] = given[k]; said.push(k + " " + given[k]); });
+    var ids = idList(s.request_ids);
+    var added = idsFromUrl().filter(function (id) { return ids.indexOf(id) < 0; });
+    if (added.length) {
+      s.request_ids = ids.concat(added).join(", ");
+      said.push((added.length === 1 ? "request id " : "request ids ") + added.join(", "));
+    }
+    var note = $("inc-from-page");
+    note.hidden = !said.length;
+    note.textContent = said.length ? "From the runbook page: " + said.join("; ") + "." : "";
+    return s;
   }
 
   // ---- Markdown: exactly what templates/incident.md renders ----
@@ -115,14 +163,40 @@
     });
   }
 
+  // The checks as the chosen target sees them: each placeholder (between U+E002 and U+E003 in
+  // the build's text) gets the target's URL or var, a param, or the first request id; one
+  // without a value stays `{{ name }}` as written.
+  var VAR = /\uE002([^\uE003]*)\uE003/g;
+  function context(s) {
+    var d = data[s.fm], values = Object.create(null);
+    var target = (d.targets || []).filter(function (t) { return t.name === s.target; })[0];
+    if (target) {
+      values.target = target.url;
+      Object.keys(target.vars || {}).forEach(function (k) { values[k] = target.vars[k]; });
+    }
+    (d.params || []).forEach(function (p) {
+      var v = (s.params || {})[p.name];
+      if (v === undefined || v === "") v = p["default"];
+      if (v && SAFE_VALUE.test(v)) values[p.name] = v;
+    });
+    var first = idList(s.request_ids)[0];
+    if (first) values.request_id = first;
+    return values;
+  }
+  function withContext(text, values) {
+    return text.replace(VAR, function (_, name) {
+      return Object.prototype.hasOwnProperty.call(values, name) ? values[name] : "{{ " + name + " }}";
+    });
+  }
+
   function markdown(s) {
-    var d = data[s.fm], v = values(s, d);
+    var d = data[s.fm], v = values(s, d), ctx = context(s);
     var lists = { events: rows(s.events, ["events.time", "events.event"]),
       items: rows(s.items, ["items.item", "items.owner", "items.due", "items.status"]) };
     var text = d.md.map(function (piece) {
-      if (typeof piece === "string") return fill(piece, v);
+      if (typeof piece === "string") return fill(withContext(piece, ctx), v);
       return (lists[piece.each] || []).map(function (row) {
-        return fill(piece.md, Object.assign({}, v, row));
+        return fill(withContext(piece.md, ctx), Object.assign({}, v, row));
       }).join("");
     }).join("");
     return /\n$/.test(text) ? text : text + "\n";
@@ -173,14 +247,26 @@
       if (h.verify) box.appendChild(el("span", { "class": "hint" }, "Verify: " + h.verify));
       hyps.appendChild(box);
     });
-    var checks = $("inc-checks");
-    checks.textContent = "";
-    d.checks.forEach(function (c) {
-      var li = el("li");
-      li.appendChild(el("strong", {}, c.id + (c.title ? ": " + c.title : "")));
-      li.appendChild(el("pre")).appendChild(el("code", {}, c.curl));
-      checks.appendChild(li);
+    var targetSelect = $("inc-target");
+    targetSelect.textContent = "";
+    targetSelect.appendChild(el("option", { value: "" }, "none: keep {{ target }} as written"));
+    (d.targets || []).forEach(function (t) {
+      targetSelect.appendChild(el("option", { value: t.name }, t.name + " — " + t.url));
     });
+    targetSelect.value = state.target || "";
+    $("inc-target-field").hidden = !(d.targets || []).length;
+    var paramBox = $("inc-params");
+    paramBox.textContent = "";
+    (d.params || []).forEach(function (p) {
+      var id = "inc-param-" + p.name;
+      var field = el("p", { "class": "field" });
+      field.appendChild(el("label", { "for": id }, p.name));
+      var input = el("input", { id: id, "data-param": p.name, placeholder: p["default"] || p.name, spellcheck: "false" });
+      input.value = (state.params || {})[p.name] || "";
+      field.appendChild(input);
+      paramBox.appendChild(field);
+    });
+    shownChecks = null;
     var actions = $("inc-actions");
     actions.textContent = "";
     d.actions.forEach(function (a, i) {
@@ -210,6 +296,11 @@
 
   function read() {
     FIELDS.forEach(function (name) { state[name] = form.elements[name].value; });
+    state.target = $("inc-target").value;
+    state.params = {};
+    Array.prototype.forEach.call(form.querySelectorAll("[data-param]"), function (input) {
+      state.params[input.getAttribute("data-param")] = input.value;
+    });
     state.events = rowsOf($("inc-timeline"));
     state.items = rowsOf($("inc-items"));
     Array.prototype.forEach.call(form.querySelectorAll("[data-hypothesis]"), function (s) { state.hypotheses[s.getAttribute("data-hypothesis")] = s.value; });
@@ -220,8 +311,153 @@
       state.actions[i][input.getAttribute("data-field")] = input.value;
     });
   }
-  function refresh() { $("incident-md").textContent = markdown(state); }
+  // The checks, filled for the chosen target; rebuilt only when that context changes, and
+  // announced so that site.js gives each its Copy button whenever it arrives.
+  var shownChecks = null;
+  function renderChecks() {
+    var ctx = context(state), key = JSON.stringify([state.fm, ctx]);
+    if (key === shownChecks) return;
+    shownChecks = key;
+    var checks = $("inc-checks");
+    checks.textContent = "";
+    data[state.fm].checks.forEach(function (c) {
+      var li = el("li");
+      li.appendChild(el("strong", {}, c.id + (c.title ? ": " + c.title : "")));
+      var pre = el("pre", { "data-copy-name": c.title || c.id });
+      pre.appendChild(el("code", {}, withContext(c.curl, ctx)));
+      li.appendChild(pre);
+      checks.appendChild(li);
+    });
+    doc.dispatchEvent(new CustomEvent("opsbook:content"));
+  }
+  function refresh() {
+    renderChecks();
+    $("incident-md").textContent = markdown(state);
+    validate();
+  }
   function changed() { if (!state) return; read(); save(); refresh(); }
+
+  // ---- What `incident lint` will say, as the person types ----
+  // The front matter is checked against the schema `incident lint` is built from
+  // (window.OPSBOOK_INCIDENT_SCHEMA, src/incident/schema.rs): required fields, allowed values,
+  // RFC 3339 timestamps, their order, a resolved time once resolved. The body: timeline rows
+  // without an event, action items without owner or due date, and (once resolved) unanswered
+  // sections, as lint reports them.
+  var schema = window.OPSBOOK_INCIDENT_SCHEMA || { properties: {} };
+  var FIELD_IDS = { title: "inc-title", severity: "inc-severity", status: "inc-status",
+    started_at: "inc-started", detected_at: "inc-detected", mitigated_at: "inc-mitigated",
+    resolved_at: "inc-resolved", commander: "inc-commander", request_ids: "inc-request-ids" };
+  function isTimestamp(v) {
+    var prop = (schema.properties || {}).started_at || {};
+    return new RegExp(prop.pattern || "^$").test(v) && !isNaN(Date.parse(v.replace(" ", "T")));
+  }
+  function frontMatter(s) {
+    var out = {};
+    ["title", "severity", "status", "commander"].concat(schema["x-opsbook-order"] || []).forEach(function (k) {
+      var v = String(s[k] || "").trim();
+      if (v) out[k] = v;
+    });
+    return out;
+  }
+  function schemaProblems(s) {
+    var fm = frontMatter(s), out = [];
+    var props = schema.properties || {};
+    (schema.required || []).forEach(function (k) {
+      if (k in props && !(k in fm) && FIELD_IDS[k]) {
+        out.push({ field: k, rule: k === "started_at" ? "invalid-timestamp" : "incident-front-matter", message: "`" + k + "` is required" });
+      }
+    });
+    Object.keys(fm).forEach(function (k) {
+      var p = props[k] || {}, v = fm[k];
+      if (p["enum"] && p["enum"].indexOf(v) < 0) {
+        out.push({ field: k, rule: p["x-opsbook-rule"], message: "`" + k + ": " + v + "` is not one of " + p["enum"].join(", ") });
+      } else if (p.format === "date-time" && !isTimestamp(v)) {
+        out.push({ field: k, rule: p["x-opsbook-rule"], message: "`" + k + ": " + v + "` is not an RFC 3339 timestamp; write it like 2026-11-26T08:15:00Z" });
+      }
+    });
+    (schema.allOf || []).forEach(function (rule) {
+      var when = (rule["if"] || {}).properties || {}, holds = Object.keys(when).every(function (k) { return fm[k] === when[k]["const"]; });
+      if (!holds) return;
+      ((rule.then || {}).required || []).forEach(function (k) {
+        if (!(k in fm)) out.push({ field: k, rule: rule.then["x-opsbook-rule"], message: "`status: " + fm.status + "` without `" + k + "`" });
+      });
+    });
+    var last = null;
+    (schema["x-opsbook-order"] || []).forEach(function (k) {
+      if (!(k in fm) || !isTimestamp(fm[k])) return;
+      var t = Date.parse(fm[k].replace(" ", "T"));
+      if (last && t < last.t) out.push({ field: k, rule: "timestamps-out-of-order", message: "`" + k + "` is before `" + last.k + "`" });
+      last = { k: k, t: t };
+    });
+    return out;
+  }
+  function bodyProblems(s, d) {
+    var out = [], resolved = s.status === "resolved";
+    s.events.forEach(function (r, i) {
+      if ((r[0] || "").trim() && !(r[1] || "").trim()) {
+        out.push({ row: ["inc-timeline", i, 1], rule: "empty-timeline-event", level: "warning", message: "the timeline row at `" + r[0] + "` has no event" });
+      }
+    });
+    // The record's first row is the start; a resolved record also needs its end.
+    var rows = s.events.filter(function (r) { return r.some(function (c) { return String(c || "").trim(); }); });
+    if (resolved && rows.length < 1) {
+      out.push({ field: "timeline", rule: "incomplete-timeline", message: "the timeline needs at least a start and an end entry" });
+    }
+    s.items.forEach(function (r, i) {
+      var missing = [[1, "an owner"], [2, "a due date"]].filter(function (c) { return !(r[c[0]] || "").trim(); });
+      if ((r[0] || "").trim() && missing.length) {
+        out.push({ row: ["inc-items", i, missing[0][0]], rule: "incomplete-action-item", level: resolved ? "error" : "warning",
+          message: "action item `" + r[0] + "` has no " + missing.map(function (m) { return m[1].replace(/^an? /, ""); }).join(" and no ") });
+      }
+    });
+    if (resolved) {
+      [["summary", "Summary"], ["impact", "Impact"]].forEach(function (f) {
+        if (!String(s[f[0]] || "").trim()) out.push({ field: f[0], rule: "unanswered-section", message: "`## " + f[1] + "` has no answer" });
+      });
+      d.questions.forEach(function (q, i) {
+        if (!String(s.answers[i] || "").trim()) out.push({ answer: i, rule: "unanswered-question", message: "postmortem question `" + q + "` has no answer" });
+      });
+    }
+    return out;
+  }
+  function problemTarget(p) {
+    if (p.field === "timeline") return $("inc-add-event");
+    if (p.field) return $(FIELD_IDS[p.field] || ("inc-" + p.field));
+    if (p.answer !== undefined) return $("inc-q-" + p.answer);
+    var rows = $(p.row[0]).querySelectorAll(".row");
+    return rows[p.row[1]] ? rows[p.row[1]].querySelectorAll("input")[p.row[2]] : null;
+  }
+  function validate() {
+    if (!state) return;
+    var found = schemaProblems(state).concat(bodyProblems(state, data[state.fm]));
+    Array.prototype.forEach.call(form.querySelectorAll(".problem"), function (n) { n.remove(); });
+    Array.prototype.forEach.call(form.querySelectorAll("[aria-invalid]"), function (n) {
+      n.removeAttribute("aria-invalid");
+      n.removeAttribute("aria-describedby");
+    });
+    found.forEach(function (p, i) {
+      var target = problemTarget(p);
+      if (!target) return;
+      var id = "inc-problem-" + i;
+      var note = el("span", { id: id, "class": "problem" }, (p.level || "error") + "[" + p.rule + "]: " + p.message);
+      target.insertAdjacentElement("afterend", note);
+      target.setAttribute("aria-invalid", "true");
+      target.setAttribute("aria-describedby", ((target.getAttribute("aria-describedby") || "") + " " + id).trim());
+    });
+    var box = $("inc-problems");
+    box.textContent = "";
+    if (!found.length) {
+      box.appendChild(el("p", { "class": "ok" }, "incident lint will find nothing to report in this draft's fields."));
+      return;
+    }
+    var errors = found.filter(function (p) { return (p.level || "error") === "error"; }).length;
+    box.appendChild(el("p", {}, "incident lint will report " + errors + " error" + (errors === 1 ? "" : "s") +
+      " and " + (found.length - errors) + " warning" + (found.length - errors === 1 ? "" : "s") +
+      " in this draft. Download still works: a draft may be incomplete."));
+    var listing = el("ul");
+    found.forEach(function (p) { listing.appendChild(el("li", {}, (p.level || "error") + "[" + p.rule + "]: " + p.message)); });
+    box.appendChild(listing);
+  }
 
   // A runbook's data is its own script, loaded when one of its failure modes is chosen.
   function ensure(fm, then) {
@@ -237,15 +473,25 @@
   function choose(fm, then) {
     ensure(fm, function () {
       state = load(fm) || fresh(fm);
+      state.params = state.params || {};
+      if (fm === asked) state = withPageContext(state, fm);
       build();
       save();
       if (then) then();
     });
   }
 
+  // Named as `opsbook incident new` names it (src/incident/skeleton.rs `file_name`): the start
+  // date, then the title's letters and digits of any script, lowercased, joined by `-`, at
+  // most 60 characters. A start time that is not RFC 3339 yet gives today's date.
   function fileName(s) {
-    var slug = s.title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60).replace(/-+$/, "");
-    return s.started_at.trim().slice(0, 10) + "-" + (slug || "incident") + ".md";
+    var words = Array.from(s.title.toLowerCase()).map(function (c) {
+      return /[\p{Alphabetic}\p{N}]/u.test(c) ? c : "-";
+    }).join("").split("-").filter(Boolean).join("-");
+    var slug = Array.from(words).slice(0, 60).join("").replace(/-+$/, "");
+    var started = s.started_at.trim();
+    var date = isTimestamp(started) ? started.slice(0, 10) : nowUtc().slice(0, 10);
+    return date + "-" + (slug || "incident") + ".md";
   }
 
   // ---- Wiring ----

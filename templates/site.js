@@ -28,10 +28,20 @@
     });
   }
 
-  // Copy buttons on every code block.
-  function copyText(text, button) {
+  // "Copied" and the like, said once to a screen reader (a polite live region in base.html).
+  var live = doc.getElementById("live");
+  function announce(text) {
+    if (!live) return;
+    live.textContent = "";
+    setTimeout(function () { live.textContent = text; }, 50);
+  }
+
+  // Copy buttons on every code block, each named after what it copies (a check's title or id,
+  // else the command's first words), so fourteen of them are not fourteen "Copy".
+  function copyText(text, button, name) {
     function done() {
       button.textContent = "Copied";
+      announce("Copied " + name);
       setTimeout(function () { button.textContent = "Copy"; }, 1500);
     }
     function fallback() {
@@ -48,24 +58,79 @@
       fallback();
     }
   }
+  function copyName(box, code) {
+    var named = box.getAttribute("data-copy-name");
+    if (named) return named;
+    var words = (code.textContent || "").replace(/\s+/g, " ").trim();
+    return words.length > 48 ? words.slice(0, 47) + "…" : words;
+  }
   function addCopy(box, code, className) {
     var button = doc.createElement("button");
+    var name = copyName(box, code);
     button.type = "button";
     button.className = className;
     button.textContent = "Copy";
-    button.setAttribute("aria-label", "Copy command");
-    button.addEventListener("click", function () { copyText(code.textContent, button); });
+    button.setAttribute("aria-label", "Copy " + name);
+    button.addEventListener("click", function () { copyText(code.textContent, button, name); });
     box.appendChild(button);
   }
-  Array.prototype.forEach.call(doc.querySelectorAll("main pre:not(.no-copy)"), function (pre) {
-    pre.classList.add("has-copy");
-    addCopy(pre, pre.querySelector("code") || pre, "copy");
-  });
-  // A paragraph that is nothing but inline code is a command too (`kubectl set env ...`).
-  Array.prototype.forEach.call(doc.querySelectorAll("main .md p"), function (p) {
-    var only = p.childNodes.length === 1 && p.firstChild.nodeName === "CODE";
-    if (only) addCopy(p, p.firstChild, "copy copy-inline");
-  });
+  // Idempotent, so it can run again on content a script adds later (the incident form's
+  // checks arrive with their runbook's data, before or after this script runs).
+  function decorate() {
+    Array.prototype.forEach.call(doc.querySelectorAll("main pre:not(.no-copy):not(.has-copy)"), function (pre) {
+      pre.classList.add("has-copy");
+      addCopy(pre, pre.querySelector("code") || pre, "copy");
+    });
+    // A paragraph that is nothing but inline code is a command too (`kubectl set env ...`).
+    Array.prototype.forEach.call(doc.querySelectorAll("main .md p:not(.has-copy)"), function (p) {
+      var only = p.childNodes.length === 1 && p.firstChild.nodeName === "CODE";
+      if (!only) return;
+      p.classList.add("has-copy");
+      addCopy(p, p.firstChild, "copy copy-inline");
+    });
+  }
+  decorate();
+  doc.addEventListener("opsbook:content", decorate);
+
+  // Sticky bars: in-page links and focus land below them. The bar's height changes with the
+  // viewport (it wraps on narrow screens), so it is measured, not assumed.
+  var sticky = doc.querySelector(".targetbar");
+  function stickyHeight() {
+    return sticky ? sticky.getBoundingClientRect().height : 0;
+  }
+  function measure() {
+    doc.documentElement.style.setProperty("--sticky", Math.ceil(stickyHeight()) + "px");
+  }
+  if (sticky) {
+    measure();
+    if (window.ResizeObserver) new ResizeObserver(measure).observe(sticky);
+    window.addEventListener("resize", measure);
+    // Focus moved by Tab or Shift+Tab is scrolled into view by the browser, which may leave it
+    // under the bar: move it out.
+    doc.addEventListener("focusin", function (ev) {
+      var target = ev.target;
+      if (!target || !target.getBoundingClientRect || sticky.contains(target)) return;
+      var bar = sticky.getBoundingClientRect();
+      var box = target.getBoundingClientRect();
+      if (bar.top <= 1 && box.top < bar.bottom) window.scrollBy(0, box.top - bar.bottom - 8);
+    });
+  }
+
+  // Narrow screens: the header's links and the target bar's details fold behind a button, so
+  // the bars take one line each until asked for more.
+  // The button shows only where CSS folds (a narrow screen); `host` gets `open` when expanded.
+  function foldable(button, host) {
+    if (!button || !host) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var open = button.getAttribute("aria-expanded") !== "true";
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      host.classList.toggle("open", open);
+      measure();
+    });
+  }
+  foldable(doc.getElementById("menu-toggle"), doc.querySelector(".top"));
+  foldable(doc.getElementById("targetbar-toggle"), sticky);
 
   // Params (an alert's labels): the page's URL (?namespace=shop) wins over the runbook's default.
   // An empty value (`deployment=` from an alert that has no such label) keeps the default.
@@ -86,14 +151,21 @@
   var select = doc.getElementById("target");
   var ridBox = doc.getElementById("rid");
   var requestId = "";
+  // One request id format for the page and the command line (src/check/request_id.rs):
+  // `ob-20261126T081500Z-7f3a9c-0001`: UTC time, a random part per page, a counter.
+  var ridRandom = (function () {
+    var bytes = [Math.random() * 256, Math.random() * 256, Math.random() * 256];
+    if (window.crypto && crypto.getRandomValues) bytes = crypto.getRandomValues(new Uint8Array(3));
+    return Array.prototype.map.call(bytes, function (b) { return ((b & 255) + 256).toString(16).slice(1); }).join("");
+  })();
+  var ridCount = 0;
+  var usedIds = [];
   function newRequestId() {
-    var rand = Math.floor(Math.random() * 0x100000000).toString(16);
-    if (window.crypto && crypto.getRandomValues) {
-      rand = Array.prototype.map.call(crypto.getRandomValues(new Uint8Array(4)), function (b) {
-        return (b + 256).toString(16).slice(1);
-      }).join("");
-    }
-    requestId = "ob-" + Date.now().toString(36) + "-" + rand;
+    ridCount += 1;
+    var time = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d{3}Z$/, "Z");
+    requestId = "ob-" + time + "-" + ridRandom + "-" + ("000" + ridCount).slice(-4);
+    usedIds.unshift(requestId);
+    usedIds = usedIds.slice(0, 10);
     if (ridBox) ridBox.textContent = requestId;
   }
   function fill() {
@@ -123,6 +195,20 @@
     }
     Array.prototype.forEach.call(doc.querySelectorAll("[data-template]"), function (el) {
       el.textContent = filled(el.getAttribute("data-template"));
+    });
+    // "Start an incident record" carries the page's context: the target, the params and the
+    // request ids made here (the current one first), for the form to fill into the record.
+    Array.prototype.forEach.call(doc.querySelectorAll("a[data-incident]"), function (a) {
+      var base = a.getAttribute("data-href") || a.getAttribute("href");
+      a.setAttribute("data-href", base);
+      var parts = base.split("?");
+      var params = new URLSearchParams(parts[1] || "");
+      if (select && select.value) params.set("target", select.value);
+      paramInputs.forEach(function (input) {
+        if (input.value !== "" && SAFE_VALUE.test(input.value)) params.set(input.getAttribute("data-param"), input.value);
+      });
+      usedIds.forEach(function (id) { params.append("request_id", id); });
+      a.href = parts[0] + "?" + params.toString();
     });
     // "Open in Prometheus": the filled query, encoded, under the filled base URL (only an
     // http(s) one without query or fragment, so a link never becomes script or a wrong page;
@@ -228,6 +314,10 @@
     // How long the search took, for the browser test and anyone curious.
     list.setAttribute("data-ms", String(Date.now() - started));
   }
+  // The ARIA combobox pattern: options are plain text (a link inside an option is a control
+  // inside a control), the input says which one is active, and "no match" is said outside the
+  // listbox, which only ever holds options.
+  var none = doc.getElementById("no-results");
   function show(results) {
     while (list.firstChild) list.removeChild(list.firstChild);
     active = -1;
@@ -236,29 +326,41 @@
       var li = doc.createElement("li");
       li.id = "result-" + i;
       li.setAttribute("role", "option");
-      var a = doc.createElement("a");
-      a.href = e.u;
-      a.textContent = e.t;
+      li.setAttribute("aria-selected", "false");
+      li.setAttribute("data-href", e.u);
+      var title = doc.createElement("span");
+      title.className = "t";
+      title.textContent = e.t;
       var sub = doc.createElement("span");
       sub.className = "in";
       sub.textContent = e.sub;
-      a.appendChild(doc.createElement("br"));
-      a.appendChild(sub);
-      li.appendChild(a);
+      li.appendChild(title);
+      li.appendChild(sub);
       list.appendChild(li);
     });
-    if (input.value.trim() && !results.length) {
-      var none = doc.createElement("li");
-      none.textContent = "No runbook matches.";
-      list.appendChild(none);
-    }
+    var nothing = !!input.value.trim() && !results.length;
+    if (none) none.hidden = !nothing;
+    if (none) none.textContent = nothing ? "No runbook matches." : "";
     list.hidden = !list.firstChild;
     input.setAttribute("aria-expanded", list.hidden ? "false" : "true");
   }
+  function go(li, newTab) {
+    var href = li && li.getAttribute("data-href");
+    if (!href) return;
+    if (newTab) window.open(href, "_blank", "noopener"); else location.href = href;
+  }
+  list.addEventListener("click", function (ev) {
+    var li = ev.target.closest ? ev.target.closest("li[role=option]") : null;
+    go(li, ev.ctrlKey || ev.metaKey);
+  });
+  list.addEventListener("auxclick", function (ev) {
+    var li = ev.target.closest ? ev.target.closest("li[role=option]") : null;
+    if (ev.button === 1) go(li, true);
+  });
   function move(step) {
     var items = list.querySelectorAll("li[role=option]");
     if (!items.length) return;
-    if (active >= 0) items[active].removeAttribute("aria-selected");
+    if (active >= 0) items[active].setAttribute("aria-selected", "false");
     active = (active + step + items.length) % items.length;
     items[active].setAttribute("aria-selected", "true");
     items[active].scrollIntoView({ block: "nearest" });
@@ -270,9 +372,9 @@
     if (ev.key === "ArrowDown") { ev.preventDefault(); move(1); }
     else if (ev.key === "ArrowUp") { ev.preventDefault(); move(-1); }
     else if (ev.key === "Enter") {
-      var items = list.querySelectorAll("li[role=option] a");
+      var items = list.querySelectorAll("li[role=option]");
       var pick = items[active >= 0 ? active : 0];
-      if (pick) { ev.preventDefault(); location.href = pick.href; }
+      if (pick) { ev.preventDefault(); go(pick, ev.ctrlKey || ev.metaKey); }
     } else if (ev.key === "Escape") { input.value = ""; show([]); }
   });
   doc.addEventListener("click", function (ev) {

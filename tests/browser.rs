@@ -26,7 +26,9 @@ fn search_works_from_file_urls() {
     let (dom, problems) = dump(&chromium, &file_url(&out.join("index.html"), "?q=pool"));
     assert!(problems.is_empty(), "{problems:#?}");
     assert!(
-        dom.contains("<a href=\"postgres/connection-exhaustion.html\">Connection exhaustion"),
+        dom.contains(
+            "data-href=\"postgres/connection-exhaustion.html\"><span class=\"t\">Connection exhaustion"
+        ),
         "no search result in:\n{dom}"
     );
     let ms = dom
@@ -40,7 +42,7 @@ fn search_works_from_file_urls() {
     let (dom, problems) = dump(&chromium, &file_url(&page, "?q=roll%20back"));
     assert!(problems.is_empty(), "{problems:#?}");
     assert!(
-        dom.contains("href=\"../api/increased-latency.html\""),
+        dom.contains("data-href=\"../api/increased-latency.html\""),
         "{dom}"
     );
 }

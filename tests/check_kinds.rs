@@ -183,7 +183,7 @@ fn the_incident_skeleton_records_the_manual_check() {
     let record = std::fs::read_to_string(&path).expect("record");
     assert!(
         record.contains(
-            "- `describe-pod`: What does Kubernetes say about the pod? (run by hand; look for: `Last State: Terminated` and its `Reason`)\n\n  ```sh\n  kubectl -n {{ namespace }} describe pod {{ pod }}\n  ```"
+            "- `describe-pod`: What does Kubernetes say about the pod? (run by hand; look for: `Last State: Terminated` and its `Reason`)\n\n  ```sh\n  kubectl -n shop describe pod {{ pod }}\n  ```"
         ),
         "{record}"
     );

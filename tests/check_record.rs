@@ -25,12 +25,39 @@ fn new_record(dir: &Path) -> PathBuf {
     dir.join("2026-11-26-slow-hello.md")
 }
 
-/// The record with the lines opsbook added removed.
+/// The record with what opsbook added taken out: its timeline rows, and the request ids in the
+/// front matter.
 fn without_check_rows(text: &str) -> String {
     text.lines()
         .filter(|l| !l.contains("| check `api#"))
-        .map(|l| format!("{l}\n"))
+        .map(|l| match l.starts_with("request_ids:") {
+            true => "request_ids: []\n".to_owned(),
+            false => format!("{l}\n"),
+        })
         .collect()
+}
+
+/// The request ids of the front matter, and those of the timeline's rows.
+fn ids(text: &str) -> (Vec<String>, Vec<String>) {
+    let quoted = |line: &str| -> Vec<String> {
+        line.split('"')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_owned)
+            .collect()
+    };
+    let front = text
+        .lines()
+        .find(|l| l.starts_with("request_ids:"))
+        .map(quoted)
+        .unwrap_or_default();
+    let rows = text
+        .lines()
+        .filter(|l| l.contains("| check `api#"))
+        .filter_map(|l| l.split("request id `").nth(1)?.split('`').next())
+        .map(str::to_owned)
+        .collect();
+    (front, rows)
 }
 
 #[test]
@@ -62,6 +89,10 @@ fn results_are_appended_to_the_timeline_and_nothing_else_changes() {
                 && r.contains("request id `ob-")),
         "{rows:?}"
     );
+    // Every request id the checks sent is in `request_ids`, once, in the order sent.
+    let (front, rows) = ids(&after);
+    assert_eq!(front, rows, "{after}");
+    assert!(front.iter().all(|id| id.starts_with("ob-2")), "{front:?}");
     let timeline = after.find("## Timeline").expect("timeline");
     let hypotheses = after.find("## Hypotheses").expect("hypotheses");
     let first_row = after.find("| check `api#").expect("a row");
@@ -157,6 +188,11 @@ fn twenty_parallel_runs_on_one_record_keep_all_twenty_rows() {
     }
     let after = std::fs::read_to_string(&record).expect("read");
     assert_eq!(rows_of(&after, "api#hello"), 20, "{after}");
+    // No run's request ids were lost to another's rewrite of the front matter.
+    let (mut front, mut rows) = ids(&after);
+    front.sort();
+    rows.sort();
+    assert_eq!(front, rows);
     let left: Vec<_> = std::fs::read_dir(dir.path().join("."))
         .expect("dir")
         .map(|e| e.expect("entry").file_name())

@@ -131,6 +131,7 @@ fn each_incident_rule_fires_on_its_fixture() {
         ("missing-section", 1),
         ("overdue-action-item", 1),
         ("unanswered-section", 1),
+        ("empty-timeline-event", 1),
     ];
     let mut all = String::new();
     for (rule, want) in rules {
@@ -299,4 +300,95 @@ fn non_ascii_titles_get_their_own_files() {
         2,
         "never overwrites"
     );
+}
+
+/// `incident new ... --target NAME` from the repository into `dir`, with `extra` arguments.
+fn new_for_target(dir: &Path, extra: &[&str]) -> Run {
+    let dir = dir.to_str().expect("utf-8 temp path");
+    let mut args = vec![
+        "incident",
+        "new",
+        "api#increased-latency",
+        "--title",
+        "slow hello",
+        "--started-at",
+        "2026-11-26T08:00:00Z",
+        "--dir",
+        dir,
+    ];
+    args.extend_from_slice(extra);
+    Project::repo().run(&args)
+}
+
+#[test]
+fn a_record_for_a_target_has_its_checks_filled_and_its_request_id_recorded() {
+    let dir = Project::new();
+    new_for_target(dir.path(), &["--target", "staging"]).assert_ok();
+    let text = dir.read("2026-11-26-slow-hello.md");
+    let ids = text
+        .lines()
+        .find(|l| l.starts_with("request_ids:"))
+        .unwrap();
+    // One id, in the format `check` and the site use.
+    let id = ids.split('"').nth(1).expect("an id");
+    assert!(
+        id.len() == "ob-20261126T081500Z-7f3a9c-0001".len() && id.starts_with("ob-2"),
+        "{ids}"
+    );
+    let checks = &text[text.find("## Checks").unwrap()..text.find("## Actions taken").unwrap()];
+    assert!(
+        checks.contains("curl -i https://api.staging.example.com/healthz"),
+        "{checks}"
+    );
+    assert!(checks.contains(&format!("x-request-id: {id}")), "{checks}");
+
+    // Ids given on the command line are recorded, the first carried by the checks.
+    let dir = Project::new();
+    let given = [
+        "--target",
+        "local",
+        "--request-id",
+        "abc-123",
+        "--request-id",
+        "ob-2",
+    ];
+    new_for_target(dir.path(), &given).assert_ok();
+    let text = dir.read("2026-11-26-slow-hello.md");
+    assert!(
+        text.contains("request_ids: [\"abc-123\", \"ob-2\"]"),
+        "{text}"
+    );
+    assert!(text.contains("x-request-id: abc-123"), "{text}");
+    assert!(
+        text.contains("curl -i http://127.0.0.1:3000/healthz"),
+        "{text}"
+    );
+
+    // Without --target the checks stay as written, placeholders and all.
+    let dir = Project::new();
+    new_for_target(dir.path(), &[]).assert_ok();
+    let text = dir.read("2026-11-26-slow-hello.md");
+    assert!(text.contains("curl -i {{ target }}/healthz"), "{text}");
+    assert!(text.contains("request_ids: []"), "{text}");
+}
+
+#[test]
+fn an_unknown_target_or_a_bad_request_id_is_a_usage_error() {
+    let dir = Project::new();
+    let out = new_for_target(dir.path(), &["--target", "prd"]);
+    assert_eq!(out.code(), 2, "{}", out.stderr());
+    assert!(
+        out.stderr()
+            .contains("no target `prd`; its targets: local, staging"),
+        "{}",
+        out.stderr()
+    );
+    let out = new_for_target(dir.path(), &["--request-id", "a, b"]);
+    assert_eq!(out.code(), 2, "{}", out.stderr());
+    assert!(
+        out.stderr().contains("--request-id `a, b`"),
+        "{}",
+        out.stderr()
+    );
+    assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
 }

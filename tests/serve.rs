@@ -66,11 +66,32 @@ fn serves_rebuilds_and_shows_errors() {
         "the last good build is kept"
     );
 
+    // A syntax error is named as one, in the parser's words, with its place: not a type
+    // error with a schema hint.
+    project.write(
+        "runbooks/api.yaml",
+        good.replacen("\nlinks:\n", "\n bad: 1\nlinks:\n", 1),
+    );
+    let v3 = wait_for_version_after(addr, &v2);
+    let (status, page) = request(addr, "GET", "/api/index.html");
+    assert_eq!(status, 500);
+    assert!(
+        page.contains(
+            "error[invalid-yaml]: while parsing a block mapping, did not find expected key"
+        ),
+        "{page}"
+    );
+    assert!(page.contains("runbooks/api.yaml:28:2"), "{page}");
+    assert!(
+        !page.contains("wrong-type") && !page.contains("opsbook schema"),
+        "{page}"
+    );
+
     project.write(
         "runbooks/api.yaml",
         good.replace("API service (Rust, axum)", "API service (edited)"),
     );
-    wait_for_version_after(addr, &v2);
+    wait_for_version_after(addr, &v3);
     let (status, page) = request(addr, "GET", "/api/index.html");
     assert_eq!(status, 200);
     assert!(page.contains("API service (edited)"));

@@ -656,7 +656,7 @@ fn open(out: &Path, page: &str, query: &str) -> Option<String> {
 
 /// The links of the search results, in order.
 fn results(dom: &str) -> Vec<&str> {
-    dom.split("role=\"option\"><a href=\"")
+    dom.split("role=\"option\" aria-selected=\"false\" data-href=\"")
         .skip(1)
         .filter_map(|r| r.split('"').next())
         .collect()

@@ -25,8 +25,27 @@ pub fn next() -> String {
     format!("ob-{now}-{}-{n:04}", *PROCESS)
 }
 
+/// Whether `id` can be recorded as a request id: one word of the characters ids are made of
+/// (ours, a UUID, a trace id), no comma, space or quote that would split or break the
+/// front matter's `request_ids` list. The site's form accepts the same.
+pub fn is_recordable(id: &str) -> bool {
+    (1..=200).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._:/+=@-".contains(&b))
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn recordable_ids_are_one_plain_word() {
+        assert!(super::is_recordable("ob-20261126T081500Z-7f3a9c-0001"));
+        assert!(super::is_recordable("4bf92f3577b34da6a3ce929d0e0e4736"));
+        for bad in ["", "a,b", "a b", "\"x\"", "a\nb", &"x".repeat(201)] {
+            assert!(!super::is_recordable(bad), "{bad:?}");
+        }
+    }
+
     #[test]
     fn ids_are_unique_and_readable() {
         let a = super::next();

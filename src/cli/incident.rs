@@ -39,6 +39,15 @@ pub struct NewArgs {
     /// (repeatable); recorded as `labels:` in the front matter.
     #[arg(long = "param", value_name = "NAME=VALUE", value_parser = super::check::parse_param)]
     pub params: Vec<(String, String)>,
+    /// The runbook's target the responder works against (`prod`): its URL and vars are filled
+    /// into the record's checks, with a fresh request id that is also recorded in
+    /// `request_ids`.
+    #[arg(long = "target", value_name = "NAME")]
+    pub target_name: Option<String>,
+    /// A request id to record in `request_ids` (repeatable), e.g. the `x-request-id` of a
+    /// user's report; the first one goes into the checks' `{{ request_id }}`.
+    #[arg(long = "request-id", value_name = "ID")]
+    pub request_ids: Vec<String>,
 }
 
 pub use super::incident_list::ListArgs;
@@ -84,6 +93,7 @@ fn new(global: &Global, args: NewArgs) -> CliResult {
     })?;
     let severity = args
         .severity
+        .clone()
         .unwrap_or_else(|| fm.severity.as_str().to_owned());
     if !opsbook::model::Severity::ALL.contains(&severity.as_str()) {
         return Err(format!(
@@ -96,12 +106,16 @@ fn new(global: &Global, args: NewArgs) -> CliResult {
             .with_timezone(&Utc),
         None => Utc::now(),
     };
+    let labels = labels(loaded, &args.params)?;
+    let (request_ids, fill) = context(loaded, &args, &labels)?;
     let input = skeleton::NewIncident {
         title: skeleton::clean_title(&args.title)?,
         severity,
         started_at,
         questions: ws.config.questions(),
-        labels: labels(loaded, &args.params)?,
+        labels,
+        request_ids,
+        fill,
     };
     let text = incident_template(&ws.root)?.render(loaded, fm, &input)?;
     let dir = match args.dir {
@@ -139,6 +153,54 @@ fn labels(
         .iter()
         .filter_map(|(name, p)| Some((name.value.clone(), value(&name.value, &p.default)?)))
         .collect())
+}
+
+/// The request ids to record and what fills the checks' placeholders: the params' values
+/// always; with `--target`, its URL and vars and a request id (one given, else a fresh one in
+/// the format `check` and the site use).
+fn context(
+    loaded: &opsbook::compile::CompiledRunbook,
+    args: &NewArgs,
+    labels: &[(String, String)],
+) -> Result<(Vec<String>, skeleton::Fill), String> {
+    if let Some(bad) = args
+        .request_ids
+        .iter()
+        .find(|id| !opsbook::check::request_id::is_recordable(id))
+    {
+        return Err(format!(
+            "--request-id `{bad}` is not one word of letters, digits and . _ : / + = @ -; \
+             pass each id on its own --request-id"
+        ));
+    }
+    let mut request_ids = args.request_ids.clone();
+    let mut values: std::collections::BTreeMap<String, String> = labels.iter().cloned().collect();
+    if let Some(name) = &args.target_name {
+        let target = loaded
+            .targets
+            .iter()
+            .find(|t| &t.name == name)
+            .ok_or_else(|| {
+                let names: Vec<&str> = loaded.targets.iter().map(|t| t.name.as_str()).collect();
+                match names.is_empty() {
+                    true => format!("runbook `{}` declares no targets", loaded.id),
+                    false => format!(
+                        "runbook `{}` has no target `{name}`; its targets: {}",
+                        loaded.id,
+                        names.join(", ")
+                    ),
+                }
+            })?;
+        values.insert("target".to_owned(), target.url.clone());
+        values.extend(target.vars.iter().cloned());
+        if request_ids.is_empty() {
+            request_ids.push(opsbook::check::request_id::next());
+        }
+    }
+    if let Some(first) = request_ids.first() {
+        values.insert("request_id".to_owned(), first.clone());
+    }
+    Ok((request_ids, skeleton::Fill::Values(values)))
 }
 
 /// `templates/incident.md` beside `opsbook.yaml` replaces the default, as for the site's build.

@@ -66,7 +66,7 @@ pub fn lint(
 fn fields(l: &mut Lint, record: &Record, runbooks: &[CompiledRunbook]) {
     let f = &record.front;
     match &f.status {
-        Some(s) if !matches!(s.value.as_str(), "open" | "mitigated" | "resolved") => {
+        Some(s) if !super::schema::STATUSES.contains(&s.value.as_str()) => {
             l.report(
                 Rule::UnknownStatus,
                 s.pos,
@@ -166,12 +166,15 @@ fn timestamp(
 
 fn timestamps(l: &mut Lint, record: &Record) {
     let f = &record.front;
-    let named = [
-        ("started_at", &f.started_at),
-        ("detected_at", &f.detected_at),
-        ("mitigated_at", &f.mitigated_at),
-        ("resolved_at", &f.resolved_at),
+    // In the order of `schema::TIMESTAMPS`, the order they must hold.
+    let fields = [
+        &f.started_at,
+        &f.detected_at,
+        &f.mitigated_at,
+        &f.resolved_at,
     ];
+    let named: Vec<(&str, &Option<Sp<String>>)> =
+        super::schema::TIMESTAMPS.into_iter().zip(fields).collect();
     let parsed: Vec<(&str, Stamp)> = named
         .iter()
         .map(|(n, v)| (*n, timestamp(l, v, n)))
@@ -308,6 +311,16 @@ fn timeline(l: &mut Lint, record: &Record) {
         .iter()
         .filter(|r| r.cells.iter().any(|c| !c.is_empty()))
         .collect();
+    for row in &rows {
+        if row.cell(1).trim().is_empty() {
+            l.report(
+                Rule::EmptyTimelineEvent,
+                Pos::new(row.line, 1),
+                format!("the timeline row at `{}` has no event", row.cell(0)),
+                "write what happened in the event column, or delete the row",
+            );
+        }
+    }
     if l.resolved && rows.len() < 2 {
         let line = record.section("Timeline").map_or(1, |s| s.line);
         l.gap(

@@ -4,10 +4,12 @@
 pub mod body;
 pub mod exact;
 pub mod fields;
+pub mod front_ids;
 pub mod lint;
 pub mod list;
 pub mod parse;
 pub mod record;
+pub mod schema;
 pub mod skeleton;
 pub mod workbook;
 

@@ -1,5 +1,6 @@
 //! `opsbook check --record FILE`: appends one timeline row per check result to an incident
-//! record, leaving every other byte as the person wrote it.
+//! record and adds the request ids the checks sent to its `request_ids`, leaving every other
+//! byte as the person wrote it.
 //!
 //! Nothing is lost, whoever else writes the record:
 //! - two `opsbook check --record` runs take turns: each holds an exclusive lock on the record
@@ -125,8 +126,10 @@ pub fn append(path: &Path, rows: &[TimelineRow]) -> Result<(), String> {
     let mut base = read(path)?;
     let mut at_path = base.clone();
     let started = Instant::now();
+    let ids: Vec<String> = rows.iter().map(|r| r.request_id.clone()).collect();
     while started.elapsed() < KEEP_TRYING {
-        let updated = with_rows(&base, rows);
+        let with_rows = with_rows(&base, rows);
+        let updated = super::front_ids::with_request_ids(&with_rows, &ids).unwrap_or(with_rows);
         let staged = Staged::bytes(path, updated.as_bytes()).map_err(|e| {
             format!(
                 "{}: cannot write beside the record: {}",

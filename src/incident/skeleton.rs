@@ -24,6 +24,39 @@ pub struct NewIncident {
     pub questions: Vec<String>,
     /// The alert's labels (the runbook's params with a value), written as `labels:`.
     pub labels: Vec<(String, String)>,
+    /// Request ids to record in `request_ids` (the first is the one the checks carry).
+    pub request_ids: Vec<String>,
+    /// How the record's checks show their `{{ placeholders }}`.
+    pub fill: Fill,
+}
+
+/// How the checks copied into a record show `{{ target }}`, `{{ request_id }}` and the rest.
+#[derive(Clone, Debug, Default)]
+pub enum Fill {
+    /// Each name with a value is filled in; the others stay `{{ name }}` as written.
+    #[default]
+    AsWritten,
+    Values(std::collections::BTreeMap<String, String>),
+    /// Each placeholder becomes [`VAR_OPEN`]`name`[`VAR_CLOSE`], for the site's form to fill in
+    /// with the target and request id its reader chose.
+    Markers,
+}
+
+/// Around a placeholder's name in the form's text (private-use characters, like the sentinels
+/// of [`super::fields`]).
+pub const VAR_OPEN: char = '\u{E002}';
+pub const VAR_CLOSE: char = '\u{E003}';
+
+impl Fill {
+    /// `text` (a check as written) with its placeholders shown as this fill says.
+    pub fn apply(&self, text: &str) -> String {
+        let template = crate::compile::template::Template::placeholders_only(text);
+        match self {
+            Fill::AsWritten => text.to_owned(),
+            Fill::Values(values) => template.show(&|name| values.get(name).cloned()),
+            Fill::Markers => template.show(&|name| Some(format!("{VAR_OPEN}{name}{VAR_CLOSE}"))),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -58,8 +91,9 @@ struct HypothesisView<'a> {
 struct CheckView<'a> {
     id: String,
     title: Option<&'a str>,
-    /// The command as written: a curl line, a PromQL query, a command run by hand.
-    curl: &'a str,
+    /// The command as written (a curl line, a PromQL query, a command run by hand), with
+    /// its placeholders filled as [`NewIncident::fill`] says.
+    curl: String,
     /// The code block's language: `sh`, or `promql` for a query.
     lang: &'static str,
     /// What the reader must know besides the command: where a query goes, that a command is
@@ -166,9 +200,11 @@ pub fn end_line(mut text: String) -> String {
 /// answer the placeholder, each hypothesis unchecked.
 fn record_entries(input: &NewIncident, view: &Json) -> Entries {
     let started_at = input.started_at.to_rfc3339_opts(SecondsFormat::Secs, true);
+    let request_ids = input.request_ids.join(", ");
     Entries::with(view, 0, |name| {
         let value = match name {
             "title" => input.title.as_str(),
+            "request_ids" => request_ids.as_str(),
             "severity" => input.severity.as_str(),
             "started_at" => started_at.as_str(),
             "status" => "open",
@@ -221,7 +257,7 @@ fn view<'a>(loaded: &'a CompiledRunbook, fm: &'a FailureMode, input: &'a NewInci
                 verify: h.verify.as_ref().map(|v| one_line(v)),
             })
             .collect(),
-        checks: failure_mode_checks(loaded, fm),
+        checks: failure_mode_checks(loaded, fm, &input.fill),
         actions: fm
             .actions
             .iter()
@@ -243,7 +279,11 @@ fn view<'a>(loaded: &'a CompiledRunbook, fm: &'a FailureMode, input: &'a NewInci
 
 /// The failure mode's checks, then its actions' confirm checks, each once, under the ids
 /// `opsbook check` reports them with (so `--record` rows and this list agree).
-fn failure_mode_checks<'a>(loaded: &'a CompiledRunbook, fm: &FailureMode) -> Vec<CheckView<'a>> {
+fn failure_mode_checks<'a>(
+    loaded: &'a CompiledRunbook,
+    fm: &FailureMode,
+    fill: &Fill,
+) -> Vec<CheckView<'a>> {
     let Some((_, checks)) = loaded.mode(&fm.id.value) else {
         return Vec::new();
     };
@@ -254,7 +294,7 @@ fn failure_mode_checks<'a>(loaded: &'a CompiledRunbook, fm: &FailureMode) -> Vec
         .map(|c| CheckView {
             id: c.id.clone(),
             title: c.title.as_deref(),
-            curl: &c.written.value,
+            curl: fill.apply(&c.written.value),
             lang: match c.kind {
                 CheckKind::Promql { .. } => "promql",
                 _ => "sh",

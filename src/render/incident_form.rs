@@ -43,6 +43,9 @@ pub fn failure_mode_entry(
         severity: fm.severity.as_str().to_owned(),
         started_at: DateTime::<Utc>::UNIX_EPOCH,
         questions: questions.to_vec(),
+        request_ids: Vec::new(),
+        // The form fills in the target and request id its reader chose.
+        fill: crate::incident::skeleton::Fill::Markers,
     };
     let view = view_json(loaded, fm, &input);
     let key = format!("{}#{}", loaded.id, fm.id.value);
@@ -58,7 +61,33 @@ pub fn failure_mode_entry(
         "md".to_owned(),
         serde_json::to_value(md).unwrap_or_default(),
     );
+    data.insert("targets".to_owned(), targets(loaded));
+    data.insert("params".to_owned(), params(loaded));
     Ok((key, serde_json::Value::Object(data)))
+}
+
+/// The runbook's targets (name, URL, vars) as the failure-mode page offers them, for the form
+/// to fill its checks with the one its reader chose.
+fn targets(loaded: &CompiledRunbook) -> serde_json::Value {
+    loaded
+        .targets
+        .iter()
+        .map(|t| {
+            let vars: serde_json::Map<String, serde_json::Value> =
+                t.vars.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+            json!({ "name": t.name, "url": t.url, "vars": vars })
+        })
+        .collect()
+}
+
+/// The runbook's params (an alert's labels) with their defaults.
+fn params(loaded: &CompiledRunbook) -> serde_json::Value {
+    loaded
+        .runbook
+        .params
+        .iter()
+        .map(|(name, p)| json!({ "name": name.value, "default": p.default }))
+        .collect()
 }
 
 /// The view's values the form builds its inputs from (the default severity, the placeholder of
@@ -72,7 +101,8 @@ const FORM_FIELDS: [&str; 6] = [
     "questions",
 ];
 
-/// `book/incident-data.js`: every failure mode the form offers, and where its data is.
+/// `book/incident-data.js`: every failure mode the form offers, where its data is, and the
+/// front matter's JSON Schema the form validates against (the one `incident lint` applies).
 pub fn list_js(runbooks: &[&CompiledRunbook]) -> String {
     let list: Vec<serde_json::Value> = runbooks
         .iter()
@@ -87,8 +117,10 @@ pub fn list_js(runbooks: &[&CompiledRunbook]) -> String {
         })
         .collect();
     let json = serde_json::to_string(&list).unwrap_or_else(|_| "[]".to_owned());
+    let schema = crate::incident::schema::front_matter_schema().to_string();
     format!(
-        "window.OPSBOOK_INCIDENT_LIST = {};\n",
-        escape_for_script(&json)
+        "window.OPSBOOK_INCIDENT_LIST = {};\nwindow.OPSBOOK_INCIDENT_SCHEMA = {};\n",
+        escape_for_script(&json),
+        escape_for_script(&schema)
     )
 }

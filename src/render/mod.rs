@@ -235,6 +235,10 @@ fn write_shared(
         "runbook.schema.json",
         crate::schema::runbook_schema_json().as_bytes(),
     )?;
+    staging.write(
+        "incident.schema.json",
+        crate::incident::schema::front_matter_schema_json().as_bytes(),
+    )?;
     for (name, default) in env::ASSETS {
         staging.write(name, templates.asset(name, default)?.as_bytes())?;
     }

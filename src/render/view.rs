@@ -63,6 +63,8 @@ pub struct LinkView {
 #[derive(Clone, Debug, Serialize)]
 pub struct RunbookPage {
     pub runbook: RunbookCard,
+    /// The page's `<meta name="description">`: the summary's first paragraph, as plain text.
+    pub description: String,
     pub summary_html: String,
     pub links: Vec<LinkView>,
     pub targets: Vec<TargetView>,
@@ -104,6 +106,8 @@ pub struct ActionView {
 /// hands the same value to each page, which keeps a build linear in failure modes per runbook.
 #[derive(Clone, Debug, Serialize)]
 pub struct FailureModePage {
+    /// The page's `<meta name="description">`.
+    pub description: String,
     pub id: String,
     pub title: String,
     pub severity: &'static str,
@@ -188,6 +192,10 @@ pub fn runbook_page(loaded: &CompiledRunbook, card: RunbookCard) -> RunbookPage 
     let rb = &loaded.runbook;
     let md = Md::new(loaded);
     RunbookPage {
+        description: rb
+            .summary
+            .as_ref()
+            .map_or_else(|| card.title.clone(), |s| plain_description(s)),
         runbook: card,
         summary_html: md.block(rb.summary.as_ref(), "s-"),
         links: links(&rb.links),
@@ -248,6 +256,12 @@ pub fn failure_mode_page(
     // A stable sort keeps the written order within each risk level.
     actions.sort_by_key(|a| a.risk == "high");
     FailureModePage {
+        description: format!(
+            "{} ({}), {}: symptoms, the first safe action, checks and how to confirm recovery.",
+            fm.title.value,
+            fm.severity.as_str(),
+            loaded.runbook.title.value
+        ),
         id: fm.id.value.clone(),
         title: fm.title.value.clone(),
         severity: fm.severity.as_str(),
@@ -393,4 +407,17 @@ fn targets(rb: &CompiledRunbook) -> Vec<TargetView> {
 pub struct ServiceGroup {
     pub service: String,
     pub runbooks: Vec<RunbookCard>,
+}
+
+/// The first paragraph of Markdown `text` as one line of plain text, at most 200 characters:
+/// what a search engine or a chat preview shows for the page.
+fn plain_description(text: &str) -> String {
+    let first = text.split("\n\n").map(str::trim).find(|p| !p.is_empty());
+    let words: Vec<&str> = first.unwrap_or_default().split_whitespace().collect();
+    let plain: String = words.join(" ").replace(['*', '`', '_'], "");
+    if plain.chars().count() <= 200 {
+        return plain;
+    }
+    let cut: String = plain.chars().take(199).collect();
+    format!("{}…", cut.trim_end())
 }

@@ -16,6 +16,7 @@ pub fn in_ci() -> bool {
 pub mod chromium;
 pub mod demo;
 pub mod net;
+pub mod playwright;
 pub mod sarif;
 pub mod site;
 pub mod webdriver;

@@ -349,7 +349,7 @@
     resolved_at: "inc-resolved", commander: "inc-commander", request_ids: "inc-request-ids" };
   function isTimestamp(v) {
     var prop = (schema.properties || {}).started_at || {};
-    return new RegExp(prop.pattern || "^$").test(v) && !isNaN(Date.parse(v.replace(" ", "T")));
+    return new RegExp(prop.pattern || "^$").test(v) && !isNaN(Date.parse(v.toUpperCase().replace(" ", "T")));
   }
   function frontMatter(s) {
     var out = {};
@@ -385,7 +385,7 @@
     var last = null;
     (schema["x-opsbook-order"] || []).forEach(function (k) {
       if (!(k in fm) || !isTimestamp(fm[k])) return;
-      var t = Date.parse(fm[k].replace(" ", "T"));
+      var t = Date.parse(fm[k].toUpperCase().replace(" ", "T"));
       if (last && t < last.t) out.push({ field: k, rule: "timestamps-out-of-order", message: "`" + k + "` is before `" + last.k + "`" });
       last = { k: k, t: t };
     });

@@ -18,18 +18,25 @@ fn default_levels() -> Project {
 
 /// `incident new` from the repository, the record written into `dir`.
 fn new_record(dir: &Path) -> Run {
+    new_titled_in(dir, "p95 above SLO", &[])
+}
+
+/// `incident new api#increased-latency --title TITLE` started 2026-11-26T08:00:00Z, written
+/// into `dir`, with `extra` arguments.
+fn new_titled_in(dir: &Path, title: &str, extra: &[&str]) -> Run {
     let dir = dir.to_str().expect("utf-8 temp path");
-    let args = [
+    let mut args = vec![
         "incident",
         "new",
         "api#increased-latency",
         "--title",
-        "p95 above SLO",
+        title,
         "--started-at",
         "2026-11-26T08:00:00Z",
         "--dir",
         dir,
     ];
+    args.extend_from_slice(extra);
     Project::repo().run(&args)
 }
 
@@ -302,22 +309,9 @@ fn non_ascii_titles_get_their_own_files() {
     );
 }
 
-/// `incident new ... --target NAME` from the repository into `dir`, with `extra` arguments.
+/// `incident new` titled "slow hello" from the repository into `dir`, with `extra` arguments.
 fn new_for_target(dir: &Path, extra: &[&str]) -> Run {
-    let dir = dir.to_str().expect("utf-8 temp path");
-    let mut args = vec![
-        "incident",
-        "new",
-        "api#increased-latency",
-        "--title",
-        "slow hello",
-        "--started-at",
-        "2026-11-26T08:00:00Z",
-        "--dir",
-        dir,
-    ];
-    args.extend_from_slice(extra);
-    Project::repo().run(&args)
+    new_titled_in(dir, "slow hello", extra)
 }
 
 #[test]

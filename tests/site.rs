@@ -73,7 +73,31 @@ fn bundled_pages_snapshot() {
         assert!(
             !html.contains("http://") || !html.contains("<link rel=\"stylesheet\" href=\"http")
         );
+        // A favicon that costs no request (no 404 over HTTP), and a description.
+        assert!(
+            html.contains("<link rel=\"icon\" href=\"data:image/svg+xml,"),
+            "{}",
+            page.display()
+        );
+        assert!(
+            html.contains("<meta name=\"description\" content=\""),
+            "{}",
+            page.display()
+        );
     }
+    let fm = read(&out.join("api/increased-latency.html"));
+    assert!(
+        fm.contains("<meta name=\"description\" content=\"Increased latency (sev2), API service (Rust, axum): symptoms,"),
+        "{fm}"
+    );
+    let rb = read(&out.join("api/index.html"));
+    assert!(
+        rb.contains("<meta name=\"description\" content=\"The public HTTP API, a Rust service built on axum."),
+        "the runbook's summary"
+    );
+    let schema: serde_json::Value =
+        serde_json::from_str(&read(&out.join("incident.schema.json"))).expect("incident schema");
+    assert_eq!(schema["properties"]["status"]["enum"][2], "resolved");
     assert!(out.join("runbook.schema.json").is_file());
     assert!(out.join(".opsbook-site").is_file());
 }

@@ -18,16 +18,16 @@ pub fn with_request_ids(text: &str, ids: &[String]) -> Option<String> {
         .iter()
         .map(|id| id.value.as_str())
         .collect();
-    let mut new: Vec<&str> = Vec::new();
+    let mut new: Vec<String> = Vec::new();
     for id in ids {
-        if !known.contains(&id.as_str()) && !new.contains(&id.as_str()) {
-            new.push(id);
+        let quoted = json(id);
+        if !known.contains(&id.as_str()) && !new.contains(&quoted) {
+            new.push(quoted);
         }
     }
     if new.is_empty() {
         return Some(text.to_owned());
     }
-    let quoted: Vec<String> = new.iter().map(|id| json(id)).collect();
     let (front_start, front_end) = front_span(text)?;
     let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
     let lines = line_spans(text, front_start, front_end);
@@ -36,45 +36,57 @@ pub fn with_request_ids(text: &str, ids: &[String]) -> Option<String> {
         .position(|&(s, e)| key_value(&text[s..e]).is_some())
     else {
         // No entry: one more line at the end of the front matter.
-        let line = format!("request_ids: [{}]{newline}", quoted.join(", "));
+        let line = format!("request_ids: [{}]{newline}", new.join(", "));
         return Some(splice(text, front_end, front_end, &line));
     };
     let (start, end) = lines[key];
-    let value = key_value(&text[start..end])?.trim_end_matches(['\r', '\n']);
-    let trimmed = value.trim();
-    if trimmed.starts_with('[') && trimmed.ends_with(']') && !trimmed.contains('#') {
-        // A one-line flow list: the new ids go before its `]`.
-        let close = start + (text[start..end].rfind(']')?);
-        let inner = trimmed[1..trimmed.len() - 1].trim();
-        let sep = if inner.is_empty() { "" } else { ", " };
-        return Some(splice(
-            text,
-            close,
-            close,
-            &format!("{sep}{}", quoted.join(", ")),
-        ));
+    let value = key_value(&text[start..end])?.trim();
+    if value.is_empty() {
+        extend_block(text, &lines[key + 1..], &new, newline)
+    } else {
+        extend_flow(text, (start, end), value, &new)
     }
-    if !trimmed.is_empty() {
+}
+
+/// `request_ids: [a]` → `request_ids: [a, "new"]`, on that one line (without a comment).
+fn extend_flow(text: &str, line: (usize, usize), value: &str, new: &[String]) -> Option<String> {
+    if !(value.starts_with('[') && value.ends_with(']')) || value.contains('#') {
         return None;
     }
-    // A block list (or no value yet): `- id` lines after the last item, indented as the first.
-    let items: Vec<(usize, usize)> = lines[key + 1..]
+    let close = line.0 + text[line.0..line.1].rfind(']')?;
+    let sep = if value[1..value.len() - 1].trim().is_empty() {
+        ""
+    } else {
+        ", "
+    };
+    Some(splice(
+        text,
+        close,
+        close,
+        &format!("{sep}{}", new.join(", ")),
+    ))
+}
+
+/// `- id` lines after the block list's last item, indented as its first.
+fn extend_block(
+    text: &str,
+    after_key: &[(usize, usize)],
+    new: &[String],
+    newline: &str,
+) -> Option<String> {
+    let items: Vec<(usize, usize)> = after_key
         .iter()
         .copied()
         .take_while(|&(s, e)| text[s..e].trim_start().starts_with("- "))
         .collect();
-    let Some(&(first_start, first_end)) = items.first() else {
-        let line = format!("request_ids: [{}]{newline}", quoted.join(", "));
-        return Some(splice(text, start, end, &line));
-    };
+    let (&(first_start, first_end), &(_, last_end)) = (items.first()?, items.last()?);
     let first = &text[first_start..first_end];
     let indent = &first[..first.len() - first.trim_start().len()];
-    let added: String = quoted
+    let added: String = new
         .iter()
         .map(|id| format!("{indent}- {id}{newline}"))
         .collect();
-    let after = items.last().map_or(end, |&(_, e)| e);
-    Some(splice(text, after, after, &added))
+    Some(splice(text, last_end, last_end, &added))
 }
 
 /// The value after `request_ids:` when `line` is that key at the front matter's top level.

@@ -73,6 +73,13 @@ const [download] = await Promise.all([page.waitForEvent('download'), page.click(
 const file = path.join(outDir, download.suggestedFilename());
 await download.saveAs(file);
 
+// A title in another script is slugged as `incident new` slugs it.
+await page.fill('#inc-title', 'Задержка API | p95');
+const [second] = await Promise.all([page.waitForEvent('download'), page.click('#inc-download')]);
+if (second.suggestedFilename() !== '2026-11-26-задержка-api-p95.md') {
+  problems.push(`a Cyrillic title was saved as ${second.suggestedFilename()}`);
+}
+
 // The Copy buttons of the form's checks, on every load.
 for (let i = 0; i < 10; i++) {
   await page.reload();

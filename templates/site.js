@@ -41,7 +41,7 @@
   function copyText(text, button, name) {
     function done() {
       button.textContent = "Copied";
-      announce("Copied " + name);
+      announce("Copied: " + name);
       setTimeout(function () { button.textContent = "Copy"; }, 1500);
     }
     function fallback() {
@@ -70,7 +70,7 @@
     button.type = "button";
     button.className = className;
     button.textContent = "Copy";
-    button.setAttribute("aria-label", "Copy " + name);
+    button.setAttribute("aria-label", "Copy: " + name);
     button.addEventListener("click", function () { copyText(code.textContent, button, name); });
     box.appendChild(button);
   }

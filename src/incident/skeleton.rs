@@ -31,11 +31,9 @@ pub struct NewIncident {
 }
 
 /// How the checks copied into a record show `{{ target }}`, `{{ request_id }}` and the rest.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub enum Fill {
     /// Each name with a value is filled in; the others stay `{{ name }}` as written.
-    #[default]
-    AsWritten,
     Values(std::collections::BTreeMap<String, String>),
     /// Each placeholder becomes [`VAR_OPEN`]`name`[`VAR_CLOSE`], for the site's form to fill in
     /// with the target and request id its reader chose.
@@ -52,7 +50,6 @@ impl Fill {
     pub fn apply(&self, text: &str) -> String {
         let template = crate::compile::template::Template::placeholders_only(text);
         match self {
-            Fill::AsWritten => text.to_owned(),
             Fill::Values(values) => template.show(&|name| values.get(name).cloned()),
             Fill::Markers => template.show(&|name| Some(format!("{VAR_OPEN}{name}{VAR_CLOSE}"))),
         }

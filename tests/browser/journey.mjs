@@ -31,7 +31,7 @@ if (new Set(names).size !== names.length || names.some((n) => n === 'Copy comman
   problems.push(`Copy buttons share names: ${names.join(' / ')}`);
 }
 await page.click('section[aria-labelledby=checks] button.copy');
-await page.waitForFunction(() => /^Copied /.test(document.getElementById('live').textContent), null, { timeout: 5000 })
+await page.waitForFunction(() => /^Copied: /.test(document.getElementById('live').textContent), null, { timeout: 5000 })
   .catch(() => problems.push('"Copied" was not announced in the live region'));
 
 await page.click('aside.first a[data-incident]');

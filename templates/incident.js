@@ -77,15 +77,22 @@
     return String(text || "").split(",").map(function (x) { return x.trim(); }).filter(Boolean);
   }
 
+  function storedTarget(d) {
+    var name = null;
+    try { name = localStorage.getItem("opsbook-target"); } catch (e) {}
+    return (d.targets || []).some(function (t) { return t.name === name; }) ? name : "";
+  }
+
   function fresh(fm) {
     var d = data[fm];
     return {
       fm: fm, title: titleFromUrl(), severity: severityFromUrl() || d.severity,
       status: "open", commander: "", started_at: startedFromUrl() || nowUtc(),
       detected_at: "", mitigated_at: "", resolved_at: "", request_ids: "", summary: "", impact: "",
-      // No target until one is chosen (here or on the page): the checks stay as written, as
-      // `incident new` without --target writes them.
-      target: "", params: {},
+      // The target last chosen on a page of the book (as the pages themselves default to it);
+      // none before one is chosen: the checks stay as written, as `incident new` without
+      // --target writes them.
+      target: storedTarget(d), params: {},
       events: [], hypotheses: {}, actions: {}, answers: {}, items: []
     };
   }
@@ -410,14 +417,14 @@
           message: "action item `" + r[0] + "` has no " + missing.map(function (m) { return m[1].replace(/^an? /, ""); }).join(" and no ") });
       }
     });
-    if (resolved) {
-      [["summary", "Summary"], ["impact", "Impact"]].forEach(function (f) {
-        if (!String(s[f[0]] || "").trim()) out.push({ field: f[0], rule: "unanswered-section", message: "`## " + f[1] + "` has no answer" });
-      });
-      d.questions.forEach(function (q, i) {
-        if (!String(s.answers[i] || "").trim()) out.push({ answer: i, rule: "unanswered-question", message: "postmortem question `" + q + "` has no answer" });
-      });
-    }
+    // Gaps, as lint grades them: warnings while open or mitigated, errors once resolved.
+    var gap = resolved ? "error" : "warning";
+    [["summary", "Summary"], ["impact", "Impact"]].forEach(function (f) {
+      if (!String(s[f[0]] || "").trim()) out.push({ field: f[0], rule: "unanswered-section", level: gap, message: "`## " + f[1] + "` has no answer" });
+    });
+    d.questions.forEach(function (q, i) {
+      if (!String(s.answers[i] || "").trim()) out.push({ answer: i, rule: "unanswered-question", level: gap, message: "postmortem question `" + q + "` has no answer" });
+    });
     return out;
   }
   function problemTarget(p) {
@@ -439,9 +446,9 @@
       var target = problemTarget(p);
       if (!target) return;
       var id = "inc-problem-" + i;
-      var note = el("span", { id: id, "class": "problem" }, (p.level || "error") + "[" + p.rule + "]: " + p.message);
+      var note = el("span", { id: id, "class": "problem problem-" + (p.level || "error") }, (p.level || "error") + "[" + p.rule + "]: " + p.message);
       target.insertAdjacentElement("afterend", note);
-      target.setAttribute("aria-invalid", "true");
+      if ((p.level || "error") === "error") target.setAttribute("aria-invalid", "true");
       target.setAttribute("aria-describedby", ((target.getAttribute("aria-describedby") || "") + " " + id).trim());
     });
     var box = $("inc-problems");

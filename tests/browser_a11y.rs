@@ -69,4 +69,22 @@ fn a_record_started_from_a_page_keeps_its_target_and_request_id() {
     // What the form said ("nothing to report") is what lint says.
     let lint = Project::repo().run(&["incident", "lint", file.to_str().unwrap()]);
     lint.assert_ok();
+
+    // An untouched draft: the errors and warnings the form announced are lint's, at the
+    // default levels (the repository's own opsbook.yaml makes warnings errors).
+    let fresh = &summary["fresh"];
+    let defaults = Project::new().config(&format!(
+        "runbooks: '{}'\n",
+        Project::repo().join("runbooks").display()
+    ));
+    let draft = fresh["file"].as_str().unwrap();
+    let lint = defaults.run(&["incident", "lint", "--format", "json", draft]);
+    let report: serde_json::Value = serde_json::from_str(&lint.stdout()).unwrap();
+    assert_eq!(
+        (&report["summary"]["errors"], &report["summary"]["warnings"]),
+        (&fresh["errors"], &fresh["warnings"]),
+        "the form and lint disagree:\n{}",
+        lint.stdout()
+    );
+    assert!(fresh["warnings"].as_u64().unwrap() > 0, "{fresh}");
 }

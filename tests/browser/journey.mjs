@@ -5,10 +5,11 @@
 // - type what lint would refuse (a start time of "yesterday 8am", resolved without a time, a
 //   timeline row with no event): each shows next to its field and in the summary;
 // - download: the file is saved to OUT_DIR under the name the browser offered;
-// - reload the form 10 times: the Copy buttons of its checks are there every time.
+// - reload the form 10 times: the Copy buttons of its checks are there every time;
+// - download an untouched draft, with what the form says lint will report about it.
 //
 // Usage: node journey.mjs BOOK_DIR CHROMIUM OUT_DIR. Prints a JSON summary on its last line
-// ({id, file, problems}); exits 1 when a step went wrong.
+// ({id, file, fresh: {file, errors, warnings}, problems}); exits 1 when a step went wrong.
 import { chromium } from 'playwright-core';
 import path from 'node:path';
 
@@ -91,7 +92,18 @@ for (let i = 0; i < 10; i++) {
   if (counts[0] !== counts[1]) problems.push(`load ${i + 1}: ${counts[1]} Copy buttons for ${counts[0]} checks`);
 }
 
+// An untouched draft: what the form says lint will report, and the file, for the test to lint.
+const freshPage = await (await browser.newContext({ acceptDownloads: true })).newPage();
+await freshPage.goto(url('incident.html?runbook=api&failure_mode=error-spike&started_at=2026-11-26T08:00:00Z'));
+await freshPage.waitForSelector('#inc-checks li');
+const said = (await freshPage.textContent('#inc-problems')).match(/report (\d+) errors? and (\d+) warnings?/);
+if (!said) problems.push('an untouched draft does not say what lint will report');
+const [draft] = await Promise.all([freshPage.waitForEvent('download'), freshPage.click('#inc-download')]);
+const freshFile = path.join(outDir, 'fresh-' + draft.suggestedFilename());
+await draft.saveAs(freshFile);
+const fresh = { file: freshFile, errors: said ? Number(said[1]) : -1, warnings: said ? Number(said[2]) : -1 };
+
 await browser.close();
 for (const p of problems) console.log(p);
-console.log(JSON.stringify({ id, file, problems: problems.length }));
+console.log(JSON.stringify({ id, file, fresh, problems: problems.length }));
 process.exit(problems.length ? 1 : 0);

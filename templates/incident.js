@@ -186,8 +186,9 @@
       if (v === undefined || v === "") v = p["default"];
       if (v && SAFE_VALUE.test(v)) values[p.name] = v;
     });
+    // Only an id of the characters ids are made of goes into a command someone will paste.
     var first = idList(s.request_ids)[0];
-    if (first) values.request_id = first;
+    if (first && RECORDABLE.test(first)) values.request_id = first;
     return values;
   }
   function withContext(text, values) {
@@ -348,8 +349,8 @@
   // The front matter is checked against the schema `incident lint` is built from
   // (window.OPSBOOK_INCIDENT_SCHEMA, src/incident/schema.rs): required fields, allowed values,
   // RFC 3339 timestamps, their order, a resolved time once resolved. The body: timeline rows
-  // without an event, action items without owner or due date, and (once resolved) unanswered
-  // sections, as lint reports them.
+  // without an event, a resolved record's end row, action items without owner or due date, and
+  // unanswered questions and sections, graded as lint grades them.
   var schema = window.OPSBOOK_INCIDENT_SCHEMA || { properties: {} };
   var FIELD_IDS = { title: "inc-title", severity: "inc-severity", status: "inc-status",
     started_at: "inc-started", detected_at: "inc-detected", mitigated_at: "inc-mitigated",

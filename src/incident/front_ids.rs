@@ -28,7 +28,7 @@ pub fn with_request_ids(text: &str, ids: &[String]) -> Option<String> {
     if new.is_empty() {
         return Some(text.to_owned());
     }
-    let (front_start, front_end) = front_span(text)?;
+    let (front_start, front_end, _) = parse::front_matter_span(text)?;
     let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
     let lines = line_spans(text, front_start, front_end);
     let Some(key) = lines
@@ -92,26 +92,6 @@ fn extend_block(
 /// The value after `request_ids:` when `line` is that key at the front matter's top level.
 fn key_value(line: &str) -> Option<&str> {
     line.strip_prefix("request_ids:")
-}
-
-/// The byte range of the front matter's lines: after the opening `---` line, up to the
-/// closing one.
-fn front_span(text: &str) -> Option<(usize, usize)> {
-    let start = if text.starts_with("---\r\n") {
-        5
-    } else if text.starts_with("---\n") {
-        4
-    } else {
-        return None;
-    };
-    let mut offset = start;
-    for line in text[start..].split_inclusive('\n') {
-        if line.trim_end() == "---" {
-            return Some((start, offset));
-        }
-        offset += line.len();
-    }
-    None
 }
 
 /// Each line of `text[start..end]` as a byte range, its line break included.

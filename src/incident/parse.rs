@@ -152,13 +152,23 @@ pub fn timeline_end(text: &str) -> Option<usize> {
 
 /// The front matter's text and the 1-based line where the body starts.
 fn split_front_matter(text: &str) -> Option<(&str, u32)> {
-    let rest = text
-        .strip_prefix("---\n")
-        .or_else(|| text.strip_prefix("---\r\n"))?;
-    let mut offset = 0;
-    for (i, line) in rest.split_inclusive('\n').enumerate() {
+    front_matter_span(text).map(|(start, end, body_line)| (&text[start..end], body_line))
+}
+
+/// Where the front matter's lines are: the byte range between the opening `---` line and the
+/// closing one, and the 1-based line where the body starts.
+pub fn front_matter_span(text: &str) -> Option<(usize, usize, u32)> {
+    let start = if text.starts_with("---\r\n") {
+        5
+    } else if text.starts_with("---\n") {
+        4
+    } else {
+        return None;
+    };
+    let mut offset = start;
+    for (i, line) in text[start..].split_inclusive('\n').enumerate() {
         if line.trim_end() == "---" {
-            return Some((&rest[..offset], i as u32 + 3));
+            return Some((start, offset, i as u32 + 3));
         }
         offset += line.len();
     }

@@ -5,6 +5,13 @@
 //!
 //! The trusted roots are read on the first https request, not before: parsing the system's
 //! bundle costs more than a whole run of plain-http checks against loopback.
+//!
+//! Each agent comes in two kinds ([`Pooling`]): one keeps idle keep-alive connections for the
+//! workers to share (a new TCP connection per check cost more than the check: 1,000 checks against
+//! a loopback nginx spent a third of their time connecting), the other opens a fresh connection
+//! for every request. The fresh one sends what must not risk a connection the server has
+//! meanwhile closed: requests that are not safe to send twice, and the retry of one that failed
+//! that way (`http.rs`).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -15,6 +22,37 @@ use ureq::unversioned::transport::DefaultConnector;
 use super::http::{Connect, MAX_HEADER_BYTES};
 use super::resolver::PinnedResolver;
 use super::tls::{self, Trust, TrustSources};
+use crate::compile::curl::Pin;
+
+/// Whether an agent keeps connections for the next request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Pooling {
+    KeepAlive,
+    Fresh,
+}
+
+/// The same settings with and without keep-alive.
+#[derive(Clone)]
+struct Pair {
+    keep_alive: ureq::Agent,
+    fresh: ureq::Agent,
+}
+
+impl Pair {
+    fn new(make: impl Fn(Pooling) -> ureq::Agent) -> Pair {
+        Pair {
+            keep_alive: make(Pooling::KeepAlive),
+            fresh: make(Pooling::Fresh),
+        }
+    }
+
+    fn get(&self, pooling: Pooling) -> ureq::Agent {
+        match pooling {
+            Pooling::KeepAlive => self.keep_alive.clone(),
+            Pooling::Fresh => self.fresh.clone(),
+        }
+    }
+}
 
 /// Agents by what they connect with.
 pub struct Agents {
@@ -22,25 +60,25 @@ pub struct Agents {
     allow_insecure: bool,
     sources: TrustSources,
     /// For `http://` requests: no TLS, so no roots to read.
-    http: ureq::Agent,
+    http: Pair,
     /// Read on the first https request.
     tls: OnceLock<TlsAgents>,
     /// Built at most once per settings; a failure (an unreadable `--cacert`) is kept too, so
     /// every check naming the file gets the same message without reading it again.
-    special: Mutex<HashMap<(Connect, bool), Result<ureq::Agent, String>>>,
+    special: Mutex<HashMap<(Connect, bool), Result<Pair, String>>>,
 }
 
 /// The trusted roots and the shared agents that verify with them.
 struct TlsAgents {
     trust: Trust,
-    secure: ureq::Agent,
-    insecure: Option<ureq::Agent>,
+    secure: Pair,
+    insecure: Option<Pair>,
 }
 
 impl Agents {
     pub fn new(proxy: Option<ureq::Proxy>, allow_insecure: bool, sources: TrustSources) -> Agents {
         Agents {
-            http: build(&proxy, TlsConfig::builder().build(), None),
+            http: Pair::new(|pooling| build(&proxy, TlsConfig::builder().build(), &[], pooling)),
             proxy,
             allow_insecure,
             sources,
@@ -53,8 +91,12 @@ impl Agents {
         self.tls.get_or_init(|| {
             let trust = Trust::load(&self.sources);
             let roots = RootCerts::Specific(Arc::clone(&trust.roots));
-            let shared =
-                |insecure| build(&self.proxy, tls_config(roots.clone(), None, insecure), None);
+            let shared = |insecure| {
+                Pair::new(|pooling| {
+                    let tls = tls_config(roots.clone(), None, insecure);
+                    build(&self.proxy, tls, &[], pooling)
+                })
+            };
             TlsAgents {
                 secure: shared(false),
                 insecure: self.allow_insecure.then(|| shared(true)),
@@ -75,27 +117,30 @@ impl Agents {
         connect: &Connect,
         insecure: bool,
         https: bool,
+        pooling: Pooling,
     ) -> Result<ureq::Agent, String> {
         let insecure = insecure && self.allow_insecure;
         if connect.is_default() && !https {
-            return Ok(self.http.clone());
+            return Ok(self.http.get(pooling));
         }
         if connect.is_default() {
             let tls = self.tls();
             return Ok(match (&tls.insecure, insecure) {
-                (Some(agent), true) => agent.clone(),
-                _ => tls.secure.clone(),
+                (Some(agents), true) => agents.get(pooling),
+                _ => tls.secure.get(pooling),
             });
         }
         let key = (connect.clone(), insecure);
         let mut special = self.special.lock().map_err(|e| e.to_string())?;
         special
             .entry(key)
-            .or_insert_with(|| self.special_agent(connect, insecure))
-            .clone()
+            .or_insert_with(|| self.special_agents(connect, insecure))
+            .as_ref()
+            .map(|agents| agents.get(pooling))
+            .map_err(String::clone)
     }
 
-    fn special_agent(&self, connect: &Connect, insecure: bool) -> Result<ureq::Agent, String> {
+    fn special_agents(&self, connect: &Connect, insecure: bool) -> Result<Pair, String> {
         let trust = &self.tls().trust;
         let roots = match &connect.cacert {
             Some(file) => RootCerts::from(trust.with_cacert(file)?),
@@ -108,12 +153,10 @@ impl Agents {
             }
             None => None,
         };
-        let pins = (!connect.resolve.is_empty()).then(|| connect.resolve.clone());
-        Ok(build(
-            &self.proxy,
-            tls_config(roots, client, insecure),
-            pins.map(PinnedResolver::new),
-        ))
+        let tls = tls_config(roots, client, insecure);
+        Ok(Pair::new(|pooling| {
+            build(&self.proxy, tls.clone(), &connect.resolve, pooling)
+        }))
     }
 }
 
@@ -129,11 +172,19 @@ fn tls_config(
         .build()
 }
 
+/// Idle connections an agent keeps per host: enough for every worker of `--jobs` up to this.
+const IDLE_PER_HOST: usize = 16;
+
 fn build(
     proxy: &Option<ureq::Proxy>,
     tls: TlsConfig,
-    resolver: Option<PinnedResolver>,
+    pins: &[Pin],
+    pooling: Pooling,
 ) -> ureq::Agent {
+    let (idle, idle_per_host) = match pooling {
+        Pooling::KeepAlive => (4 * IDLE_PER_HOST, IDLE_PER_HOST),
+        Pooling::Fresh => (0, 0),
+    };
     let config = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
@@ -143,13 +194,11 @@ fn build(
         .accept_encoding(ureq::config::AutoHeaderValue::None)
         .proxy(proxy.clone())
         .tls_config(tls)
-        // No pooling: each check gets its own connection, so a server that half-closed one
-        // cannot fail the next check that would reuse it, and checks stay independent.
-        .max_idle_connections(0)
-        .max_idle_connections_per_host(0)
+        .max_idle_connections(idle)
+        .max_idle_connections_per_host(idle_per_host)
         .build();
-    match resolver {
-        Some(resolver) => ureq::Agent::with_parts(config, DefaultConnector::default(), resolver),
-        None => config.new_agent(),
-    }
+    // Always this resolver: it answers an IP address itself, where ureq's would start a thread
+    // per request to look it up under a timeout.
+    let resolver = PinnedResolver::new(pins.to_vec());
+    ureq::Agent::with_parts(config, DefaultConnector::default(), resolver)
 }

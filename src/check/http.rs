@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use ureq::RequestExt;
 
-use super::agents::Agents;
+use super::agents::{Agents, Pooling};
 use super::tls::{FileRef, TrustSources};
 use crate::compile::curl::Pin;
 
@@ -102,26 +102,92 @@ impl Transport for UreqTransport {
         if https && let Some(problem) = self.agents.trust_problem() {
             return Err(problem.to_owned());
         }
-        let agent = self.agents.get(&request.connect, request.insecure, https)?;
-        let mut builder = ureq::http::Request::builder()
-            .method(request.method.as_str())
-            .uri(request.url.as_str());
-        for (name, value) in &request.headers {
-            builder = builder.header(name.as_str(), value.as_str());
+        let agent = |pooling| {
+            self.agents
+                .get(&request.connect, request.insecure, https, pooling)
+        };
+        // A request that must not be sent twice gets a connection of its own.
+        if !can_resend(&request.method) {
+            return exchange(&agent(Pooling::Fresh)?, request).map_err(Failure::into_message);
         }
-        let built = builder
-            .body(request.body.clone().unwrap_or_default())
-            .map_err(|e| format!("cannot build the request: {e}"))?;
-        let response = built
-            .with_agent(&agent)
-            .configure()
-            .timeout_global(Some(request.timeout))
-            .timeout_connect(Some(request.connect_timeout.min(request.timeout)))
-            .run()
-            .map_err(|e| describe(&e, request.timeout))?;
-        let head = request.method.eq_ignore_ascii_case("HEAD");
-        read(response, request.timeout, head)
+        match exchange(&agent(Pooling::KeepAlive)?, request) {
+            // The kept connection may have been closed by the server while idle, a race no
+            // probe can rule out; like curl, send once more on a new connection.
+            Err(Failure::Dropped(_)) => exchange(&agent(Pooling::Fresh)?, request),
+            other => other,
+        }
+        .map_err(Failure::into_message)
     }
+}
+
+/// Why an exchange produced no response.
+enum Failure {
+    /// The connection ended before any response came back.
+    Dropped(String),
+    Other(String),
+}
+
+impl Failure {
+    fn into_message(self) -> String {
+        match self {
+            Failure::Dropped(message) | Failure::Other(message) => message,
+        }
+    }
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Failure::Other(message)
+    }
+}
+
+/// Methods HTTP defines as safe to repeat (RFC 9110 §9.2.2) that a check can send again on a
+/// new connection when a kept one turned out dead.
+fn can_resend(method: &str) -> bool {
+    ["GET", "HEAD", "OPTIONS"]
+        .iter()
+        .any(|m| method.eq_ignore_ascii_case(m))
+}
+
+fn exchange(agent: &ureq::Agent, request: &HttpRequest) -> Result<HttpResponse, Failure> {
+    let mut builder = ureq::http::Request::builder()
+        .method(request.method.as_str())
+        .uri(request.url.as_str());
+    for (name, value) in &request.headers {
+        builder = builder.header(name.as_str(), value.as_str());
+    }
+    let built = builder
+        .body(request.body.clone().unwrap_or_default())
+        .map_err(|e| format!("cannot build the request: {e}"))?;
+    let response = built
+        .with_agent(agent)
+        .configure()
+        .timeout_global(Some(request.timeout))
+        .timeout_connect(Some(request.connect_timeout.min(request.timeout)))
+        .run()
+        .map_err(|e| {
+            let message = describe(&e, request.timeout);
+            if dropped(&e) {
+                Failure::Dropped(message)
+            } else {
+                Failure::Other(message)
+            }
+        })?;
+    let head = request.method.eq_ignore_ascii_case("HEAD");
+    Ok(read(response, request.timeout, head)?)
+}
+
+/// The connection was there and went away before a response: what a kept connection the server
+/// closed looks like.
+fn dropped(e: &ureq::Error) -> bool {
+    use std::io::ErrorKind;
+    matches!(e, ureq::Error::Io(io) if matches!(
+        io.kind(),
+        ErrorKind::ConnectionReset
+            | ErrorKind::ConnectionAborted
+            | ErrorKind::BrokenPipe
+            | ErrorKind::UnexpectedEof
+    ))
 }
 
 fn is_https(url: &str) -> bool {

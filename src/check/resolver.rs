@@ -1,5 +1,6 @@
 //! `--resolve` at run time: a ureq resolver that answers the pinned addresses for a pinned
-//! host and port, and asks the system for everything else (other hosts, a proxy).
+//! host and port, an IP address as itself, and asks the system for everything else (other
+//! hosts, a proxy).
 
 use std::net::SocketAddr;
 
@@ -52,7 +53,10 @@ impl Resolver for PinnedResolver {
             Some("http") => Some(80),
             _ => None,
         });
-        let found = uri.host().zip(port).and_then(|(h, p)| self.pinned(h, p));
+        let found = uri
+            .host()
+            .zip(port)
+            .and_then(|(h, p)| self.pinned(h, p).or_else(|| literal(h, p)));
         let Some(addrs) = found else {
             return self.system.resolve(uri, config, timeout);
         };
@@ -63,6 +67,13 @@ impl Resolver for PinnedResolver {
         }
         Ok(out)
     }
+}
+
+/// `127.0.0.1` or `[::1]` needs no lookup (and no thread to time one out).
+fn literal(host: &str, port: u16) -> Option<Vec<SocketAddr>> {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let ip: std::net::IpAddr = host.parse().ok()?;
+    Some(vec![SocketAddr::new(ip, port)])
 }
 
 #[cfg(test)]
@@ -83,5 +94,18 @@ mod tests {
         );
         assert_eq!(r.pinned("api.test", 80), None);
         assert_eq!(r.pinned("other.test", 443), None);
+    }
+
+    #[test]
+    fn an_ip_address_is_its_own_answer() {
+        assert_eq!(
+            literal("127.0.0.1", 8080),
+            Some(vec!["127.0.0.1:8080".parse().unwrap()])
+        );
+        assert_eq!(
+            literal("[::1]", 443),
+            Some(vec!["[::1]:443".parse().unwrap()])
+        );
+        assert_eq!(literal("localhost", 80), None);
     }
 }

@@ -1,0 +1,53 @@
+# Shared by the bench-vs-* scripts: time a command several times, with its peak memory.
+# Source it; needs bash 5 (EPOCHREALTIME) and GNU time at /usr/bin/time (Debian's `time`).
+
+# measure LABEL RUNS CMD...: runs CMD RUNS times (its output discarded), prints each run's
+# wall time and peak resident memory, then the median. Sets MEDIAN_MS and PEAK_MIB (the largest
+# peak of the runs). A failing run stops the script: a benchmark of an error is no benchmark.
+measure() {
+  local label=$1 runs=$2
+  shift 2
+  local walls=() peak=0 i start end rss ms report
+  report=$(mktemp)
+  for ((i = 1; i <= runs; i++)); do
+    start=$EPOCHREALTIME
+    if ! /usr/bin/time -o "$report" -f "%M" "$@" >/dev/null 2>"$report.err"; then
+      echo "$label: run $i failed: $*" >&2
+      cat "$report.err" >&2
+      rm -f "$report" "$report.err"
+      exit 1
+    fi
+    end=$EPOCHREALTIME
+    rss=$(tail -n 1 "$report")
+    ms=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.1f", (e - s) * 1000 }')
+    walls+=("$ms")
+    ((rss > peak)) && peak=$rss
+    printf '  %-28s run %d: %9s ms, peak %4d MiB\n' "$label" "$i" "$ms" $((rss / 1024))
+  done
+  rm -f "$report" "$report.err"
+  MEDIAN_MS=$(printf '%s\n' "${walls[@]}" | sort -g | sed -n "$(((runs + 1) / 2))p")
+  PEAK_MIB=$((peak / 1024))
+  printf '  %-28s median %s ms, peak %d MiB\n' "$label" "$MEDIAN_MS" "$PEAK_MIB"
+}
+
+# ratio A B: A / B to two decimals.
+ratio() {
+  awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'
+}
+
+# need_apt PACKAGE...: installs the Debian packages that are missing (as root), else says what
+# to install and stops.
+need_apt() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  done
+  ((${#missing[@]} == 0)) && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing ${missing[*]} (apt-get)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "missing Debian packages: ${missing[*]}; install them (sudo apt-get install ${missing[*]}) and rerun" >&2
+    exit 2
+  fi
+}

@@ -393,3 +393,47 @@ fn staging_folders_of_killed_builds_are_removed_and_nothing_else() {
         "the site carries no build marker"
     );
 }
+
+/// A page whose bytes did not change is the previous site's file, linked into the new site
+/// rather than written again (the same inode); a changed page is a new file; a file of the old
+/// site turned into a link to elsewhere is never pulled in.
+#[cfg(unix)]
+#[test]
+fn a_rebuild_keeps_unchanged_pages_and_rewrites_the_rest() {
+    use std::os::unix::fs::MetadataExt;
+    let project = Project::new().bundled("api.yaml").bundled("postgres.yaml");
+    let out = project.beside("book");
+    project.build(&out).assert_ok();
+    let inode = |rel: &str| fs::metadata(out.join(rel)).expect(rel).ino();
+    let kept = "postgres/index.html";
+    let changed = "api/increased-latency.html";
+    let (kept_before, changed_before) = (inode(kept), inode(changed));
+    // A page someone replaced by a link to a file with the same bytes elsewhere.
+    let css = out.join("site.css");
+    let elsewhere = project.beside("site.css");
+    fs::copy(&css, &elsewhere).expect("copy");
+    fs::remove_file(&css).expect("rm");
+    std::os::unix::fs::symlink(&elsewhere, &css).expect("symlink");
+
+    let api = project.read("runbooks/api.yaml");
+    project.write(
+        "runbooks/api.yaml",
+        api.replace("Increased latency", "Slower answers"),
+    );
+    project.build(&out).assert_ok();
+    assert_eq!(inode(kept), kept_before, "{kept} was written again");
+    assert_ne!(
+        inode(changed),
+        changed_before,
+        "{changed} was not rewritten"
+    );
+    assert!(read(&out.join(changed)).contains("Slower answers"));
+    let css_meta = fs::symlink_metadata(&css).expect("site.css");
+    assert!(css_meta.file_type().is_file(), "site.css is a file again");
+    assert_ne!(
+        css_meta.ino(),
+        fs::metadata(&elsewhere).expect("copy").ino()
+    );
+    assert_eq!(css_meta.nlink(), 1, "shares nothing with the old site");
+    assert_eq!(fs::metadata(out.join(kept)).expect(kept).nlink(), 1);
+}

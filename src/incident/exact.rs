@@ -25,7 +25,7 @@ pub enum Piece {
 /// failure mode.
 /// `key` (`runbook#failure-mode`) names it in messages.
 pub fn form_text(skeleton: &Skeleton, view: &Json, key: &str) -> Result<Vec<Piece>, String> {
-    if view.to_string().contains([OPEN, CLOSE]) {
+    if holds_marker(view) {
         return Err(format!(
             "runbook `{key}`: its text holds U+E000 or U+E001, private-use characters the incident form uses as markers; remove them"
         ));
@@ -43,6 +43,18 @@ pub fn form_text(skeleton: &Skeleton, view: &Json, key: &str) -> Result<Vec<Piec
         prove(skeleton, view, &pieces, key)?;
     }
     Ok(pieces)
+}
+
+/// Whether any string of the view (a key or a value) holds a marker character.
+fn holds_marker(view: &Json) -> bool {
+    match view {
+        Json::String(s) => s.contains([OPEN, CLOSE]),
+        Json::Array(items) => items.iter().any(holds_marker),
+        Json::Object(map) => map
+            .iter()
+            .any(|(k, v)| k.contains([OPEN, CLOSE]) || holds_marker(v)),
+        _ => false,
+    }
 }
 
 type Block = (usize, &'static str, String);

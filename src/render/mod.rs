@@ -9,6 +9,7 @@ pub mod incident_form;
 pub mod incidents;
 pub mod markdown;
 pub mod params;
+mod reuse;
 mod script;
 pub mod search;
 pub mod site;

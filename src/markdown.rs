@@ -34,6 +34,11 @@ pub fn is_safe_url(url: &str) -> bool {
 
 /// Every link and image destination in a Markdown text, with the byte range of the element.
 pub fn links(text: &str) -> Vec<(Range<usize>, String)> {
+    // Every link needs a `]` (inline, reference) or a `<` (autolink): most texts have neither
+    // and need no parse.
+    if !text.contains([']', '<']) {
+        return Vec::new();
+    }
     Parser::new_ext(text, options())
         .into_offset_iter()
         .filter_map(|(event, range)| match event {

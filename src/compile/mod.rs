@@ -47,6 +47,9 @@ pub struct CompiledRunbook {
     pub dangling: Vec<Dangling>,
     /// What failed to compile.
     pub findings: Vec<Diagnostic>,
+    /// The findings of the lint rules, with the hash of the options they ran with: a runbook
+    /// `serve` keeps from one load to the next is not linted again (`lint::lint`).
+    pub linted: std::sync::Mutex<Option<(u64, Vec<Diagnostic>)>>,
 }
 
 /// A target: its base URL and extra named URLs, without trailing slashes, so that
@@ -255,6 +258,7 @@ pub fn compile(loaded: LoadedRunbook) -> CompiledRunbook {
         modes,
         dangling,
         findings,
+        linted: std::sync::Mutex::new(None),
     }
 }
 

@@ -20,7 +20,7 @@ use crate::rule::Rule;
 use crate::source::{Pos, SourceFile};
 
 /// What the rules need to know beyond the runbook itself.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct LintOptions {
     pub today: NaiveDate,
     pub review_every_days: u32,
@@ -73,22 +73,40 @@ const RUNBOOK_RULES: &[RuleFn] = &[
     text::placeholder_text,
 ];
 
-/// Runs every rule over the runbooks. Levels are applied by [`apply_levels`].
+/// Runs every rule over the runbooks, on every core. Levels are applied by [`apply_levels`].
 pub fn lint(runbooks: &[CompiledRunbook], options: &LintOptions) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for loaded in runbooks {
-        let mut ctx = Ctx {
-            options,
-            loaded,
-            out: loaded.findings.clone(),
-        };
-        for rule in RUNBOOK_RULES {
-            rule(&mut ctx);
+    let key = {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        std::hash::Hash::hash(options, &mut hasher);
+        std::hash::Hasher::finish(&hasher)
+    };
+    let each = crate::parallel::map(runbooks, |loaded| {
+        let mut linted = loaded.linted.lock().unwrap_or_else(|e| e.into_inner());
+        match &*linted {
+            Some((done, found)) if *done == key => found.clone(),
+            _ => {
+                let found = lint_one(loaded, options);
+                *linted = Some((key, found.clone()));
+                found
+            }
         }
-        out.extend(ctx.out);
-    }
+    });
+    let mut out: Vec<Diagnostic> = each.into_iter().flatten().collect();
     out.extend(ids::colliding_runbook_ids(runbooks));
     out
+}
+
+/// The findings of one runbook: what failed to compile, then each rule's.
+fn lint_one(loaded: &CompiledRunbook, options: &LintOptions) -> Vec<Diagnostic> {
+    let mut ctx = Ctx {
+        options,
+        loaded,
+        out: loaded.findings.clone(),
+    };
+    for rule in RUNBOOK_RULES {
+        rule(&mut ctx);
+    }
+    ctx.out
 }
 
 /// Applies `opsbook.yaml` levels (`off` drops a finding) and `deny_warnings` (warnings become

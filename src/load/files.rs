@@ -43,7 +43,9 @@ pub fn read_source(path: &Path) -> Result<SourceFile, Diagnostic> {
             "a runbook is a few kilobytes; split it, or check that this is the right file",
         );
     }
-    let mut bytes = Vec::new();
+    // Sized from the metadata (one byte more, to see the end): growing the buffer by doubling
+    // was a tenth of `lint`'s time over 5,000 runbooks.
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
     let read =
         fs::File::open(path).and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes));
     if let Err(e) = read {

@@ -63,7 +63,7 @@ pub struct LintConfig {
     pub rules: BTreeMap<String, Sp<Level>>,
 }
 
-#[derive(Clone, Copy, Debug, Deserialize, JsonSchema, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Deserialize, JsonSchema, PartialEq, Eq, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Error,

@@ -32,6 +32,37 @@ impl Workspace {
     /// Loads the project rooted at `root`. `paths`, when given, replaces the runbooks folder:
     /// each is a file or a folder to scan.
     pub fn load(root: &Path, paths: &[PathBuf]) -> Workspace {
+        Workspace::load_with(root, paths, (Kept::new(), &|_| false))
+    }
+
+    /// The project's runbooks loaded again, taking each from `previous` instead of parsing it
+    /// again when its file holds the same text and loading it found nothing to report: how
+    /// `serve` reloads after an edit of one runbook among hundreds. A file `untouched` says has
+    /// not changed since `previous` was loaded (its size and modification time) is not even read.
+    pub fn reload(
+        root: &Path,
+        previous: Workspace,
+        untouched: &(dyn Fn(&Path) -> bool + Sync),
+    ) -> Workspace {
+        let reported: std::collections::HashSet<&Path> = previous
+            .diagnostics
+            .iter()
+            .map(|d| d.file.as_path())
+            .collect();
+        let kept: Kept = previous
+            .runbooks
+            .into_iter()
+            .filter(|r| !reported.contains(r.source.path.as_path()))
+            .map(|r| (r.source.path.clone(), r))
+            .collect();
+        Workspace::load_with(root, &[], (kept, untouched))
+    }
+
+    fn load_with(
+        root: &Path,
+        paths: &[PathBuf],
+        (mut kept, untouched): (Kept, &(dyn Fn(&Path) -> bool + Sync)),
+    ) -> Workspace {
         let mut diagnostics = Vec::new();
         let mut unparsed = Vec::new();
         let (config, config_source) = match load::load_config(&root.join(CONFIG_FILE)) {
@@ -66,7 +97,7 @@ impl Workspace {
             paths.to_vec()
         };
         for path in scan {
-            ws.load_path(&path);
+            ws.load_path(&path, (&mut kept, untouched));
         }
         ws
     }
@@ -80,7 +111,11 @@ impl Workspace {
             .all(|p| same_file(p, &self.root) || same_file(p, &self.runbooks_dir))
     }
 
-    fn load_path(&mut self, path: &Path) {
+    fn load_path(
+        &mut self,
+        path: &Path,
+        (kept, untouched): (&mut Kept, &(dyn Fn(&Path) -> bool + Sync)),
+    ) {
         // `opsbook lint .` at the project's root means the project: its runbooks folder, not
         // every YAML file below it (opsbook.yaml, CI workflows, alert rules).
         let runbooks_dir = self.runbooks_dir.clone();
@@ -122,8 +157,15 @@ impl Workspace {
         } else {
             self.runbooks_dir.clone()
         };
-        for file in load_all(&root, &files) {
-            let (loaded, unparsed, diagnostics) = file.into_parts();
+        for file in load_all(&root, &files, (kept, untouched)) {
+            let file = match file {
+                Loading::Same(path) => {
+                    self.runbooks.extend(kept.remove(&path));
+                    continue;
+                }
+                Loading::Read(file) => file,
+            };
+            let (loaded, unparsed, diagnostics) = (*file).into_parts();
             self.runbooks.extend(loaded.map(compile));
             self.unparsed.extend(unparsed);
             self.diagnostics.extend(diagnostics);
@@ -287,9 +329,32 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
     }
 }
 
+/// Runbooks an earlier load compiled, by path.
+type Kept = std::collections::HashMap<PathBuf, CompiledRunbook>;
+
+/// A file as [`load_all`] found it.
+enum Loading {
+    /// Holds the text of the kept runbook of that path: no need to parse it again.
+    Same(PathBuf),
+    Read(Box<load::RunbookFile>),
+}
+
 /// Loads files on every core, keeping their order: parsing is most of the time `lint` takes.
-fn load_all(root: &Path, files: &[PathBuf]) -> Vec<load::RunbookFile> {
-    crate::parallel::map(files, |f| load::load_runbook(root, f))
+fn load_all(
+    root: &Path,
+    files: &[PathBuf],
+    (kept, untouched): (&Kept, &(dyn Fn(&Path) -> bool + Sync)),
+) -> Vec<Loading> {
+    crate::parallel::map(files, |f| {
+        let same = kept.get(f).is_some_and(|old| {
+            untouched(f) || std::fs::read(f).is_ok_and(|now| now == old.source.text.as_bytes())
+        });
+        if same {
+            Loading::Same(f.clone())
+        } else {
+            Loading::Read(Box::new(load::load_runbook(root, f)))
+        }
+    })
 }
 
 /// The bundled example runbooks and config, compiled into the binary: what `opsbook build`

@@ -117,3 +117,109 @@ fn a_record_saved_during_an_incident_reaches_the_served_book() {
         "Seen before is rebuilt too"
     );
 }
+
+/// Every file of a folder, by relative path, with its bytes.
+fn tree(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .expect("inside")
+                .display()
+                .to_string();
+            (rel, std::fs::read(e.path()).expect("read"))
+        })
+        .collect()
+}
+
+/// The served book after each edit is byte for byte what `build` makes of the same project,
+/// although only the pages an edit touches were rendered again: a page of another runbook is the
+/// same file as before (its inode), a removed runbook's pages are gone, and the search index and
+/// the form's list carry the new text.
+#[cfg(unix)]
+#[test]
+fn an_edit_rerenders_only_what_it_touches_and_matches_a_full_build() {
+    use std::os::unix::fs::MetadataExt;
+    let project = Project::new().bundled("api.yaml").bundled("postgres.yaml");
+    let server = project.serve();
+    let addr = server.addr.as_str();
+    let inode = |rel: &str| std::fs::metadata(project.join(rel)).expect(rel).ino();
+    let same_as_build = |when: &str| {
+        let fresh = project.beside(&format!("fresh-{when}"));
+        project.build(&fresh).assert_ok();
+        let (served, built) = (tree(&project.join("book")), tree(&fresh));
+        let differ: Vec<&String> = served
+            .keys()
+            .chain(built.keys())
+            .filter(|k| served.get(*k) != built.get(*k))
+            .collect();
+        assert!(
+            differ.is_empty(),
+            "{when}: served and built differ in {differ:?}"
+        );
+    };
+    let other = inode("book/postgres/index.html");
+    // A full build swaps in a new folder; an incremental one writes into the live one.
+    let live = (inode("book"), inode("book/postgres"));
+
+    let (_, v1) = request(addr, "GET", "/__opsbook/version");
+    let api = project.read("runbooks/api.yaml");
+    project.write(
+        "runbooks/api.yaml",
+        api.replace("Increased latency", "Slower answers"),
+    );
+    let v2 = wait_for_version_after(addr, &v1);
+    let (_, page) = request(addr, "GET", "/api/increased-latency.html");
+    assert!(page.contains("Slower answers"), "{page}");
+    for patched in [
+        "book/search-index.js",
+        "book/incident-data.js",
+        "book/index.html",
+    ] {
+        assert!(
+            project.read(patched).contains("Slower answers"),
+            "{patched}"
+        );
+    }
+    assert_eq!(
+        inode("book/postgres/index.html"),
+        other,
+        "another runbook's page was rewritten"
+    );
+    assert_eq!(
+        (inode("book"), inode("book/postgres")),
+        live,
+        "the site was rebuilt whole"
+    );
+    same_as_build("edit");
+
+    let postgres = project.read("runbooks/postgres.yaml");
+    std::fs::remove_file(project.join("runbooks/postgres.yaml")).expect("rm");
+    let v3 = wait_for_version_after(addr, &v2);
+    assert!(
+        !project.join("book/postgres").exists(),
+        "a removed runbook's pages stay"
+    );
+    assert_eq!(request(addr, "GET", "/postgres/index.html").0, 404);
+    same_as_build("removal");
+
+    project.write("runbooks/postgres.yaml", postgres);
+    let v4 = wait_for_version_after(addr, &v3);
+    assert_eq!(request(addr, "GET", "/postgres/index.html").0, 200);
+    same_as_build("return");
+
+    // A template can change every page: the whole site is rendered and swapped in.
+    project.write("templates/site.css", "body { color: black }\n");
+    wait_for_version_after(addr, &v4);
+    assert_eq!(project.read("book/site.css"), "body { color: black }\n");
+    assert_ne!(
+        inode("book"),
+        live.0,
+        "a template change rebuilds the whole site"
+    );
+    same_as_build("template");
+}

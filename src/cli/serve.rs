@@ -5,22 +5,24 @@
 //! building, a front door ([`door`]) gathers request heads under size limits and a deadline
 //! without a thread per connection, a fixed pool of workers ([`pool`]) answers them, and [`http`]
 //! answers only to this machine's names and only with files inside the output folder. Changes
-//! are found by an mtime scan every 500 ms, which needs no dependency either.
+//! are found by a scan of sizes and modification times, at once when inotify reports an event
+//! ([`notify`]) and every 500 ms regardless. An edit of runbooks only re-parses the files that
+//! changed and re-renders the pages they touch, in place (`render::incremental`).
 
 mod door;
 mod http;
+mod notify;
 mod pool;
 mod request;
 mod status;
 
-use std::collections::hash_map::DefaultHasher;
-use std::hash::{Hash, Hasher};
+use std::collections::BTreeMap;
 use std::net::TcpListener;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
-use opsbook::render;
+use opsbook::render::incremental::{self, Cache};
 use opsbook::workspace::Workspace;
 
 use super::output::{Global, say};
@@ -74,8 +76,10 @@ pub fn run(global: &Global, args: Args) -> CliResult {
     ];
     // Taken before the first build: a save made while it runs, or as soon as the server
     // answers, is a change from this, never the starting point of the watch.
-    let first = fingerprint(&watched_paths);
-    rebuild(global, &state);
+    let first = snapshot(&watched_paths);
+    let mut cache = Cache::default();
+    let mut kept = Some(workspace);
+    rebuild(global, &state, (&mut cache, &mut kept), &|_| false);
     let site = Arc::new(Site {
         state: Arc::clone(&state),
         port: addr.port(),
@@ -91,7 +95,7 @@ pub fn run(global: &Global, args: Args) -> CliResult {
     };
     std::thread::Builder::new()
         .name("serve-watch".to_owned())
-        .spawn(move || watch(&watch_global, &watched_paths, first, &state))
+        .spawn(move || watch(&watch_global, &watched_paths, first, &state, (cache, kept)))
         .map_err(|e| format!("cannot start the thread that watches for changes: {e}"))?;
     say(format!(
         "serving {} on http://{addr}/ (Ctrl-C to stop)",
@@ -115,41 +119,71 @@ fn bind(port: u16) -> Result<TcpListener, String> {
     })
 }
 
-/// Rebuilds when the fingerprint of the watched files changes from `last`.
-fn watch(global: &Global, paths: &[PathBuf], mut last: u64, state: &Mutex<State>) {
+/// Rebuilds when a watched file changes from `last`: only what an edit of runbooks touches when
+/// nothing else changed, everything otherwise.
+fn watch(
+    global: &Global,
+    paths: &[PathBuf],
+    mut last: Snapshot,
+    state: &Mutex<State>,
+    (mut cache, mut kept): (Cache, Option<Workspace>),
+) {
+    let notify = notify::Notify::start(paths);
     loop {
-        std::thread::sleep(Duration::from_millis(500));
-        let now = fingerprint(paths);
+        notify.wait(Duration::from_millis(500));
+        let now = snapshot(paths);
         if now != last {
+            notify.watch(paths);
+            if !only_runbooks(&last, &now, paths) {
+                cache.clear();
+            }
+            let untouched =
+                |path: &Path| last.contains_key(path) && last.get(path) == now.get(path);
+            rebuild(global, state, (&mut cache, &mut kept), &untouched);
             last = now;
-            rebuild(global, state);
         }
     }
 }
 
 /// Lints and builds; on success the new site is live, on failure the last good build stays on
-/// disk and the error page is shown instead.
-fn rebuild(global: &Global, state: &Mutex<State>) {
-    let workspace = Workspace::load(&global.project, &[]);
+/// disk and the error page is shown instead. `kept` is the previous load, whose unchanged
+/// runbooks are not parsed again (nor read, where `untouched` says so); it holds this load
+/// afterwards.
+fn rebuild(
+    global: &Global,
+    state: &Mutex<State>,
+    (cache, kept): (&mut Cache, &mut Option<Workspace>),
+    untouched: &(dyn Fn(&Path) -> bool + Sync),
+) {
+    let started = std::time::Instant::now();
+    let workspace = match kept.take() {
+        Some(previous) => Workspace::reload(&global.project, previous, untouched),
+        None => Workspace::load(&global.project, &[]),
+    };
     let diagnostics = workspace.lint(global.today());
     let out = lock(state).out.clone();
     let error = if diagnostics.iter().any(|d| d.is_error()) {
         Some(build::lint_text(&workspace, &diagnostics, false))
     } else {
         let options = build::options(global, &workspace, out);
-        match render::build(&workspace, &options) {
+        match incremental::rebuild(&workspace, &options, cache) {
             Ok(summary) => {
                 // A closed terminal must not stop the server.
-                let _ = say(format!("built {} pages", summary.pages));
+                let ms = started.elapsed().as_millis();
+                let _ = say(format!("built {} pages in {ms} ms", summary.pages));
                 None
             }
-            Err(e) => Some(format!("error: {e}\n")),
+            Err(e) => {
+                cache.clear();
+                Some(format!("error: {e}\n"))
+            }
         }
     };
     if let Some(text) = &error {
         // The error quotes runbooks and file names: nothing in them may steer the terminal.
         eprintln!("{}", opsbook::terminal::escape_keeping_newlines(text));
     }
+    *kept = Some(workspace);
     let mut s = lock(state);
     s.error = error.map(|text| http::error_page(&text));
     s.version += 1;
@@ -160,19 +194,38 @@ pub fn lock(state: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
     state.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// A hash of the paths, sizes and modification times of everything a build reads.
-fn fingerprint(paths: &[PathBuf]) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    let files = paths
+/// The size and modification time of every file a build reads, by path.
+type Snapshot = BTreeMap<PathBuf, (u64, Option<SystemTime>)>;
+
+fn snapshot(paths: &[PathBuf]) -> Snapshot {
+    paths
         .iter()
-        .flat_map(|p| walkdir::WalkDir::new(p).sort_by_file_name().into_iter())
-        .filter_map(Result::ok);
-    for entry in files {
-        if let Ok(meta) = entry.metadata() {
-            entry.path().hash(&mut hasher);
-            meta.len().hash(&mut hasher);
-            meta.modified().ok().hash(&mut hasher);
-        }
-    }
-    hasher.finish()
+        .flat_map(|p| walkdir::WalkDir::new(p).into_iter())
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let meta = entry.metadata().ok()?;
+            Some((entry.into_path(), (meta.len(), meta.modified().ok())))
+        })
+        .collect()
+}
+
+/// Whether every file that differs between the snapshots is inside the runbooks folder
+/// (`watched[1]`) and none of the other watched places (which a runbooks folder set to `.` holds):
+/// an edit that only needs the pages of the runbooks it touches.
+fn only_runbooks(before: &Snapshot, after: &Snapshot, watched: &[PathBuf]) -> bool {
+    let runbook = |path: &Path| {
+        path.starts_with(&watched[1])
+            && !watched
+                .iter()
+                .enumerate()
+                .any(|(i, other)| i != 1 && path.starts_with(other))
+    };
+    let changed = |(path, seen): (&PathBuf, &(u64, Option<SystemTime>)), other: &Snapshot| {
+        other.get(path) != Some(seen)
+    };
+    before
+        .iter()
+        .filter(|entry| changed(*entry, after))
+        .chain(after.iter().filter(|entry| changed(*entry, before)))
+        .all(|(path, _)| runbook(path))
 }

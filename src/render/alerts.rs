@@ -149,6 +149,10 @@ pub fn is_safe_name(name: &str) -> bool {
     crate::model::is_label_name(name) && name.len() <= 200 && !name.eq_ignore_ascii_case("index")
 }
 
+/// The alerts' index page and JSON, written by every build.
+pub const INDEX: &str = "alerts/index.html";
+pub const JSON: &str = "alerts.json";
+
 /// `alerts.json`: `{"alerts": {NAME: {"page", "url" (with site_url), "failure_modes": [...]}}}`,
 /// sorted by name, then as [`AlertPage::uses`] are.
 pub fn json(alerts: &[AlertPage], site_url: Option<&str>) -> String {

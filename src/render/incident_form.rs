@@ -101,22 +101,32 @@ const FORM_FIELDS: [&str; 6] = [
     "questions",
 ];
 
-/// `book/incident-data.js`: every failure mode the form offers, where its data is, and the
-/// front matter's JSON Schema the form validates against (the one `incident lint` applies).
-pub fn list_js(runbooks: &[&CompiledRunbook]) -> String {
-    let list: Vec<serde_json::Value> = runbooks
+/// A runbook's entries of the form's list (one JSON object per failure mode, comma-separated;
+/// empty without failure modes): made beside its pages, kept by `serve` for the runbooks an edit
+/// did not touch.
+pub fn list_entries(loaded: &CompiledRunbook) -> String {
+    let entries: Vec<String> = loaded
+        .runbook
+        .failure_modes
         .iter()
-        .flat_map(|loaded| {
-            loaded.runbook.failure_modes.iter().map(move |fm| {
-                json!({
-                    "key": format!("{}#{}", loaded.id, fm.id.value),
-                    "title": fm.title.value,
-                    "src": format!("{}/incident-data.js", loaded.id),
-                })
-            })
+        .map(|fm| {
+            let entry = json!({
+                "key": format!("{}#{}", loaded.id, fm.id.value),
+                "title": fm.title.value,
+                "src": format!("{}/incident-data.js", loaded.id),
+            });
+            entry.to_string()
         })
         .collect();
-    let json = serde_json::to_string(&list).unwrap_or_else(|_| "[]".to_owned());
+    entries.join(",")
+}
+
+/// `book/incident-data.js`: every failure mode the form offers, where its data is, and the
+/// front matter's JSON Schema the form validates against (the one `incident lint` applies).
+/// `entries` are each runbook's [`list_entries`], in the runbooks' order.
+pub fn list_js(entries: &[&str]) -> String {
+    let listed: Vec<&str> = entries.iter().copied().filter(|e| !e.is_empty()).collect();
+    let json = format!("[{}]", listed.join(","));
     let schema = crate::incident::schema::front_matter_schema().to_string();
     format!(
         "window.OPSBOOK_INCIDENT_LIST = {};\nwindow.OPSBOOK_INCIDENT_SCHEMA = {};\n",

@@ -12,7 +12,7 @@ use minijinja::value::Serde;
 use serde::Serialize;
 
 use super::env::Templates;
-use super::site::Staging;
+use super::site::Sink;
 use super::{BuildError, SiteInfo, in_parallel, render_page};
 use crate::compile::CompiledRunbook;
 use crate::incident::workbook::{Counts, History, Incident, Tally, Workbook, duration};
@@ -28,7 +28,7 @@ pub(super) fn unreadable_warnings(workbook: &Workbook) -> Vec<String> {
 /// Returns how many pages it wrote.
 pub(super) fn write_workbook(
     templates: &Templates,
-    staging: &Staging,
+    staging: &dyn Sink,
     site: &SiteInfo,
     workbook: &Workbook,
     runbooks: &[&CompiledRunbook],

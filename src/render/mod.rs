@@ -7,6 +7,7 @@ pub mod command;
 pub mod env;
 pub mod incident_form;
 pub mod incidents;
+pub mod incremental;
 pub mod markdown;
 pub mod params;
 mod reuse;
@@ -28,7 +29,7 @@ use crate::model::Config;
 use crate::workspace::Workspace;
 use alerts::AlertPage;
 use env::Templates;
-use site::Staging;
+use site::{Sink, Staging};
 
 /// What `build` needs beyond the workspace.
 #[derive(Clone, Debug)]
@@ -75,12 +76,34 @@ impl From<site::SiteError> for BuildError {
 /// lints first: this renders whatever it is given.
 pub fn build(ws: &Workspace, options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let templates = Templates::load(options.templates.as_deref())?;
+    let runbooks = sorted_and_checked(ws)?;
+    let staging = Staging::new(&options.out)?;
+    let (summary, _) = render_site(ws, options, &templates, &runbooks, &staging, None)?;
+    staging.commit()?;
+    Ok(summary)
+}
+
+/// The runbooks in id order; an id that cannot be a file name stops the build.
+fn sorted_and_checked(ws: &Workspace) -> Result<Vec<&CompiledRunbook>, BuildError> {
     let mut runbooks: Vec<&CompiledRunbook> = ws.runbooks.iter().collect();
     runbooks.sort_by(|a, b| a.id.cmp(&b.id));
     for loaded in &runbooks {
         check_ids(loaded)?;
     }
-    let staging = Staging::new(&options.out)?;
+    Ok(runbooks)
+}
+
+/// Renders the site into `sink`. With `previous` (what the last render into the same folder
+/// produced), a runbook or alert page whose inputs have not changed is not rendered again: its
+/// files are already there. Returns the summary and what this render produced, for the next.
+fn render_site(
+    ws: &Workspace,
+    options: &BuildOptions,
+    templates: &Templates,
+    runbooks: &[&CompiledRunbook],
+    sink: &dyn Sink,
+    previous: Option<&incremental::Produced>,
+) -> Result<(BuildSummary, incremental::Produced), BuildError> {
     let site = SiteInfo {
         title: ws.config.title().to_owned(),
         questions: ws.config.questions(),
@@ -95,52 +118,80 @@ pub fn build(ws: &Workspace, options: &BuildOptions) -> Result<BuildSummary, Bui
         pages: 0,
         unreadable: incidents::unreadable_warnings(&workbook),
     };
-    let alerts = alerts::collect(&runbooks, &ws.config);
+    let alerts = alerts::collect(runbooks, &ws.config);
     let context = view::SiteContext {
         config: &ws.config,
         alerts: &alerts,
         workbook: &workbook,
         histories: &histories,
     };
+    let mut produced = incremental::Produced::default();
     let mut groups: BTreeMap<String, Vec<view::RunbookCard>> = BTreeMap::new();
     let render_one = |loaded: &&CompiledRunbook| {
         let mut card = view::card(loaded, options.today, days);
         let counts = incidents::counts_of(&per_runbook, &loaded.id);
         (card.incidents, card.open_items) = (counts.incidents, counts.open_items);
-        let pages = write_runbook(&templates, &staging, &site, &context, loaded, &card)?;
-        Ok((card, pages))
+        let key = incremental::runbook_key(loaded, &alerts);
+        if let Some(kept) = previous.and_then(|p| p.runbook(&loaded.id, key)) {
+            return Ok((card, kept.clone()));
+        }
+        let recorder = incremental::Recorder::new(sink);
+        let pages = write_runbook(templates, &recorder, &site, &context, loaded, &card)?;
+        let lines = incremental::Lines {
+            search: search::runbook_line(loaded),
+            form: incident_form::list_entries(loaded),
+        };
+        Ok((card, recorder.finish(key, pages, lines)))
     };
-    for (card, pages) in in_parallel(&runbooks, render_one)? {
-        summary.pages += pages;
+    for (loaded, (card, pages)) in runbooks.iter().zip(in_parallel(runbooks, render_one)?) {
+        summary.pages += pages.pages;
+        produced.add_runbook(&loaded.id, pages);
         groups.entry(card.service.clone()).or_default().push(card);
     }
-    let groups = groups
+    let groups: Vec<view::ServiceGroup> = groups
         .into_iter()
         .map(|(service, runbooks)| view::ServiceGroup { service, runbooks })
         .collect();
     // The shared pages (index, search index, incident form) and the alert pages are
     // independent: written side by side.
     let totals = workbook.totals();
+    let lines = produced.lines(runbooks);
+    let plan = incremental::AlertPlan::new(previous, &alerts);
+    let index_key = incremental::index_key(&groups, runbooks.len(), alerts.len(), totals);
+    let recorder = incremental::Recorder::new(sink);
     let (shared, alert_pages) = std::thread::scope(|scope| {
         let shared = scope.spawn(|| {
             let shared = Shared {
+                index_kept: previous.is_some_and(|p| p.index_key() == Some(index_key)),
                 groups,
-                runbooks: &runbooks,
+                runbooks,
+                lines,
                 alerts: &alerts,
                 totals,
             };
-            write_shared(&templates, &staging, &site, shared)
+            write_shared(templates, &recorder, &site, shared)
         });
-        let alert_pages = write_alerts(&templates, &staging, &site, &alerts, &ws.config);
+        let alert_pages = write_alerts(templates, &recorder, &site, (&alerts, &plan), &ws.config);
         let shared = shared
             .join()
             .unwrap_or_else(|_| Err(BuildError("a render thread panicked".to_owned())));
         (shared, alert_pages)
     });
     summary.pages += shared? + alert_pages?;
-    summary.pages += incidents::write_workbook(&templates, &staging, &site, &workbook, &runbooks)?;
-    staging.commit()?;
-    Ok(summary)
+    let ids_key = incremental::ids_key(runbooks);
+    let workbook_files = match previous.and_then(|p| p.workbook(ids_key)) {
+        Some(kept) => kept.clone(),
+        None => {
+            let recorder = incremental::Recorder::new(sink);
+            let pages =
+                incidents::write_workbook(templates, &recorder, &site, &workbook, runbooks)?;
+            recorder.finish(ids_key, pages, incremental::Lines::default())
+        }
+    };
+    summary.pages += workbook_files.pages;
+    produced.set_workbook(workbook_files);
+    produced.set_shared(recorder.into_files(), &alerts, plan.keys, index_key);
+    Ok((summary, produced))
 }
 
 /// Maps `f` over `items` on a few threads (pages are independent, and most of a build is
@@ -184,8 +235,12 @@ fn per_item<T: Sync, R: Send>(
 
 /// What the shared pages are made of.
 struct Shared<'a> {
+    /// The index page is in the site already, made from the same cards.
+    index_kept: bool,
     groups: Vec<view::ServiceGroup>,
     runbooks: &'a [&'a CompiledRunbook],
+    /// Each runbook's parts of the search index and the form's list, in the runbooks' order.
+    lines: Vec<&'a incremental::Lines>,
     alerts: &'a [AlertPage],
     /// Incidents recorded and action items open, across the book.
     totals: crate::incident::workbook::Counts,
@@ -195,30 +250,36 @@ struct Shared<'a> {
 /// schema and the assets. Returns how many pages it wrote.
 fn write_shared(
     templates: &Templates,
-    staging: &Staging,
+    staging: &dyn Sink,
     site: &SiteInfo,
     shared: Shared<'_>,
 ) -> Result<usize, BuildError> {
     let Shared {
+        index_kept,
         groups,
         runbooks,
+        lines,
         alerts,
         totals,
     } = shared;
-    let index = render_page(
-        templates,
-        "index.html",
-        site,
-        "",
-        &site.title,
-        context! {
-            groups => Serde(&groups),
-            runbook_count => runbooks.len(),
-            alert_count => alerts.len(),
-            incident_totals => Serde(totals),
-        },
-    )?;
-    staging.write("index.html", index.as_bytes())?;
+    if index_kept {
+        staging.keep("index.html");
+    } else {
+        let index = render_page(
+            templates,
+            "index.html",
+            site,
+            "",
+            &site.title,
+            context! {
+                groups => Serde(&groups),
+                runbook_count => runbooks.len(),
+                alert_count => alerts.len(),
+                incident_totals => Serde(totals),
+            },
+        )?;
+        staging.write("index.html", index.as_bytes())?;
+    }
     let incident = render_page(
         templates,
         "incident.html",
@@ -228,9 +289,11 @@ fn write_shared(
         context! {},
     )?;
     staging.write("incident.html", incident.as_bytes())?;
-    let index = search::index_js(runbooks, alerts);
+    let search: Vec<&str> = lines.iter().map(|l| l.search.as_str()).collect();
+    let index = search::index_js(&search, alerts);
     staging.write("search-index.js", index.as_bytes())?;
-    let incidents = incident_form::list_js(runbooks);
+    let form: Vec<&str> = lines.iter().map(|l| l.form.as_str()).collect();
+    let incidents = incident_form::list_js(&form);
     staging.write("incident-data.js", incidents.as_bytes())?;
     staging.write(
         "runbook.schema.json",
@@ -248,25 +311,37 @@ fn write_shared(
 
 /// `alerts/index.html`, one page per alert and `alerts.json`; returns how many pages it wrote.
 /// The index and the JSON are written even with no alerts, so the site's links always work.
+/// The plan tells which pages are in the site already (with nothing kept, none).
 fn write_alerts(
     templates: &Templates,
-    staging: &Staging,
+    staging: &dyn Sink,
     site: &SiteInfo,
-    alerts: &[AlertPage],
+    (alerts, plan): (&[AlertPage], &incremental::AlertPlan),
     config: &Config,
 ) -> Result<usize, BuildError> {
     let root = "../";
-    let index = render_page(
-        templates,
-        "alerts.html",
-        site,
-        root,
-        "Alerts",
-        context! { alerts => Serde(alerts) },
-    )?;
-    staging.write("alerts/index.html", index.as_bytes())?;
+    if plan.all_kept {
+        staging.keep(alerts::INDEX);
+        staging.keep(alerts::JSON);
+    } else {
+        let index = render_page(
+            templates,
+            "alerts.html",
+            site,
+            root,
+            "Alerts",
+            context! { alerts => Serde(alerts) },
+        )?;
+        staging.write(alerts::INDEX, index.as_bytes())?;
+        let json = alerts::json(alerts, config.site_url().as_deref());
+        staging.write(alerts::JSON, json.as_bytes())?;
+    }
+    let pages: Vec<(&AlertPage, &bool)> = alerts.iter().zip(&plan.kept).collect();
     // A thousand small pages: rendered on the same threads as the failure-mode pages.
-    in_parallel(alerts, |alert| {
+    in_parallel(&pages, |(alert, kept)| {
+        if **kept {
+            return Ok(());
+        }
         let title = format!("Alert {}", alert.name);
         // The forward's URL for alert.js, as JSON: a data block cannot hold markup.
         let forward = alert.forward.as_ref().map(|page| format!("{root}{page}"));
@@ -285,8 +360,6 @@ fn write_alerts(
         staging.write(&alert.page, html.as_bytes())?;
         Ok(())
     })?;
-    let json = alerts::json(alerts, config.site_url().as_deref());
-    staging.write("alerts.json", json.as_bytes())?;
     Ok(1 + alerts.len())
 }
 
@@ -301,7 +374,7 @@ struct SiteInfo {
 /// A runbook's page and one page per failure mode; returns how many pages it wrote.
 fn write_runbook(
     templates: &Templates,
-    staging: &Staging,
+    staging: &dyn Sink,
     site: &SiteInfo,
     context: &view::SiteContext<'_>,
     loaded: &CompiledRunbook,

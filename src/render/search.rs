@@ -25,10 +25,13 @@ use super::script::escape_for_script;
 use crate::compile::CompiledRunbook;
 use crate::model::{FailureMode, Runbook};
 
-pub fn index_js(runbooks: &[&CompiledRunbook], alerts: &[AlertPage]) -> String {
+/// The index from each runbook's line ([`runbook_line`], in the runbooks' order) and the
+/// alerts. The lines are made beside each runbook's pages, and kept by `serve` for the
+/// runbooks an edit did not touch.
+pub fn index_js(lines: &[&str], alerts: &[AlertPage]) -> String {
     let mut out = String::from("window.OPSBOOK_INDEX=[\n");
-    for loaded in runbooks {
-        push_line(&mut out, &runbook_entry(loaded));
+    for line in lines {
+        out.push_str(line);
     }
     out.push_str("];\nwindow.OPSBOOK_ALERTS=[\n");
     for alert in alerts {
@@ -44,6 +47,13 @@ pub fn index_js(runbooks: &[&CompiledRunbook], alerts: &[AlertPage]) -> String {
     }
     out.push_str("];\n");
     out
+}
+
+/// A runbook's line of `window.OPSBOOK_INDEX`, with its line break.
+pub fn runbook_line(loaded: &CompiledRunbook) -> String {
+    let mut line = String::new();
+    push_line(&mut line, &runbook_entry(loaded));
+    line
 }
 
 fn push_line(out: &mut String, entry: &Value) {

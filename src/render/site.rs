@@ -38,6 +38,22 @@ fn io_err(what: &str, path: &Path, e: &io::Error) -> SiteError {
     SiteError(format!("{}: {what}: {e}", path.display()))
 }
 
+/// Where pages go: a [`Staging`] folder for `build`, the live site itself for `serve`'s
+/// incremental rebuilds ([`super::incremental`]).
+pub trait Sink: Sync {
+    /// Writes one file; `rel` uses `/` and never leaves the site (ids are checked).
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), SiteError>;
+
+    /// Notes that `rel`, already in the site from the last render, stays as it is.
+    fn keep(&self, _rel: &str) {}
+}
+
+impl Sink for Staging {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), SiteError> {
+        Staging::write(self, rel, bytes)
+    }
+}
+
 /// A site being written. Dropping it without [`Staging::commit`] removes everything written.
 pub struct Staging {
     /// The staging folder's lock; `None` only once [`Staging::commit`] has handed it on.

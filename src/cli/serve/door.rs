@@ -3,9 +3,11 @@
 //! buffer, never a thread. A complete head goes to the worker pool; a connection that breaks a
 //! limit or its deadline is answered and closed here.
 //!
-//! std has no readiness API (`poll`, `epoll`), so the door tries each waiting socket in turn and
-//! sleeps briefly when none had anything; with nothing waiting it blocks in `accept` and costs
-//! nothing.
+//! When no waiting socket had anything, the door waits for one to become readable: with
+//! `poll(2)` on Linux (through rustix), so a request is read the moment it arrives, even while a
+//! browser holds spare connections open that send nothing for seconds; elsewhere (std has no
+//! readiness API) it naps briefly and tries again. With nothing waiting it blocks in `accept`
+//! and costs nothing.
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -51,13 +53,39 @@ pub fn run(listener: &TcpListener, workers: &SyncSender<Job>) {
             .into_iter()
             .filter_map(|w| step(w, workers, &mut progress))
             .collect();
-        nap = if progress {
-            Duration::ZERO
-        } else {
-            (nap * 2).clamp(Duration::from_millis(1), MAX_NAP)
-        };
-        std::thread::sleep(nap);
+        if progress {
+            nap = Duration::ZERO;
+        } else if !waiting.is_empty() {
+            nap = (nap * 2).clamp(Duration::from_millis(1), MAX_NAP);
+            wait_readable(listener, &waiting, nap);
+        }
     }
+}
+
+/// Until the listener or a waiting socket has something to read, or a second has passed (to
+/// notice deadlines).
+#[cfg(target_os = "linux")]
+fn wait_readable(listener: &TcpListener, waiting: &[Waiting], _nap: Duration) {
+    use rustix::event::{PollFd, PollFlags, Timespec};
+    let mut fds: Vec<PollFd<'_>> = std::iter::once(PollFd::new(listener, PollFlags::IN))
+        .chain(
+            waiting
+                .iter()
+                .map(|w| PollFd::new(&w.stream, PollFlags::IN)),
+        )
+        .collect();
+    let second = Timespec {
+        tv_sec: 1,
+        tv_nsec: 0,
+    };
+    if rustix::event::poll(&mut fds, Some(&second)).is_err() {
+        std::thread::sleep(MAX_NAP);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn wait_readable(_listener: &TcpListener, _waiting: &[Waiting], nap: Duration) {
+    std::thread::sleep(nap);
 }
 
 /// Takes every connection that is ready (or, `blocking`, waits for one); returns whether any

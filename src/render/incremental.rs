@@ -1,0 +1,358 @@
+//! `serve`'s rebuilds: after an edit of a runbook, only the pages that edit touches are
+//! rendered again, and they are written into the live site in place.
+//!
+//! A render records what it produced ([`Produced`]): each runbook's files under a key of
+//! everything its pages are made from (its text, and for each alert it lists whether that
+//! alert's page forwards to a single failure mode, the one thing another runbook can change on
+//! them), its line of the search index, each alert page's data, and the files of the shared
+//! pages. The next render skips a runbook or alert page whose key is unchanged (its files are
+//! already in the site), patches the search index from the kept lines, writes each changed file
+//! by an atomic rename, leaves unchanged bytes alone, and removes the files no longer produced.
+//!
+//! Anything else that changes what pages look like (the config, the templates, the records,
+//! the day) makes the caller start over with [`Cache::clear`]; the cache also keys on the
+//! config's text and the day, so a caller that forgets gets a full build, not a stale page.
+//! `build` never uses this: it always renders everything into a staging folder.
+
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{HashMap, HashSet};
+use std::fs;
+use std::hash::{Hash, Hasher};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use super::alerts::AlertPage;
+use super::env::Templates;
+use super::site::{MARKER, Sink, SiteError, Staging};
+use super::{BuildError, BuildOptions, BuildSummary, render_site, reuse, sorted_and_checked};
+use crate::compile::CompiledRunbook;
+use crate::workspace::Workspace;
+
+/// What `serve` keeps from one build to the next.
+#[derive(Default)]
+pub struct Cache {
+    /// The config's text and the day the kept render was made with.
+    global: u64,
+    produced: Option<Produced>,
+}
+
+impl Cache {
+    /// Forgets the last render: the next one renders every page into a staging folder.
+    pub fn clear(&mut self) {
+        self.produced = None;
+    }
+}
+
+/// Renders the site into `options.out`: only what changed since the render `cache` holds, in
+/// place, or (with nothing usable kept) everything, swapped in atomically like `build`.
+/// A failed render clears the cache, so the next one starts over in a staging folder.
+pub fn rebuild(
+    ws: &Workspace,
+    options: &BuildOptions,
+    cache: &mut Cache,
+) -> Result<BuildSummary, BuildError> {
+    let templates = Templates::load(options.templates.as_deref())?;
+    let runbooks = sorted_and_checked(ws)?;
+    let global = global_key(ws, options);
+    let live = options.out.join(MARKER).is_file();
+    let kept = cache
+        .produced
+        .take()
+        .filter(|_| cache.global == global && live);
+    let (summary, produced) = match kept {
+        Some(previous) => {
+            let sink = InPlace {
+                out: options.out.clone(),
+            };
+            let (summary, produced) =
+                render_site(ws, options, &templates, &runbooks, &sink, Some(&previous))?;
+            remove_stale(&options.out, &previous, &produced);
+            (summary, produced)
+        }
+        None => {
+            let staging = Staging::new(&options.out)?;
+            let rendered = render_site(ws, options, &templates, &runbooks, &staging, None)?;
+            staging.commit()?;
+            rendered
+        }
+    };
+    cache.global = global;
+    cache.produced = Some(produced);
+    Ok(summary)
+}
+
+fn global_key(ws: &Workspace, options: &BuildOptions) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    ws.config_source.as_ref().map(|s| &s.text).hash(&mut hasher);
+    options.today.hash(&mut hasher);
+    options.templates.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The files one runbook's pages (or the workbook's) are, with the key they were made under.
+#[derive(Clone, Debug)]
+pub struct Pages {
+    key: u64,
+    pub pages: usize,
+    files: Vec<String>,
+    /// The runbook's parts of the site-wide scripts.
+    lines: Lines,
+}
+
+/// A runbook's parts of the site-wide scripts, patched together by every render.
+#[derive(Clone, Debug, Default)]
+pub struct Lines {
+    /// Its line of the search index (`search::runbook_line`).
+    pub search: String,
+    /// Its entries of the incident form's list (`incident_form::list_entries`).
+    pub form: String,
+}
+
+/// What one render produced.
+#[derive(Debug, Default)]
+pub struct Produced {
+    runbooks: HashMap<String, Pages>,
+    /// Each alert page, with the hash of the data it was rendered from.
+    alerts: HashMap<String, u64>,
+    workbook: Option<Pages>,
+    /// The index, the search index, the assets, the alerts' index and JSON.
+    shared: Vec<String>,
+    /// What the index page was made from ([`index_key`]).
+    index: Option<u64>,
+}
+
+impl Produced {
+    /// The runbook's kept pages, if they were made under `key`.
+    pub fn runbook(&self, id: &str, key: u64) -> Option<&Pages> {
+        self.runbooks.get(id).filter(|p| p.key == key)
+    }
+
+    pub fn add_runbook(&mut self, id: &str, pages: Pages) {
+        self.runbooks.insert(id.to_owned(), pages);
+    }
+
+    /// The workbook's kept pages, if the set of runbook ids they link to is the same.
+    pub fn workbook(&self, key: u64) -> Option<&Pages> {
+        self.workbook.as_ref().filter(|p| p.key == key)
+    }
+
+    pub fn set_workbook(&mut self, pages: Pages) {
+        self.workbook = Some(pages);
+    }
+
+    /// Whether the alert's page was rendered from the same data (`key`, of [`alert_keys`]).
+    pub fn has_alert(&self, alert: &AlertPage, key: u64) -> bool {
+        self.alerts.get(&alert.page) == Some(&key)
+    }
+
+    pub fn index_key(&self) -> Option<u64> {
+        self.index
+    }
+
+    /// The shared files written or kept, the alert pages with their keys, the index's key.
+    pub fn set_shared(
+        &mut self,
+        files: Vec<String>,
+        alerts: &[AlertPage],
+        keys: Vec<u64>,
+        index: u64,
+    ) {
+        self.shared = files;
+        self.alerts = alerts.iter().map(|a| a.page.clone()).zip(keys).collect();
+        self.index = Some(index);
+    }
+
+    /// The runbooks' parts of the site-wide scripts, in the runbooks' order.
+    pub fn lines<'a>(&'a self, runbooks: &[&CompiledRunbook]) -> Vec<&'a Lines> {
+        runbooks
+            .iter()
+            .filter_map(|r| self.runbooks.get(&r.id))
+            .map(|p| &p.lines)
+            .collect()
+    }
+
+    /// Every file of the site this render made or kept.
+    fn files(&self) -> HashSet<&str> {
+        let pages = self.runbooks.values().chain(&self.workbook);
+        pages
+            .flat_map(|p| p.files.iter())
+            .chain(&self.shared)
+            .map(String::as_str)
+            .chain(self.alerts.keys().map(String::as_str))
+            .collect()
+    }
+}
+
+/// Everything a runbook's pages are made from, as far as an edit of runbooks can change it.
+pub fn runbook_key(loaded: &CompiledRunbook, alerts: &[AlertPage]) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    loaded.id.hash(&mut hasher);
+    loaded.source.text.hash(&mut hasher);
+    for fm in &loaded.runbook.failure_modes {
+        for alert in &fm.alerts {
+            let forwards = alerts
+                .binary_search_by(|p| p.name.as_str().cmp(&alert.value.name.value))
+                .ok()
+                .map(|i| alerts[i].forward.is_some());
+            forwards.hash(&mut hasher);
+        }
+    }
+    hasher.finish()
+}
+
+/// The workbook's pages link to runbooks by id: they change only with the set of ids.
+pub fn ids_key(runbooks: &[&CompiledRunbook]) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    for loaded in runbooks {
+        loaded.id.hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+/// Which alert pages a render can keep from the last one.
+pub struct AlertPlan {
+    /// For each alert page, a hash of the data it is rendered from.
+    pub keys: Vec<u64>,
+    /// For each alert page, whether the site has it from the same data.
+    pub kept: Vec<bool>,
+    /// Whether the alerts' index and JSON (which list them all) are unchanged: no alert page
+    /// came or went or changed.
+    pub all_kept: bool,
+}
+
+impl AlertPlan {
+    pub fn new(previous: Option<&Produced>, alerts: &[AlertPage]) -> AlertPlan {
+        let keys = crate::parallel::map(alerts, hash_json);
+        let kept: Vec<bool> = match previous {
+            Some(p) => alerts
+                .iter()
+                .zip(&keys)
+                .map(|(alert, key)| p.has_alert(alert, *key))
+                .collect(),
+            None => vec![false; alerts.len()],
+        };
+        let all_kept =
+            previous.is_some_and(|p| p.alerts.len() == alerts.len()) && kept.iter().all(|k| *k);
+        AlertPlan {
+            keys,
+            kept,
+            all_kept,
+        }
+    }
+}
+
+/// What the index page is made from: the cards by service and the counts it states.
+pub fn index_key(
+    groups: &[super::view::ServiceGroup],
+    runbooks: usize,
+    alerts: usize,
+    totals: crate::incident::workbook::Counts,
+) -> u64 {
+    hash_json(&(groups, runbooks, alerts, totals))
+}
+
+fn hash_json(value: &impl serde::Serialize) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    serde_json::to_vec(value)
+        .unwrap_or_default()
+        .hash(&mut hasher);
+    hasher.finish()
+}
+
+/// A sink that notes the name of every file written through it.
+pub struct Recorder<'a> {
+    sink: &'a dyn Sink,
+    files: Mutex<Vec<String>>,
+}
+
+impl<'a> Recorder<'a> {
+    pub fn new(sink: &'a dyn Sink) -> Recorder<'a> {
+        Recorder {
+            sink,
+            files: Mutex::new(Vec::new()),
+        }
+    }
+
+    pub fn into_files(self) -> Vec<String> {
+        self.files.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn finish(self, key: u64, pages: usize, lines: Lines) -> Pages {
+        Pages {
+            key,
+            pages,
+            files: self.into_files(),
+            lines,
+        }
+    }
+}
+
+impl Sink for Recorder<'_> {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), SiteError> {
+        self.sink.write(rel, bytes)?;
+        self.keep(rel);
+        Ok(())
+    }
+
+    fn keep(&self, rel: &str) {
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(rel.to_owned());
+    }
+}
+
+/// Writes into the live site: a file whose bytes are unchanged is left alone, any other is
+/// written beside its place and renamed over it, so a page is always whole.
+struct InPlace {
+    out: PathBuf,
+}
+
+impl Sink for InPlace {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), SiteError> {
+        let path = self.out.join(rel);
+        if reuse::same_bytes(&path, bytes) {
+            return Ok(());
+        }
+        replace(&path, bytes)
+            .map_err(|e| SiteError(format!("{}: cannot write: {e}", path.display())))
+    }
+}
+
+fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let name = path
+        .file_name()
+        .map_or_else(Default::default, |n| n.to_string_lossy());
+    let fresh = path.with_file_name(format!(".{name}.opsbook-new"));
+    if let Err(e) = fs::write(&fresh, bytes) {
+        if e.kind() != io::ErrorKind::NotFound {
+            return Err(e);
+        }
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(&fresh, bytes)?;
+    }
+    fs::rename(&fresh, path).inspect_err(|_| {
+        let _ = fs::remove_file(&fresh);
+    })
+}
+
+/// Removes the files the previous render made that this one did not (a failure mode or a
+/// runbook deleted), and their folders once empty.
+fn remove_stale(out: &Path, previous: &Produced, now: &Produced) {
+    let current = now.files();
+    for rel in previous.files().difference(&current) {
+        let path = out.join(rel);
+        let _ = fs::remove_file(&path);
+        // Only an empty folder goes; a folder that still has pages stays.
+        let mut dir = path.parent();
+        while let Some(folder) = dir.filter(|d| *d != out) {
+            if fs::remove_dir(folder).is_err() {
+                break;
+            }
+            dir = folder.parent();
+        }
+    }
+}

@@ -93,9 +93,21 @@ pub fn run(global: &Global, args: Args) -> CliResult {
         quiet: global.quiet,
         project: global.project.clone(),
     };
+    // Started here, not in the watch thread: its reading thread exists before the server says it
+    // is ready, so the server's threads are a fixed set from then on.
+    let notify = notify::Notify::start(&watched_paths);
     std::thread::Builder::new()
         .name("serve-watch".to_owned())
-        .spawn(move || watch(&watch_global, &watched_paths, first, &state, (cache, kept)))
+        .spawn(move || {
+            let kept = (cache, kept);
+            watch(
+                &watch_global,
+                (&watched_paths, &notify),
+                first,
+                &state,
+                kept,
+            )
+        })
         .map_err(|e| format!("cannot start the thread that watches for changes: {e}"))?;
     say(format!(
         "serving {} on http://{addr}/ (Ctrl-C to stop)",
@@ -123,12 +135,11 @@ fn bind(port: u16) -> Result<TcpListener, String> {
 /// nothing else changed, everything otherwise.
 fn watch(
     global: &Global,
-    paths: &[PathBuf],
+    (paths, notify): (&[PathBuf], &notify::Notify),
     mut last: Snapshot,
     state: &Mutex<State>,
     (mut cache, mut kept): (Cache, Option<Workspace>),
 ) {
-    let notify = notify::Notify::start(paths);
     loop {
         notify.wait(Duration::from_millis(500));
         let now = snapshot(paths);

@@ -66,6 +66,7 @@ pub fn run(global: &Global, args: Args) -> CliResult {
         version: 1,
         error: None,
     }));
+    // The runbooks folder at [`RUNBOOKS`]: an edit only there re-renders only what it touches.
     let watched_paths = vec![
         workspace.root.join(opsbook::workspace::CONFIG_FILE),
         workspace.runbooks_dir.clone(),
@@ -220,16 +221,19 @@ fn snapshot(paths: &[PathBuf]) -> Snapshot {
         .collect()
 }
 
+/// Where the runbooks folder is among the watched paths.
+const RUNBOOKS: usize = 1;
+
 /// Whether every file that differs between the snapshots is inside the runbooks folder
-/// (`watched[1]`) and none of the other watched places (which a runbooks folder set to `.` holds):
-/// an edit that only needs the pages of the runbooks it touches.
+/// (`watched[RUNBOOKS]`) and none of the other watched places (which a runbooks folder set to `.`
+/// holds): an edit that only needs the pages of the runbooks it touches.
 fn only_runbooks(before: &Snapshot, after: &Snapshot, watched: &[PathBuf]) -> bool {
     let runbook = |path: &Path| {
-        path.starts_with(&watched[1])
+        path.starts_with(&watched[RUNBOOKS])
             && !watched
                 .iter()
                 .enumerate()
-                .any(|(i, other)| i != 1 && path.starts_with(other))
+                .any(|(i, other)| i != RUNBOOKS && path.starts_with(other))
     };
     let changed = |(path, seen): (&PathBuf, &(u64, Option<SystemTime>)), other: &Snapshot| {
         other.get(path) != Some(seen)

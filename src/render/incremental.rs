@@ -24,7 +24,7 @@ use std::sync::Mutex;
 
 use super::alerts::AlertPage;
 use super::env::Templates;
-use super::site::{MARKER, Sink, SiteError, Staging};
+use super::site::{self, MARKER, PutError, Sink, SiteError, Staging};
 use super::{BuildError, BuildOptions, BuildSummary, render_site, reuse, sorted_and_checked};
 use crate::compile::CompiledRunbook;
 use crate::workspace::Workspace;
@@ -325,15 +325,9 @@ fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
         .file_name()
         .map_or_else(Default::default, |n| n.to_string_lossy());
     let fresh = path.with_file_name(format!(".{name}.opsbook-new"));
-    if let Err(e) = fs::write(&fresh, bytes) {
-        if e.kind() != io::ErrorKind::NotFound {
-            return Err(e);
-        }
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        fs::write(&fresh, bytes)?;
-    }
+    site::put_in_folder(&fresh, |p| fs::write(p, bytes)).map_err(|e| match e {
+        PutError::Folder(e) | PutError::File(e) => e,
+    })?;
     fs::rename(&fresh, path).inspect_err(|_| {
         let _ = fs::remove_file(&fresh);
     })

@@ -115,21 +115,12 @@ impl Staging {
             Some(old) => fs::hard_link(old, path).or_else(|_| fs::write(path, bytes)),
             None => fs::write(path, bytes),
         };
-        // Most pages go into a folder that exists already; creating it only when the first
-        // write fails saves system calls, which dominate a build of thousands of pages.
-        let mut result = put(&path);
-        if result
-            .as_ref()
-            .is_err_and(|e| e.kind() == io::ErrorKind::NotFound)
-        {
-            if let Some(parent) = path.parent() {
-                fs::create_dir_all(parent).map_err(|e| {
-                    io_err("cannot create folder", &self.out.join(rel_parent(rel)), &e)
-                })?;
+        put_in_folder(&path, put).map_err(|e| match e {
+            PutError::Folder(e) => {
+                io_err("cannot create folder", &self.out.join(rel_parent(rel)), &e)
             }
-            result = put(&path);
-        }
-        result.map_err(|e| io_err("cannot write", &self.out.join(rel), &e))
+            PutError::File(e) => io_err("cannot write", &self.out.join(rel), &e),
+        })
     }
 
     /// Marks the staging folder as an opsbook site and swaps it in place of the output.
@@ -152,6 +143,30 @@ impl Drop for Staging {
         if let Some(claim) = self.claim.take() {
             let _ = claim.remove();
         }
+    }
+}
+
+/// Why [`put_in_folder`] failed: making the file's folder, or the file.
+pub(super) enum PutError {
+    Folder(io::Error),
+    File(io::Error),
+}
+
+/// Runs `put` for `path`; where its folder does not exist yet, makes it and runs `put` again.
+/// Most pages go into a folder that exists already; making it only when the first try fails
+/// saves system calls, which dominate a build of thousands of pages.
+pub(super) fn put_in_folder(
+    path: &Path,
+    put: impl Fn(&Path) -> io::Result<()>,
+) -> Result<(), PutError> {
+    match put(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent).map_err(PutError::Folder)?;
+            }
+            put(path).map_err(PutError::File)
+        }
+        other => other.map_err(PutError::File),
     }
 }
 

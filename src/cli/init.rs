@@ -1,4 +1,5 @@
-//! `opsbook init [DIR]`: scaffold opsbook.yaml and an example runbook that lints clean.
+//! `opsbook init [DIR]`: scaffold opsbook.yaml and an example runbook that lints clean, with
+//! the schemas their `yaml-language-server` modelines point at in `.opsbook/`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -30,12 +31,16 @@ pub fn run(global: &Global, args: Args) -> CliResult {
     let today = global.today().format("%Y-%m-%d").to_string();
     write_new(&config, CONFIG)?;
     write_new(&example, &EXAMPLE.replace("LAST_REVIEWED", &today))?;
+    // The modelines of both files point here, so an editor validates them from the start.
+    let schemas = super::schema::write(&dir, &opsbook::schema::Kind::ALL)?;
     if !global.quiet {
-        say(format!(
-            "created {}\ncreated {}\nnext: opsbook lint, then opsbook build",
-            config.display(),
-            example.display()
-        ))?;
+        let mut created: Vec<String> = vec![config.display().to_string()];
+        created.push(example.display().to_string());
+        created.extend(schemas.iter().map(|p| p.display().to_string()));
+        for path in created {
+            say(format!("created {path}"))?;
+        }
+        say("next: opsbook lint, then opsbook build")?;
     }
     Ok(Outcome::Ok)
 }

@@ -77,8 +77,8 @@ pub enum Command {
     /// Start or check incident records.
     #[command(subcommand)]
     Incident(incident::Command),
-    /// Print the JSON Schema (draft-07) of a runbook file.
-    Schema,
+    /// Print the JSON Schema (draft-07) of a runbook, opsbook.yaml or a record's front matter.
+    Schema(schema::Args),
     /// Print shell completions.
     Completions(completions::Args),
     /// Cross-check Prometheus alert rules with the book; print each alert's runbook_url.
@@ -105,7 +105,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Serve(args) => serve::run(&global, args),
         Command::Explain(args) => explain::run(args),
         Command::Incident(command) => incident::run(&global, command),
-        Command::Schema => schema::run(),
+        Command::Schema(args) => schema::run(&global, args),
         Command::Completions(args) => completions::run(args),
         Command::Alerts(command) => alerts::run(&global, command),
     }

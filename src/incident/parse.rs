@@ -129,6 +129,10 @@ pub fn parse(file: &SourceFile) -> Result<Record, Diagnostic> {
         .strict(&padded)
         .map_err(|mut d| {
             d.rule = Rule::IncidentFrontMatter;
+            // The loader's advice names the runbook schema; a record has its own.
+            d.help = d
+                .help
+                .map(|h| h.replace("`opsbook schema`", "`opsbook schema incident`"));
             d
         })?;
     let body_start = file.offset(Pos::new(body_line, 1)).min(file.text.len());

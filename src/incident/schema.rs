@@ -23,9 +23,11 @@ pub const RFC3339: &str = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0
 /// form reads: `x-opsbook-order` (the timestamps' order) and, on each property,
 /// `x-opsbook-rule` (the lint rule that reports a bad value).
 pub fn front_matter_schema() -> Json {
-    let timestamp = |rule: &str| {
+    // `incident new` writes the fields a person fills in later as empty (`detected_at:`), and
+    // `incident lint` reads an empty one as absent: null is allowed wherever a field is optional.
+    let timestamp = |rule: &str, optional: bool| {
         json!({
-            "type": "string",
+            "type": if optional { json!(["string", "null"]) } else { json!("string") },
             "format": "date-time",
             "pattern": RFC3339,
             "x-opsbook-rule": rule,
@@ -44,9 +46,10 @@ pub fn front_matter_schema() -> Json {
     properties.insert("runbook".into(), json!({ "type": "string" }));
     properties.insert("failure_mode".into(), json!({ "type": "string" }));
     for name in TIMESTAMPS {
-        properties.insert(name.into(), timestamp("invalid-timestamp"));
+        let optional = name != "started_at";
+        properties.insert(name.into(), timestamp("invalid-timestamp", optional));
     }
-    properties.insert("commander".into(), json!({ "type": "string" }));
+    properties.insert("commander".into(), json!({ "type": ["string", "null"] }));
     properties.insert(
         "request_ids".into(),
         json!({ "type": "array", "items": { "type": "string" } }),
@@ -64,14 +67,14 @@ pub fn front_matter_schema() -> Json {
         "properties": properties,
         "allOf": [{
             "if": { "properties": { "status": { "const": "resolved" } }, "required": ["status"] },
-            "then": { "required": ["resolved_at"], "x-opsbook-rule": "resolved-without-time" },
+            "then": {
+                "required": ["resolved_at"],
+                "properties": { "resolved_at": { "type": "string" } },
+                "x-opsbook-rule": "resolved-without-time",
+            },
         }],
         "x-opsbook-order": TIMESTAMPS,
     })
-}
-
-pub fn front_matter_schema_json() -> String {
-    serde_json::to_string_pretty(&front_matter_schema()).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -295,14 +295,9 @@ fn write_shared(
     let form: Vec<&str> = lines.iter().map(|l| l.form.as_str()).collect();
     let incidents = incident_form::list_js(&form);
     staging.write("incident-data.js", incidents.as_bytes())?;
-    staging.write(
-        "runbook.schema.json",
-        crate::schema::runbook_schema_json().as_bytes(),
-    )?;
-    staging.write(
-        "incident.schema.json",
-        crate::incident::schema::front_matter_schema_json().as_bytes(),
-    )?;
+    for kind in crate::schema::Kind::ALL {
+        staging.write(kind.file_name(), kind.json().as_bytes())?;
+    }
     for (name, default) in env::ASSETS {
         staging.write(name, templates.asset(name, default)?.as_bytes())?;
     }

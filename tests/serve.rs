@@ -1,5 +1,5 @@
-//! `opsbook serve` over real loopback HTTP: pages with the reload script, GET only, traversal
-//! refused, a rebuild on change, and the lint errors shown while an edit is broken.
+//! `opsbook serve` over real loopback HTTP: pages with the reload script, GET and HEAD only,
+//! `--host` and `--open`, traversal refused, a rebuild on change, and the lint errors shown while an edit is broken.
 
 use std::time::{Duration, Instant};
 
@@ -222,4 +222,87 @@ fn an_edit_rerenders_only_what_it_touches_and_matches_a_full_build() {
         "a template change rebuilds the whole site"
     );
     same_as_build("template");
+}
+
+/// The head of `answer` and its body, split.
+fn head_and_body(answer: &str) -> (&str, &str) {
+    answer.split_once("\r\n\r\n").expect("a head")
+}
+
+#[test]
+fn head_answers_like_get_without_the_body() {
+    let project = Project::new().bundled("api.yaml");
+    let server = project.serve();
+    let addr = server.addr.as_str();
+    let ask = |method: &str| {
+        exchange(
+            addr,
+            format!("{method} /api/index.html HTTP/1.1\r\nHost: {addr}\r\n\r\n").as_bytes(),
+        )
+    };
+    let get = ask("GET");
+    let head = ask("HEAD");
+    assert_eq!(status_of(&head), 200, "{head}");
+    let (get_head, get_body) = head_and_body(&get);
+    let (head_head, head_body) = head_and_body(&head);
+    assert_eq!(head_body, "", "HEAD sends no body");
+    assert_eq!(
+        get_head, head_head,
+        "HEAD sends GET's head, length included"
+    );
+    assert!(head_head.contains(&format!("Content-Length: {}", get_body.len())));
+    assert!(
+        server.stderr().is_empty(),
+        "no warning on 127.0.0.1: {}",
+        server.stderr()
+    );
+}
+
+#[test]
+fn host_every_address_warns_and_answers_ip_literals_only() {
+    let project = Project::new().bundled("api.yaml");
+    let server = project.serve_with(&["--host", "0.0.0.0"], &[]);
+    let port = server.addr.rsplit(':').next().expect("port").to_owned();
+    let local = format!("127.0.0.1:{port}");
+    let with_host = |host: &str| {
+        let raw = format!("GET / HTTP/1.1\r\nHost: {host}\r\n\r\n");
+        status_of(&exchange(&local, raw.as_bytes()))
+    };
+    assert_eq!(with_host(&format!("10.1.2.3:{port}")), 200);
+    assert_eq!(with_host(&format!("localhost:{port}")), 200);
+    assert_eq!(with_host(&format!("evil.example:{port}")), 421);
+    let warning = server.stderr();
+    assert!(
+        warning.contains("warning: listening on 0.0.0.0:")
+            && warning.contains("visible to every machine"),
+        "{warning}"
+    );
+}
+
+#[test]
+fn open_hands_the_url_to_the_browser() {
+    let project = Project::new().bundled("api.yaml");
+    let seen = project.beside("opened.txt");
+    let script = project.beside("browser.sh");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\nprintf '%s' \"$1\" > '{}'\n", seen.display()),
+    )
+    .expect("script");
+    let mut permissions = std::fs::metadata(&script).expect("meta").permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+    std::fs::set_permissions(&script, permissions).expect("chmod");
+    let browser = script.to_str().expect("utf-8");
+    let server = project.serve_with(&["--open"], &[("BROWSER", browser)]);
+    let start = Instant::now();
+    while !seen.exists() || std::fs::read_to_string(&seen).expect("read").is_empty() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "no browser opened"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let url = std::fs::read_to_string(&seen).expect("read");
+    assert_eq!(url, format!("http://{}/", server.addr));
+    assert_eq!(request(&server.addr, "GET", "/").0, 200);
 }

@@ -9,6 +9,7 @@ mod incident;
 mod incident_list;
 mod init;
 mod lint;
+mod man;
 mod output;
 mod reports;
 mod schema;
@@ -70,7 +71,8 @@ pub enum Command {
     Lint(lint::Args),
     /// Lint, then render the incident site atomically into book/.
     Build(build::Args),
-    /// Build, serve the site on 127.0.0.1, rebuild and reload on change.
+    /// Build, serve the site (on 127.0.0.1 unless --host says otherwise), rebuild and reload on
+    /// change.
     Serve(serve::Args),
     /// Explain what a lint rule checks and how to fix it.
     Explain(explain::Args),
@@ -81,6 +83,8 @@ pub enum Command {
     Schema(schema::Args),
     /// Print shell completions.
     Completions(completions::Args),
+    /// Write a man page per command into a folder.
+    Man(man::Args),
     /// Cross-check Prometheus alert rules with the book; print each alert's runbook_url.
     #[command(subcommand)]
     Alerts(alerts::Command),
@@ -107,6 +111,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Incident(command) => incident::run(&global, command),
         Command::Schema(args) => schema::run(&global, args),
         Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(&global, args),
         Command::Alerts(command) => alerts::run(&global, command),
     }
 }

@@ -1,15 +1,17 @@
-//! `opsbook serve [--port N]`: build, serve `book/` on 127.0.0.1, rebuild when a runbook, a
-//! template or `opsbook.yaml` changes, and reload open pages.
+//! `opsbook serve [--port N] [--host ADDR] [--open]`: build, serve `book/` on 127.0.0.1 (or
+//! the address given), rebuild when a runbook, a template or `opsbook.yaml` changes, and reload
+//! open pages.
 //!
 //! The server is std::net only, hardened against a hostile page or local program: it binds before
 //! building, a front door ([`door`]) gathers request heads under size limits and a deadline
 //! without a thread per connection, a fixed pool of workers ([`pool`]) answers them, and [`http`]
-//! answers only to this machine's names and only with files inside the output folder. Changes
+//! answers only to this server's names ([`hosts`]) and only with files inside the output folder. Changes
 //! are found by a scan of sizes and modification times, at once when inotify reports an event
 //! ([`notify`]) and every 500 ms regardless. An edit of runbooks only re-parses the files that
 //! changed and re-renders the pages they touch, in place (`render::incremental`).
 
 mod door;
+mod hosts;
 mod http;
 mod notify;
 mod pool;
@@ -30,18 +32,26 @@ use super::{CliResult, Outcome, build};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The port on 127.0.0.1. 0 picks a free one.
+    /// The port. 0 picks a free one.
     #[arg(long, default_value_t = 8000)]
     pub port: u16,
+    /// The address to listen on. Anything but a loopback address makes the book visible to
+    /// other machines (a warning says so).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub host: String,
+    /// Open the book in the default browser once it is served ($BROWSER, else xdg-open,
+    /// open or start).
+    #[arg(long)]
+    pub open: bool,
     /// The output folder. Default: `out` of opsbook.yaml, else `book` beside it.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 }
 
-/// What the workers need: the state and the port that `Host` must name.
+/// What the workers need: the state and the names `Host` may carry.
 pub struct Site {
     pub state: Arc<Mutex<State>>,
-    pub port: u16,
+    pub hosts: hosts::Hosts,
 }
 
 /// What the server shows: the last good build, or the errors of the latest attempt.
@@ -55,10 +65,17 @@ pub struct State {
 
 pub fn run(global: &Global, args: Args) -> CliResult {
     // Bound first: a port in use is an error before any time is spent building.
-    let listener = bind(args.port)?;
+    let listener = bind(&args.host, args.port)?;
     let addr = listener
         .local_addr()
         .map_err(|e| format!("cannot read the listening address: {e}"))?;
+    if !hosts::Hosts::is_local_only(&args.host) {
+        eprintln!(
+            "warning: listening on {addr}: the book is visible to every machine that can reach this one on port {}; \
+             use the default `--host 127.0.0.1` to keep it on this machine",
+            addr.port()
+        );
+    }
     let workspace = Workspace::load(&global.project, &[]);
     let out = build::out_dir(global, &workspace, args.out);
     let state = Arc::new(Mutex::new(State {
@@ -83,7 +100,7 @@ pub fn run(global: &Global, args: Args) -> CliResult {
     rebuild(global, &state, (&mut cache, &mut kept), &|_| false);
     let site = Arc::new(Site {
         state: Arc::clone(&state),
-        port: addr.port(),
+        hosts: hosts::Hosts::new(&args.host, addr.port()),
     });
     let (workers, warning) = pool::start(&site)?;
     if let Some(warning) = warning {
@@ -110,26 +127,66 @@ pub fn run(global: &Global, args: Args) -> CliResult {
             )
         })
         .map_err(|e| format!("cannot start the thread that watches for changes: {e}"))?;
+    let url = format!("http://{addr}/");
     say(format!(
-        "serving {} on http://{addr}/ (Ctrl-C to stop)",
+        "serving {} on {url} (Ctrl-C to stop)",
         out.display()
     ))?;
+    if args.open {
+        open_browser(&url);
+    }
     door::run(&listener, &workers);
     Ok(Outcome::Ok)
 }
 
-fn bind(port: u16) -> Result<TcpListener, String> {
-    TcpListener::bind(("127.0.0.1", port)).map_err(|e| {
-        let why = if e.kind() == std::io::ErrorKind::AddrInUse {
-            "the port is in use (another `opsbook serve`?)".to_owned()
-        } else {
-            e.to_string()
+fn bind(host: &str, port: u16) -> Result<TcpListener, String> {
+    // `[::1]` as a URL writes it, `::1` as an address: both name the same.
+    let address = host.trim_start_matches('[').trim_end_matches(']');
+    TcpListener::bind((address, port)).map_err(|e| {
+        let (why, fix) = match e.kind() {
+            std::io::ErrorKind::AddrInUse => (
+                "the port is in use (another `opsbook serve`?)".to_owned(),
+                "choose another port with `--port N` (`--port 0` picks a free one)",
+            ),
+            std::io::ErrorKind::AddrNotAvailable => (
+                "this machine has no such address".to_owned(),
+                "give one of its addresses with `--host ADDR`, or leave `--host` out for 127.0.0.1",
+            ),
+            _ => (
+                e.to_string(),
+                "check `--host` (an address of this machine, `0.0.0.0` for every one) and `--port`",
+            ),
         };
-        format!(
-            "cannot listen on 127.0.0.1:{port}: {why}; choose another port with `--port N` \
-             (`--port 0` picks a free one)"
-        )
+        let shown = match address.contains(':') {
+            true => format!("[{address}]:{port}"),
+            false => format!("{address}:{port}"),
+        };
+        format!("cannot listen on {shown}: {why}; {fix}")
     })
+}
+
+/// Opens `url` in the user's browser without waiting for it: `$BROWSER` when set (the
+/// convention of Debian's sensible-browser), else the platform's opener. A failure is a warning:
+/// the book is served either way.
+fn open_browser(url: &str) {
+    let browser = std::env::var("BROWSER")
+        .ok()
+        .filter(|b| !b.trim().is_empty());
+    let (program, args): (String, Vec<&str>) = match &browser {
+        Some(b) => (b.clone(), vec![url]),
+        None if cfg!(target_os = "macos") => ("open".to_owned(), vec![url]),
+        None if cfg!(windows) => ("cmd".to_owned(), vec!["/C", "start", "", url]),
+        None => ("xdg-open".to_owned(), vec![url]),
+    };
+    let spawned = std::process::Command::new(&program)
+        .args(&args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    if let Err(e) = spawned {
+        eprintln!("warning: cannot open a browser with `{program}`: {e}; open {url} yourself");
+    }
 }
 
 /// Rebuilds when a watched file changes from `last`: only what an edit of runbooks touches when

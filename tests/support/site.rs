@@ -30,12 +30,34 @@ impl Project {
     /// Starts `opsbook serve --port 0` in this project and waits for the address it prints.
     /// The server borrows the project, so its folder outlives it.
     pub fn serve(&self) -> Server<'_> {
+        self.serve_with(&[], &[])
+    }
+
+    /// [`Project::serve`] with more arguments and environment variables; its standard error is
+    /// gathered in [`Server::stderr`].
+    pub fn serve_with(&self, args: &[&str], env: &[(&str, &str)]) -> Server<'_> {
+        let mut all = vec!["--color", "never", "serve", "--port", "0"];
+        all.extend_from_slice(args);
         let mut child = self
-            .command(&["--color", "never", "serve", "--port", "0"])
+            .command(&all)
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("start opsbook serve");
+        let stderr = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let mut err = child.stderr.take().expect("stderr");
+        let gathered = std::sync::Arc::clone(&stderr);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = err.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                let text = String::from_utf8_lossy(&buf[..n]).into_owned();
+                gathered.lock().expect("stderr").push_str(&text);
+            }
+        });
         let stdout = child.stdout.take().expect("stdout");
         let mut lines = BufReader::new(stdout).lines();
         let addr = loop {
@@ -55,6 +77,7 @@ impl Project {
         Server {
             child,
             addr,
+            stderr,
             project: PhantomData,
         }
     }
@@ -63,8 +86,9 @@ impl Project {
 /// A running `opsbook serve`, stopped when dropped.
 pub struct Server<'p> {
     child: Child,
-    /// `127.0.0.1:PORT`
+    /// `127.0.0.1:PORT` (the address printed)
     pub addr: String,
+    stderr: std::sync::Arc<std::sync::Mutex<String>>,
     project: PhantomData<&'p Project>,
 }
 
@@ -72,6 +96,11 @@ impl Server<'_> {
     /// The server's process id, to read its memory from `/proc`.
     pub fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    /// What the server wrote to standard error so far.
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().expect("stderr").clone()
     }
 }
 

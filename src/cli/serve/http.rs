@@ -1,4 +1,4 @@
-//! The answers of `opsbook serve`: GET only, to a `Host` that names this server, files from the
+//! The answers of `opsbook serve`: GET and HEAD only, to a `Host` that names this server, files from the
 //! output folder that stay inside it once links are resolved, the live-reload script injected
 //! into HTML pages as they are sent.
 
@@ -47,7 +47,10 @@ pub fn answer(stream: TcpStream, request: &Request, site: &Site) {
     let response = respond(request, site);
     let mut bytes =
         status::head(response.status, response.content_type, response.body.len()).into_bytes();
-    bytes.extend_from_slice(&response.body);
+    // HEAD: the same head as GET, length included, and no body (RFC 9110, 9.3.2).
+    if request.method != "HEAD" {
+        bytes.extend_from_slice(&response.body);
+    }
     write_within(&stream, &bytes, WRITE_DEADLINE);
 }
 
@@ -71,13 +74,13 @@ fn write_within(stream: &TcpStream, bytes: &[u8], limit: Duration) {
 }
 
 fn respond(request: &Request, site: &Site) -> Response {
-    if !host_allowed(request, site.port) {
+    if !site.hosts.allows(request.host.as_deref(), request.http10) {
         return Response::refusal(match request.host {
             None => status::BAD_REQUEST,
             Some(_) => status::MISDIRECTED,
         });
     }
-    if request.method != "GET" {
+    if request.method != "GET" && request.method != "HEAD" {
         return Response::refusal(status::METHOD_NOT_ALLOWED);
     }
     let path = request.target.split(['?', '#']).next().unwrap_or("/");
@@ -98,21 +101,6 @@ fn respond(request: &Request, site: &Site) -> Response {
         Some((real, bytes)) => file_response(&real, bytes),
         None => Response::refusal(status::NOT_FOUND),
     }
-}
-
-/// A DNS-rebinding page reaches this server under its own host name; only names that mean this
-/// machine are answered. HTTP/1.0 clients may leave `Host` out.
-fn host_allowed(request: &Request, port: u16) -> bool {
-    let Some(host) = &request.host else {
-        return request.http10;
-    };
-    let host = host.to_ascii_lowercase();
-    let (name, given_port) = match host.rsplit_once(':') {
-        Some((name, p)) => (name, p.parse::<u16>().ok()),
-        // A browser leaves out the port only when it is the scheme's default.
-        None => (host.as_str(), Some(80)),
-    };
-    matches!(name, "127.0.0.1" | "localhost") && given_port == Some(port)
 }
 
 /// The live-reload endpoints, served whatever the state of the build.
@@ -230,34 +218,6 @@ pub fn error_page(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn request(host: Option<&str>, http10: bool) -> Request {
-        Request {
-            method: "GET".to_owned(),
-            target: "/".to_owned(),
-            http10,
-            host: host.map(str::to_owned),
-        }
-    }
-
-    #[test]
-    fn only_this_machine_on_this_port_is_answered() {
-        for good in ["127.0.0.1:8000", "localhost:8000", "LocalHost:8000"] {
-            assert!(host_allowed(&request(Some(good), false), 8000), "{good}");
-        }
-        for bad in [
-            "evil.example:8000",
-            "127.0.0.1:8001",
-            "localhost",
-            "127.0.0.1.evil.example:8000",
-            "",
-        ] {
-            assert!(!host_allowed(&request(Some(bad), false), 8000), "{bad}");
-        }
-        assert!(host_allowed(&request(Some("localhost"), false), 80));
-        assert!(host_allowed(&request(None, true), 8000));
-        assert!(!host_allowed(&request(None, false), 8000));
-    }
 
     #[test]
     fn traversal_is_refused() {

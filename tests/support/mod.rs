@@ -17,6 +17,7 @@ pub mod chromium;
 pub mod demo;
 pub mod net;
 pub mod playwright;
+pub mod python;
 pub mod sarif;
 pub mod site;
 pub mod webdriver;

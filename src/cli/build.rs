@@ -1,13 +1,15 @@
 //! `opsbook build [--out DIR]`: lint, then render the site atomically into `book/`.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use opsbook::diagnostic::Diagnostic;
-use opsbook::render::{self, BuildOptions};
+use opsbook::render::{self, BuildOptions, Tick};
 use opsbook::report::{self, Format, LintReport, View};
 use opsbook::workspace::Workspace;
 
 use super::output::{Global, say};
+use super::progress::Progress;
 use super::reports::{self, ReportArgs, ReportSpec};
 use super::{CliResult, Outcome, lint};
 
@@ -35,8 +37,21 @@ pub fn run(global: &Global, args: Args) -> CliResult {
     if let Some(outcome) = lint_first(global, &workspace, &args.reports.reports)? {
         return Ok(outcome);
     }
-    let options = options(global, &workspace, out);
-    let summary = render::build(&workspace, &options).map_err(|e| e.0)?;
+    let mut options = options(global, &workspace, out);
+    let total = workspace.runbooks.len();
+    let progress = Arc::new(Progress::new(
+        total,
+        "runbooks",
+        PROGRESS_FROM,
+        global.quiet,
+    ));
+    let shown = Arc::clone(&progress);
+    options.progress = Some(Tick(Arc::new(move |id| {
+        shown.tick(&opsbook::terminal::escape(id))
+    })));
+    let built = render::build(&workspace, &options);
+    progress.finish();
+    let summary = built.map_err(|e| e.0)?;
     // Said even with --quiet: a record missing from the book is worth knowing about.
     for warning in &summary.unreadable {
         eprintln!(
@@ -115,5 +130,10 @@ pub fn options(global: &Global, workspace: &Workspace, out: PathBuf) -> BuildOpt
         out,
         today: global.today(),
         templates: Some(workspace.root.join("templates")),
+        progress: None,
     }
 }
+
+/// Books of at least this many runbooks show a progress bar while they render (a smaller one
+/// is done before a bar would be seen).
+const PROGRESS_FROM: usize = 200;

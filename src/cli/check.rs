@@ -4,8 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::collections::BTreeSet;
-use std::io::{IsTerminal, Write};
-use std::sync::Mutex;
+use std::io::Write;
 use std::time::Duration;
 
 use opsbook::check::http::UreqTransport;
@@ -22,6 +21,7 @@ use opsbook::terminal::escape;
 use opsbook::workspace::Workspace;
 
 use super::output::Global;
+use super::progress::Progress;
 use super::reports::{self, FormatArg, ReportArgs};
 use super::{CliResult, Outcome};
 
@@ -228,8 +228,11 @@ pub fn run(global: &Global, args: Args) -> CliResult {
     }
     let trust = trust_sources(&process_env());
     let transport = UreqTransport::new(ureq::Proxy::try_from_env(), args.insecure, trust);
-    let progress = Progress::new(planned.len(), global.quiet);
-    let results = opsbook::check::run(&planned, &options, &transport, &|r| progress.show(r));
+    // More than a handful of checks: a bar on the terminal while they run.
+    let progress = Progress::new(planned.len(), "checks", 6, global.quiet);
+    let results = opsbook::check::run(&planned, &options, &transport, &|r| {
+        progress.tick(&report::check_line(r, false))
+    });
     progress.finish();
     let places = check_places(&workspace, &planned);
     let report = CheckReport {
@@ -385,45 +388,4 @@ fn write_error(e: std::io::Error) -> String {
 
 fn cpus() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
-}
-
-/// `[12/200] PASS api#healthz` on stderr, only when stderr is a terminal.
-struct Progress {
-    total: usize,
-    done: Mutex<usize>,
-    on: bool,
-}
-
-impl Progress {
-    fn new(total: usize, quiet: bool) -> Progress {
-        Progress {
-            total,
-            done: Mutex::new(0),
-            on: !quiet && std::io::stderr().is_terminal(),
-        }
-    }
-
-    fn show(&self, r: &CheckResult) {
-        if !self.on {
-            return;
-        }
-        if let Ok(mut done) = self.done.lock() {
-            *done += 1;
-            let line = report::check_line(r, false);
-            let mut err = std::io::stderr().lock();
-            let _ = write!(
-                err,
-                "\r\x1b[2K[{}/{}] {line}",
-                (*done).min(self.total),
-                self.total
-            );
-            let _ = err.flush();
-        }
-    }
-
-    fn finish(&self) {
-        if self.on {
-            let _ = write!(std::io::stderr(), "\r\x1b[2K");
-        }
-    }
 }

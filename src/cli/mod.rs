@@ -11,6 +11,7 @@ mod init;
 mod lint;
 mod man;
 mod output;
+mod progress;
 mod reports;
 mod schema;
 mod serve;

@@ -39,6 +39,18 @@ pub struct BuildOptions {
     pub today: NaiveDate,
     /// A `templates/` folder whose files replace the defaults by name (it may not exist).
     pub templates: Option<PathBuf>,
+    /// Told each runbook's id once its pages are rendered (a progress display).
+    pub progress: Option<Tick>,
+}
+
+/// What [`BuildOptions::progress`] calls, from any of the rendering threads.
+#[derive(Clone)]
+pub struct Tick(pub std::sync::Arc<dyn Fn(&str) + Send + Sync>);
+
+impl std::fmt::Debug for Tick {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Tick")
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -137,6 +149,9 @@ fn render_site(
         }
         let recorder = incremental::Recorder::new(sink);
         let pages = write_runbook(templates, &recorder, &site, &context, loaded, &card)?;
+        if let Some(Tick(tick)) = &options.progress {
+            tick(&loaded.id);
+        }
         let lines = incremental::Lines {
             search: search::runbook_line(loaded),
             form: incident_form::list_entries(loaded),

@@ -2,6 +2,8 @@
 //! `build` of a large book and `check` of more than a handful of checks draw a bar that fits the
 //! width; piped, or with `--quiet`, nothing of it reaches the output.
 
+// Only the runbooks of the corpus are used here, not its records.
+#[allow(dead_code)]
 #[path = "support/corpus.rs"]
 mod corpus;
 mod support;

@@ -4,10 +4,10 @@
 //!
 //! The server is std::net only, hardened against a hostile page or local program: it binds before
 //! building, a front door ([`door`]) gathers request heads under size limits and a deadline
-//! without a thread per connection, a fixed pool of workers ([`pool`]) answers them, and [`http`]
-//! answers only to this server's names ([`hosts`]) and only with files inside the output folder. Changes
-//! are found by a scan of sizes and modification times, at once when inotify reports an event
-//! ([`notify`]) and every 500 ms regardless. An edit of runbooks only re-parses the files that
+//! without a thread per connection, a fixed pool of workers ([`pool`]) answers them, and
+//! [`http`] answers only to this server's names ([`hosts`]) and only with files inside the
+//! output folder. Changes are found by a scan of sizes and modification times, at once when
+//! inotify reports an event ([`notify`]) and every 500 ms regardless. An edit of runbooks only re-parses the files that
 //! changed and re-renders the pages they touch, in place (`render::incremental`).
 
 mod door;
@@ -133,7 +133,16 @@ pub fn run(global: &Global, args: Args) -> CliResult {
         out.display()
     ))?;
     if args.open {
-        open_browser(&url);
+        // A browser on this machine reaches an every-address server through loopback (some
+        // cannot open `0.0.0.0`).
+        let local = match addr.ip() {
+            ip if ip.is_unspecified() && ip.is_ipv4() => {
+                format!("http://127.0.0.1:{}/", addr.port())
+            }
+            ip if ip.is_unspecified() => format!("http://[::1]:{}/", addr.port()),
+            _ => url,
+        };
+        open_browser(&local);
     }
     door::run(&listener, &workers);
     Ok(Outcome::Ok)

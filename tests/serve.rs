@@ -305,4 +305,33 @@ fn open_hands_the_url_to_the_browser() {
     let url = std::fs::read_to_string(&seen).expect("read");
     assert_eq!(url, format!("http://{}/", server.addr));
     assert_eq!(request(&server.addr, "GET", "/").0, 200);
+    // The opener, once it exits, is reaped: no zombie is left beside the server.
+    let start = Instant::now();
+    while !zombie_children(server.pid()).is_empty() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the browser opener was never reaped"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The process ids of `parent`'s children that have exited but not been waited for.
+fn zombie_children(parent: u32) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            // `pid (comm) state ppid ...`: the fields after the command's closing parenthesis.
+            let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+            let mut fields = rest.split_whitespace();
+            let state = fields.next();
+            let ppid = fields.next().and_then(|p| p.parse::<u32>().ok());
+            state == Some("Z") && ppid == Some(parent)
+        })
+        .collect()
 }

@@ -128,11 +128,9 @@ pub fn run(global: &Global, args: Args) -> CliResult {
         })
         .map_err(|e| format!("cannot start the thread that watches for changes: {e}"))?;
     let url = format!("http://{addr}/");
-    say(format!(
-        "serving {} on {url} (Ctrl-C to stop)",
-        out.display()
-    ))?;
     if args.open {
+        // Before the server says it is ready, so the thread that reaps the opener is not one
+        // more after that; the browser's request waits in the listening queue until then.
         // A browser on this machine reaches an every-address server through loopback (some
         // cannot open `0.0.0.0`).
         let local = match addr.ip() {
@@ -140,10 +138,14 @@ pub fn run(global: &Global, args: Args) -> CliResult {
                 format!("http://127.0.0.1:{}/", addr.port())
             }
             ip if ip.is_unspecified() => format!("http://[::1]:{}/", addr.port()),
-            _ => url,
+            _ => url.clone(),
         };
         open_browser(&local);
     }
+    say(format!(
+        "serving {} on {url} (Ctrl-C to stop)",
+        out.display()
+    ))?;
     door::run(&listener, &workers);
     Ok(Outcome::Ok)
 }
@@ -193,8 +195,15 @@ fn open_browser(url: &str) {
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn();
-    if let Err(e) = spawned {
-        eprintln!("warning: cannot open a browser with `{program}`: {e}; open {url} yourself");
+    match spawned {
+        // Reaped when it exits (openers hand the URL to the browser and return).
+        Ok(mut child) => {
+            let reaper = std::thread::Builder::new().name("serve-open".to_owned());
+            let _ = reaper.spawn(move || child.wait());
+        }
+        Err(e) => {
+            eprintln!("warning: cannot open a browser with `{program}`: {e}; open {url} yourself")
+        }
     }
 }
 

@@ -298,6 +298,37 @@ fn the_actions_run_step_annotates_findings_and_writes_sarif() {
         "the finding is in the SARIF"
     );
 
+    // A project in a subfolder: annotations and SARIF name files from the repository's root.
+    let repository = Project::new();
+    repository.write("ops/keep", "");
+    let ops = Project::at(repository.join("ops"));
+    ops.run(&["init", "-q"]).assert_ok();
+    repository.write(
+        "ops/runbooks/broken.yaml",
+        "title: t\nservice: s\nowner: o\nlast_reviewed: 2026-11-01\nsympotms: []\n",
+    );
+    let root = repository.path().to_str().expect("utf-8");
+    let out = action_run(
+        &repository,
+        &[
+            ("OPSBOOK_PROJECT", "ops"),
+            ("OPSBOOK_SARIF", "opsbook.sarif"),
+            ("GITHUB_WORKSPACE", root),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("::error file=ops/runbooks/broken.yaml,line=5,col=1"),
+        "{}",
+        text(&out)
+    );
+    assert!(
+        repository
+            .read("opsbook.sarif")
+            .contains("\"ops/runbooks/broken.yaml\""),
+        "SARIF names the file from the repository's root"
+    );
+
     // A SARIF path with another command is refused, not ignored.
     let out = action_run(
         &project,

@@ -4,7 +4,9 @@
 # the same run also writes SARIF 2.1.0 for github/codeql-action/upload-sarif. opsbook's exit
 # code is the step's: 1 for findings, 2 when it could not do its job.
 #
-# Environment: OPSBOOK_ARGS (default `lint`), OPSBOOK_SARIF (a path, or empty).
+# Environment: OPSBOOK_ARGS (default `lint`), OPSBOOK_SARIF (a path, or empty), OPSBOOK_PROJECT
+# (the folder of opsbook.yaml; given as `-C`, not entered, so annotations and SARIF name files
+# from the repository's root, where GitHub looks for them).
 set -euo pipefail
 
 read -r -a words <<< "${OPSBOOK_ARGS:-lint}"
@@ -12,6 +14,10 @@ if [ "${#words[@]}" -eq 0 ]; then
   words=(lint)
 fi
 extra=()
+project="${OPSBOOK_PROJECT:-.}"
+if [ "$project" != . ]; then
+  extra+=(-C "$project")
+fi
 if [ "${words[0]}" = lint ]; then
   given_format=no
   for word in "${words[@]}"; do

@@ -84,11 +84,6 @@ fn generated<T: schemars::JsonSchema>() -> Json {
     schema.to_value()
 }
 
-/// The runbook schema as text (what `book/runbook.schema.json` holds).
-pub fn runbook_schema_json() -> String {
-    Kind::Runbook.json()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

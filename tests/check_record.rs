@@ -10,18 +10,7 @@ use support::demo::Demo;
 use support::{Project, Run};
 
 fn new_record(dir: &Path) -> PathBuf {
-    let args = [
-        "incident",
-        "new",
-        "api#increased-latency",
-        "--title",
-        "slow hello",
-        "--started-at",
-        "2026-11-26T08:00:00Z",
-        "--dir",
-        dir.to_str().expect("utf-8"),
-    ];
-    Project::repo().run(&args).assert_ok();
+    support::new_record_in(dir, "slow hello", &[]).assert_ok();
     dir.join("2026-11-26-slow-hello.md")
 }
 

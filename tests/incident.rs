@@ -21,23 +21,9 @@ fn new_record(dir: &Path) -> Run {
     new_titled_in(dir, "p95 above SLO", &[])
 }
 
-/// `incident new api#increased-latency --title TITLE` started 2026-11-26T08:00:00Z, written
-/// into `dir`, with `extra` arguments.
+/// `incident new` of api#increased-latency titled `title` into `dir`, with `extra` arguments.
 fn new_titled_in(dir: &Path, title: &str, extra: &[&str]) -> Run {
-    let dir = dir.to_str().expect("utf-8 temp path");
-    let mut args = vec![
-        "incident",
-        "new",
-        "api#increased-latency",
-        "--title",
-        title,
-        "--started-at",
-        "2026-11-26T08:00:00Z",
-        "--dir",
-        dir,
-    ];
-    args.extend_from_slice(extra);
-    Project::repo().run(&args)
+    support::new_record_in(dir, title, extra)
 }
 
 #[test]
@@ -258,17 +244,7 @@ fn headings_match_whatever_their_case_and_the_space_after_the_hashes() {
 
 /// `incident new` with `title` into `dir`.
 fn new_titled(dir: &Project, title: &str) -> Run {
-    Project::repo().run(&[
-        "incident",
-        "new",
-        "api#increased-latency",
-        "--title",
-        title,
-        "--started-at",
-        "2026-11-26T08:00:00Z",
-        "--dir",
-        dir.path().to_str().expect("utf-8"),
-    ])
+    support::new_record_in(dir.path(), title, &[])
 }
 
 #[test]

@@ -74,18 +74,7 @@ env: [API_TOKEN]
 fn a_new_records_front_matter_validates_against_the_incident_schema() {
     let incident = validator("incident");
     let dir = tempfile::tempdir().expect("tempdir");
-    let args = [
-        "incident",
-        "new",
-        "api#increased-latency",
-        "--title",
-        "slow hello",
-        "--started-at",
-        "2026-11-26T08:00:00Z",
-        "--dir",
-        dir.path().to_str().expect("utf-8"),
-    ];
-    Project::repo().run(&args).assert_ok();
+    support::new_record_in(dir.path(), "slow hello", &[]).assert_ok();
     let text = std::fs::read_to_string(dir.path().join("2026-11-26-slow-hello.md")).expect("read");
     let front = text
         .strip_prefix("---\n")

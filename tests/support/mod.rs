@@ -27,6 +27,25 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// `incident new api#increased-latency --title TITLE` from the repository's runbooks, started
+/// 2026-11-26T08:00:00Z and written into `dir`, with `extra` arguments.
+pub fn new_record_in(dir: &Path, title: &str, extra: &[&str]) -> Run {
+    let dir = dir.to_str().expect("utf-8 temp path");
+    let mut args = vec![
+        "incident",
+        "new",
+        "api#increased-latency",
+        "--title",
+        title,
+        "--started-at",
+        "2026-11-26T08:00:00Z",
+        "--dir",
+        dir,
+    ];
+    args.extend_from_slice(extra);
+    Project::repo().run(&args)
+}
+
 /// The date every run sees as today (`OPSBOOK_TODAY`), so `stale-review` and skeletons are stable.
 pub const TODAY: &str = "2026-11-26";
 

@@ -217,19 +217,7 @@ fn form_and_cli(
     let (dom, problems) = dump(chromium, &file_url(&out.join("incident.html"), &query));
     assert!(problems.is_empty(), "{problems:#?}");
     let records = tempfile::tempdir().expect("tempdir");
-    project
-        .run(&[
-            "incident",
-            "new",
-            "api#increased-latency",
-            "--title",
-            title,
-            "--started-at",
-            "2026-11-26T08:00:00Z",
-            "--dir",
-            records.path().to_str().expect("utf-8"),
-        ])
-        .assert_ok();
+    project.incident_new(records.path(), title, &[]).assert_ok();
     let record = std::fs::read_dir(records.path())
         .expect("records")
         .flatten()

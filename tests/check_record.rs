@@ -10,7 +10,9 @@ use support::demo::Demo;
 use support::{Project, Run};
 
 fn new_record(dir: &Path) -> PathBuf {
-    support::new_record_in(dir, "slow hello", &[]).assert_ok();
+    Project::repo()
+        .incident_new(dir, "slow hello", &[])
+        .assert_ok();
     dir.join("2026-11-26-slow-hello.md")
 }
 

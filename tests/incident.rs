@@ -23,7 +23,7 @@ fn new_record(dir: &Path) -> Run {
 
 /// `incident new` of api#increased-latency titled `title` into `dir`, with `extra` arguments.
 fn new_titled_in(dir: &Path, title: &str, extra: &[&str]) -> Run {
-    support::new_record_in(dir, title, extra)
+    Project::repo().incident_new(dir, title, extra)
 }
 
 #[test]
@@ -244,7 +244,7 @@ fn headings_match_whatever_their_case_and_the_space_after_the_hashes() {
 
 /// `incident new` with `title` into `dir`.
 fn new_titled(dir: &Project, title: &str) -> Run {
-    support::new_record_in(dir.path(), title, &[])
+    Project::repo().incident_new(dir.path(), title, &[])
 }
 
 #[test]

@@ -74,7 +74,9 @@ env: [API_TOKEN]
 fn a_new_records_front_matter_validates_against_the_incident_schema() {
     let incident = validator("incident");
     let dir = tempfile::tempdir().expect("tempdir");
-    support::new_record_in(dir.path(), "slow hello", &[]).assert_ok();
+    Project::repo()
+        .incident_new(dir.path(), "slow hello", &[])
+        .assert_ok();
     let text = std::fs::read_to_string(dir.path().join("2026-11-26-slow-hello.md")).expect("read");
     let front = text
         .strip_prefix("---\n")

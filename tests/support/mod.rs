@@ -27,25 +27,6 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// `incident new api#increased-latency --title TITLE` from the repository's runbooks, started
-/// 2026-11-26T08:00:00Z and written into `dir`, with `extra` arguments.
-pub fn new_record_in(dir: &Path, title: &str, extra: &[&str]) -> Run {
-    let dir = dir.to_str().expect("utf-8 temp path");
-    let mut args = vec![
-        "incident",
-        "new",
-        "api#increased-latency",
-        "--title",
-        title,
-        "--started-at",
-        "2026-11-26T08:00:00Z",
-        "--dir",
-        dir,
-    ];
-    args.extend_from_slice(extra);
-    Project::repo().run(&args)
-}
-
 /// The date every run sees as today (`OPSBOOK_TODAY`), so `stale-review` and skeletons are stable.
 pub const TODAY: &str = "2026-11-26";
 
@@ -165,6 +146,25 @@ impl Project {
             std::fs::create_dir_all(parent).expect("mkdir");
         }
         std::fs::write(&path, text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    }
+
+    /// `incident new api#increased-latency --title TITLE` in this project, started
+    /// 2026-11-26T08:00:00Z and written into `dir`, with `extra` arguments.
+    pub fn incident_new(&self, dir: &Path, title: &str, extra: &[&str]) -> Run {
+        let dir = dir.to_str().expect("utf-8 temp path");
+        let mut args = vec![
+            "incident",
+            "new",
+            "api#increased-latency",
+            "--title",
+            title,
+            "--started-at",
+            "2026-11-26T08:00:00Z",
+            "--dir",
+            dir,
+        ];
+        args.extend_from_slice(extra);
+        self.run(&args)
     }
 
     /// `opsbook ARGS` in this folder, with the date pinned and no colour variables.

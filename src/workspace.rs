@@ -165,8 +165,8 @@ impl Workspace {
                 }
                 Loading::Read(file) => file,
             };
-            let (loaded, unparsed, diagnostics) = (*file).into_parts();
-            self.runbooks.extend(loaded.map(compile));
+            let (compiled, unparsed, diagnostics) = *file;
+            self.runbooks.extend(compiled);
             self.unparsed.extend(unparsed);
             self.diagnostics.extend(diagnostics);
         }
@@ -336,10 +336,12 @@ type Kept = std::collections::HashMap<PathBuf, CompiledRunbook>;
 enum Loading {
     /// Holds the text of the kept runbook of that path: no need to parse it again.
     Same(PathBuf),
-    Read(Box<load::RunbookFile>),
+    /// The compiled runbook (if any), the text of a file that gave none, the findings.
+    Read(Box<(Option<CompiledRunbook>, Option<SourceFile>, Vec<Diagnostic>)>),
 }
 
-/// Loads files on every core, keeping their order: parsing is most of the time `lint` takes.
+/// Loads and compiles files on every core, keeping their order: parsing is most of the time
+/// `lint` takes, and compiling on the same threads keeps it off the single-threaded path.
 fn load_all(
     root: &Path,
     files: &[PathBuf],
@@ -352,7 +354,8 @@ fn load_all(
         if same {
             Loading::Same(f.clone())
         } else {
-            Loading::Read(Box::new(load::load_runbook(root, f)))
+            let (loaded, unparsed, diagnostics) = load::load_runbook(root, f).into_parts();
+            Loading::Read(Box::new((loaded.map(compile), unparsed, diagnostics)))
         }
     })
 }

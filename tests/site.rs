@@ -1,13 +1,13 @@
 //! `opsbook build` end to end: the real binary over fixtures on disk. Snapshots of each page
 //! kind's `<main>`, the XSS fixture, and the atomic swap of `book/`.
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 mod support;
 
 use support::Project;
+use support::site::tree;
 
 fn read(path: &Path) -> String {
     fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -17,20 +17,6 @@ fn main_of(html: &str) -> &str {
     let start = html.find("<main").expect("<main>");
     let end = html.find("</main>").expect("</main>") + "</main>".len();
     &html[start..end]
-}
-
-/// Every file of a folder, by relative path, with its bytes.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    for entry in walk(dir) {
-        let rel = entry
-            .strip_prefix(dir)
-            .expect("inside")
-            .display()
-            .to_string();
-        files.insert(rel, fs::read(&entry).expect("read"));
-    }
-    files
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {

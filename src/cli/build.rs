@@ -24,7 +24,9 @@ pub struct Args {
 }
 
 pub fn run(global: &Global, args: Args) -> CliResult {
-    let workspace = if Workspace::is_empty_project(&global.project) {
+    // Never freed: the process ends right after, and dropping the model of thousands of
+    // runbooks piece by piece costs more than writing the last page.
+    let workspace = std::mem::ManuallyDrop::new(if Workspace::is_empty_project(&global.project) {
         // Said even with --quiet: what gets built is not the user's own runbooks.
         eprintln!(
             "note: no opsbook.yaml here or in any folder above, and no runbooks/ here; building the bundled example runbooks (`opsbook init` starts your own)"
@@ -32,7 +34,7 @@ pub fn run(global: &Global, args: Args) -> CliResult {
         Workspace::bundled(&global.project)
     } else {
         Workspace::load(&global.project, &[])
-    };
+    });
     let out = out_dir(global, &workspace, args.out);
     if let Some(outcome) = lint_first(global, &workspace, &args.reports.reports)? {
         return Ok(outcome);

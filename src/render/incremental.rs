@@ -12,7 +12,8 @@
 //! Anything else that changes what pages look like (the config, the templates, the records,
 //! the day) makes the caller start over with [`Cache::clear`]; the cache also keys on the
 //! config's text and the day, so a caller that forgets gets a full build, not a stale page.
-//! `build` never uses this: it always renders everything into a staging folder.
+//! `build` keeps the same record on disk ([`super::manifest`]) and links kept pages into its
+//! staging folder instead of leaving them in place.
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
@@ -22,10 +23,14 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use serde::{Deserialize, Serialize};
+
 use super::alerts::AlertPage;
 use super::env::Templates;
 use super::site::{self, MARKER, PutError, Sink, SiteError, Staging};
-use super::{BuildError, BuildOptions, BuildSummary, render_site, reuse, sorted_and_checked};
+use super::{
+    BuildError, BuildOptions, BuildSummary, Inputs, render_site, reuse, sorted_and_checked,
+};
 use crate::compile::CompiledRunbook;
 use crate::workspace::Workspace;
 
@@ -54,6 +59,12 @@ pub fn rebuild(
 ) -> Result<BuildSummary, BuildError> {
     let templates = Templates::load(options.templates.as_deref())?;
     let runbooks = sorted_and_checked(ws)?;
+    let workbook = ws.workbook(options.today);
+    let inputs = || Inputs {
+        templates: &templates,
+        runbooks: &runbooks,
+        workbook: &workbook,
+    };
     let global = global_key(ws, options);
     let live = options.out.join(MARKER).is_file();
     let kept = cache
@@ -65,14 +76,13 @@ pub fn rebuild(
             let sink = InPlace {
                 out: options.out.clone(),
             };
-            let (summary, produced) =
-                render_site(ws, options, &templates, &runbooks, &sink, Some(&previous))?;
+            let (summary, produced) = render_site(ws, options, inputs(), &sink, Some(&previous))?;
             remove_stale(&options.out, &previous, &produced);
             (summary, produced)
         }
         None => {
             let staging = Staging::new(&options.out)?;
-            let rendered = render_site(ws, options, &templates, &runbooks, &staging, None)?;
+            let rendered = render_site(ws, options, inputs(), &staging, None)?;
             staging.commit()?;
             rendered
         }
@@ -91,7 +101,7 @@ fn global_key(ws: &Workspace, options: &BuildOptions) -> u64 {
 }
 
 /// The files one runbook's pages (or the workbook's) are, with the key they were made under.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Pages {
     key: u64,
     pub pages: usize,
@@ -100,8 +110,15 @@ pub struct Pages {
     lines: Lines,
 }
 
+impl Pages {
+    /// The files, which a render that keeps these pages links or leaves in place.
+    pub fn files(&self) -> &[String] {
+        &self.files
+    }
+}
+
 /// A runbook's parts of the site-wide scripts, patched together by every render.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Lines {
     /// Its line of the search index (`search::runbook_line`).
     pub search: String,
@@ -109,8 +126,8 @@ pub struct Lines {
     pub form: String,
 }
 
-/// What one render produced.
-#[derive(Debug, Default)]
+/// What one render produced (kept by `serve` in memory, by `build` in [`super::manifest`]).
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Produced {
     runbooks: HashMap<String, Pages>,
     /// Each alert page, with the hash of the data it was rendered from.
@@ -170,6 +187,16 @@ impl Produced {
             .filter_map(|r| self.runbooks.get(&r.id))
             .map(|p| &p.lines)
             .collect()
+    }
+
+    /// Keeps only the runbooks all of whose files pass `intact`; false when a file of anything
+    /// else (the shared pages, the workbook, an alert page) does not, and nothing can be kept.
+    pub fn retain_intact(&mut self, intact: impl Fn(&str) -> bool) -> bool {
+        self.runbooks
+            .retain(|_, pages| pages.files.iter().all(|f| intact(f)));
+        let others = self.workbook.iter().flat_map(|p| p.files.iter());
+        let others = others.chain(&self.shared).chain(self.alerts.keys());
+        others.into_iter().all(|f| intact(f))
     }
 
     /// Every file of the site this render made or kept.
@@ -288,18 +315,26 @@ impl<'a> Recorder<'a> {
     }
 }
 
-impl Sink for Recorder<'_> {
-    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), SiteError> {
-        self.sink.write(rel, bytes)?;
-        self.keep(rel);
-        Ok(())
-    }
-
-    fn keep(&self, rel: &str) {
+impl Recorder<'_> {
+    fn note(&self, rel: &str) {
         self.files
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(rel.to_owned());
+    }
+}
+
+impl Sink for Recorder<'_> {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), SiteError> {
+        self.sink.write(rel, bytes)?;
+        self.note(rel);
+        Ok(())
+    }
+
+    fn keep(&self, rel: &str) -> Result<(), SiteError> {
+        self.sink.keep(rel)?;
+        self.note(rel);
+        Ok(())
     }
 }
 

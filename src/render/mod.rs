@@ -8,6 +8,7 @@ pub mod env;
 pub mod incident_form;
 pub mod incidents;
 pub mod incremental;
+mod manifest;
 pub mod markdown;
 pub mod params;
 mod reuse;
@@ -85,14 +86,37 @@ impl From<site::SiteError> for BuildError {
 }
 
 /// Renders every page of the workspace's runbooks into `options.out`, atomically. The caller
-/// lints first: this renders whatever it is given.
+/// lints first: this renders whatever it is given. Pages of runbooks unchanged since the last
+/// build into the same folder are linked from it, not rendered again ([`manifest`]).
 pub fn build(ws: &Workspace, options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let templates = Templates::load(options.templates.as_deref())?;
     let runbooks = sorted_and_checked(ws)?;
+    let workbook = ws.workbook(options.today);
     let staging = Staging::new(&options.out)?;
-    let (summary, _) = render_site(ws, options, &templates, &runbooks, &staging, None)?;
+    let key = manifest::key(ws, options, &workbook);
+    let previous = staging
+        .previous()
+        .zip(key)
+        .and_then(|(old, key)| manifest::previous(old, key));
+    let inputs = Inputs {
+        templates: &templates,
+        runbooks: &runbooks,
+        workbook: &workbook,
+    };
+    let (summary, produced) = render_site(ws, options, inputs, &staging, previous.as_ref())?;
+    if let Some(key) = key {
+        // Last of the files, so that its time is after every page it vouches for.
+        staging.write(manifest::FILE, &manifest::bytes(key, &produced))?;
+    }
     staging.commit()?;
     Ok(summary)
+}
+
+/// What a render is made from besides the workspace and the options.
+struct Inputs<'a> {
+    templates: &'a Templates,
+    runbooks: &'a [&'a CompiledRunbook],
+    workbook: &'a crate::incident::workbook::Workbook,
 }
 
 /// The runbooks in id order; an id that cannot be a file name stops the build.
@@ -111,30 +135,33 @@ fn sorted_and_checked(ws: &Workspace) -> Result<Vec<&CompiledRunbook>, BuildErro
 fn render_site(
     ws: &Workspace,
     options: &BuildOptions,
-    templates: &Templates,
-    runbooks: &[&CompiledRunbook],
+    inputs: Inputs<'_>,
     sink: &dyn Sink,
     previous: Option<&incremental::Produced>,
 ) -> Result<(BuildSummary, incremental::Produced), BuildError> {
+    let Inputs {
+        templates,
+        runbooks,
+        workbook,
+    } = inputs;
     let site = SiteInfo {
         title: ws.config.title().to_owned(),
         questions: ws.config.questions(),
     };
     let days = ws.config.review_every_days();
-    // The records are read once, and each failure mode's history computed in one pass.
-    let workbook = ws.workbook(options.today);
+    // Each failure mode's history computed in one pass.
     let histories = workbook.history();
     let per_runbook = workbook.per_runbook();
     let mut summary = BuildSummary {
         runbooks: runbooks.len(),
         pages: 0,
-        unreadable: incidents::unreadable_warnings(&workbook),
+        unreadable: incidents::unreadable_warnings(workbook),
     };
     let alerts = alerts::collect(runbooks, &ws.config);
     let context = view::SiteContext {
         config: &ws.config,
         alerts: &alerts,
-        workbook: &workbook,
+        workbook,
         histories: &histories,
     };
     let mut produced = incremental::Produced::default();
@@ -144,14 +171,17 @@ fn render_site(
         let counts = incidents::counts_of(&per_runbook, &loaded.id);
         (card.incidents, card.open_items) = (counts.incidents, counts.open_items);
         let key = incremental::runbook_key(loaded, &alerts);
+        if let Some(Tick(tick)) = &options.progress {
+            tick(&loaded.id);
+        }
         if let Some(kept) = previous.and_then(|p| p.runbook(&loaded.id, key)) {
+            for file in kept.files() {
+                sink.keep(file)?;
+            }
             return Ok((card, kept.clone()));
         }
         let recorder = incremental::Recorder::new(sink);
         let pages = write_runbook(templates, &recorder, &site, &context, loaded, &card)?;
-        if let Some(Tick(tick)) = &options.progress {
-            tick(&loaded.id);
-        }
         let lines = incremental::Lines {
             search: search::runbook_line(loaded),
             form: incident_form::list_entries(loaded),
@@ -195,11 +225,15 @@ fn render_site(
     summary.pages += shared? + alert_pages?;
     let ids_key = incremental::ids_key(runbooks);
     let workbook_files = match previous.and_then(|p| p.workbook(ids_key)) {
-        Some(kept) => kept.clone(),
+        Some(kept) => {
+            for file in kept.files() {
+                sink.keep(file)?;
+            }
+            kept.clone()
+        }
         None => {
             let recorder = incremental::Recorder::new(sink);
-            let pages =
-                incidents::write_workbook(templates, &recorder, &site, &workbook, runbooks)?;
+            let pages = incidents::write_workbook(templates, &recorder, &site, workbook, runbooks)?;
             recorder.finish(ids_key, pages, incremental::Lines::default())
         }
     };
@@ -209,29 +243,13 @@ fn render_site(
     Ok((summary, produced))
 }
 
-/// Maps `f` over `items` on a few threads (pages are independent, and most of a build is
+/// Maps `f` over `items` on every core (pages are independent, and most of a build is
 /// rendering and creating files). Results keep the order of `items`; the first error wins.
 fn in_parallel<T: Sync, R: Send>(
     items: &[T],
     f: impl Fn(&T) -> Result<R, BuildError> + Sync,
 ) -> Result<Vec<R>, BuildError> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-    let chunk = items.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let f = &f;
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Result<Vec<R>, _>>()))
-            .collect();
-        let mut out = Vec::with_capacity(items.len());
-        for handle in handles {
-            let part = handle
-                .join()
-                .unwrap_or_else(|_| Err(BuildError("a render thread panicked".to_owned())))?;
-            out.extend(part);
-        }
-        Ok(out)
-    })
+    crate::parallel::map(items, f).into_iter().collect()
 }
 
 /// [`in_parallel`] for the parts of one runbook: threads only where there are enough parts to
@@ -278,7 +296,7 @@ fn write_shared(
         totals,
     } = shared;
     if index_kept {
-        staging.keep("index.html");
+        staging.keep("index.html")?;
     } else {
         let index = render_page(
             templates,
@@ -331,8 +349,8 @@ fn write_alerts(
 ) -> Result<usize, BuildError> {
     let root = "../";
     if plan.all_kept {
-        staging.keep(alerts::INDEX);
-        staging.keep(alerts::JSON);
+        staging.keep(alerts::INDEX)?;
+        staging.keep(alerts::JSON)?;
     } else {
         let index = render_page(
             templates,
@@ -350,7 +368,7 @@ fn write_alerts(
     // A thousand small pages: rendered on the same threads as the failure-mode pages.
     in_parallel(&pages, |(alert, kept)| {
         if **kept {
-            return Ok(());
+            return Ok(staging.keep(&alert.page)?);
         }
         let title = format!("Alert {}", alert.name);
         // The forward's URL for alert.js, as JSON: a data block cannot hold markup.

@@ -44,13 +44,20 @@ pub trait Sink: Sync {
     /// Writes one file; `rel` uses `/` and never leaves the site (ids are checked).
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), SiteError>;
 
-    /// Notes that `rel`, already in the site from the last render, stays as it is.
-    fn keep(&self, _rel: &str) {}
+    /// Keeps `rel`, a file of the last render whose inputs have not changed, as it is. In place
+    /// there is nothing to do.
+    fn keep(&self, _rel: &str) -> Result<(), SiteError> {
+        Ok(())
+    }
 }
 
 impl Sink for Staging {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), SiteError> {
         Staging::write(self, rel, bytes)
+    }
+
+    fn keep(&self, rel: &str) -> Result<(), SiteError> {
+        Staging::keep(self, rel)
     }
 }
 
@@ -102,6 +109,11 @@ impl Staging {
         &self.dir
     }
 
+    /// The site being replaced, if there is one opsbook built.
+    pub fn previous(&self) -> Option<&Path> {
+        self.previous.as_deref()
+    }
+
     /// Writes one file; `rel` uses `/` and never leaves the staging folder (ids are checked).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), SiteError> {
         let path = self.dir.join(rel);
@@ -120,6 +132,26 @@ impl Staging {
                 io_err("cannot create folder", &self.out.join(rel_parent(rel)), &e)
             }
             PutError::File(e) => io_err("cannot write", &self.out.join(rel), &e),
+        })
+    }
+
+    /// Puts the previous site's `rel` into the new one unread: a hard link (a copy where the file
+    /// system has none). The caller checked it is intact ([`super::manifest`]).
+    pub fn keep(&self, rel: &str) -> Result<(), SiteError> {
+        let Some(previous) = &self.previous else {
+            return Err(SiteError(format!(
+                "{}: no previous site to keep it from",
+                self.out.join(rel).display()
+            )));
+        };
+        let old = previous.join(rel);
+        let put =
+            |path: &Path| fs::hard_link(&old, path).or_else(|_| fs::copy(&old, path).map(|_| ()));
+        put_in_folder(&self.dir.join(rel), put).map_err(|e| match e {
+            PutError::Folder(e) => {
+                io_err("cannot create folder", &self.out.join(rel_parent(rel)), &e)
+            }
+            PutError::File(e) => io_err("cannot keep", &self.out.join(rel), &e),
         })
     }
 

@@ -11,6 +11,20 @@ use std::time::Duration;
 
 use super::{Project, Run};
 
+/// Every file of a folder (a site), by relative path, with its bytes.
+pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).expect("inside");
+            let bytes = std::fs::read(e.path()).expect("read");
+            (rel.display().to_string(), bytes)
+        })
+        .collect()
+}
+
 impl Project {
     /// `opsbook --color never build --out OUT` in this project.
     pub fn build(&self, out: &Path) -> Run {

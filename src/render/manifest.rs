@@ -1,0 +1,136 @@
+//! What the last `build` produced, kept in the site for the next one: a rebuild renders only
+//! the runbooks whose text changed and links every other page from the previous site.
+//!
+//! `book/.opsbook-build.json` holds a key of everything a page is made from besides its
+//! runbook (opsbook's own executable, the config, the templates, the records, the day) and the
+//! [`Produced`] record of the build: each runbook's key and files, its lines of the site-wide
+//! scripts, the alert pages' keys. The next build trusts it only if that key is the same and
+//! every file it names is still what the build left there: a plain file with one name, not
+//! modified after the manifest was written (a page edited by hand is rendered again). Anything
+//! else (no manifest, another opsbook, a file gone) means a full build: the manifest is a
+//! shortcut, never a source of truth, and a wrong guess costs time, not a stale page.
+
+use std::collections::hash_map::DefaultHasher;
+use std::fs;
+use std::hash::{Hash, Hasher};
+use std::path::Path;
+use std::time::SystemTime;
+
+use serde::{Deserialize, Serialize};
+
+use super::BuildOptions;
+use super::incremental::Produced;
+use crate::incident::workbook::Workbook;
+use crate::workspace::Workspace;
+
+/// The manifest's name at the root of the site.
+pub const FILE: &str = ".opsbook-build.json";
+
+/// Bumped whenever what the manifest records changes meaning.
+const FORMAT: u32 = 1;
+
+#[derive(Serialize, Deserialize)]
+struct Manifest {
+    format: u32,
+    key: u64,
+    produced: Produced,
+}
+
+/// The manifest's bytes for what this build produced under `key`.
+pub fn bytes(key: u64, produced: &Produced) -> Vec<u8> {
+    let manifest = ManifestRef {
+        format: FORMAT,
+        key,
+        produced,
+    };
+    serde_json::to_vec(&manifest).unwrap_or_default()
+}
+
+#[derive(Serialize)]
+struct ManifestRef<'a> {
+    format: u32,
+    key: u64,
+    produced: &'a Produced,
+}
+
+/// What the site at `out` was built from, if it was built under `key` and its files are intact;
+/// a runbook whose files are not is left out (rendered again).
+pub fn previous(out: &Path, key: u64) -> Option<Produced> {
+    let path = out.join(FILE);
+    let written = fs::symlink_metadata(&path)
+        .ok()
+        .filter(fs::Metadata::is_file)?
+        .modified()
+        .ok()?;
+    let manifest: Manifest = serde_json::from_slice(&fs::read(&path).ok()?).ok()?;
+    if manifest.format != FORMAT || manifest.key != key {
+        return None;
+    }
+    let mut produced = manifest.produced;
+    produced
+        .retain_intact(|rel| intact(&out.join(rel), written))
+        .then_some(produced)
+}
+
+/// A plain file with one name (never a link someone made into the site), last modified no
+/// later than the manifest was written.
+fn intact(path: &Path, written: SystemTime) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|meta| {
+        meta.is_file() && links(&meta) == 1 && meta.modified().is_ok_and(|t| t <= written)
+    })
+}
+
+#[cfg(unix)]
+fn links(meta: &fs::Metadata) -> u64 {
+    std::os::unix::fs::MetadataExt::nlink(meta)
+}
+
+#[cfg(not(unix))]
+fn links(_meta: &fs::Metadata) -> u64 {
+    1
+}
+
+/// Everything besides the runbooks that the site is made from; `None` (no reuse) when it
+/// cannot be known, such as templates that cannot be read.
+pub fn key(ws: &Workspace, options: &BuildOptions, workbook: &Workbook) -> Option<u64> {
+    let mut hasher = DefaultHasher::new();
+    FORMAT.hash(&mut hasher);
+    executable()?.hash(&mut hasher);
+    ws.config_source.as_ref().map(|s| &s.text).hash(&mut hasher);
+    ws.root.hash(&mut hasher);
+    options.today.hash(&mut hasher);
+    if let Some(dir) = options.templates.as_deref().filter(|d| d.is_dir()) {
+        hash_folder(dir, &mut hasher)?;
+    }
+    for incident in &workbook.incidents {
+        (&incident.slug, &incident.source.text).hash(&mut hasher);
+    }
+    for unreadable in &workbook.unreadable {
+        (&unreadable.slug, unreadable.located()).hash(&mut hasher);
+        unreadable
+            .source
+            .as_ref()
+            .map(|s| &s.text)
+            .hash(&mut hasher);
+    }
+    Some(hasher.finish())
+}
+
+/// opsbook's own version, size and modification time: pages made by another build of opsbook
+/// (a new release, or a development build) are never reused.
+fn executable() -> Option<(&'static str, u64, SystemTime)> {
+    let meta = fs::metadata(std::env::current_exe().ok()?).ok()?;
+    Some((env!("CARGO_PKG_VERSION"), meta.len(), meta.modified().ok()?))
+}
+
+/// The names and bytes of every file under `dir` (the templates folder: templates and assets).
+fn hash_folder(dir: &Path, hasher: &mut DefaultHasher) -> Option<()> {
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.ok()?;
+        entry.path().hash(hasher);
+        if entry.file_type().is_file() {
+            fs::read(entry.path()).ok()?.hash(hasher);
+        }
+    }
+    Some(())
+}

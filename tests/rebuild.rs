@@ -28,11 +28,14 @@ fn site(dir: &std::path::Path) -> BTreeMap<String, Vec<u8>> {
     files
 }
 
-/// Builds `project` into `book`, applies `change`, builds again, and compares the result with
-/// a build of the changed project into a folder of its own.
+/// Builds `project` into `book` twice (the second leaves the first's folders as a spare),
+/// applies `change`, builds again, and compares the result with a build of the changed project
+/// into a folder of its own.
 fn rebuilt_equals_fresh(project: &Project, change: impl FnOnce(&Project), what: &str) {
     let out = project.beside("book");
     project.build(&out).assert_ok();
+    project.build(&out).assert_ok();
+    assert!(project.beside(".book.spare").is_dir());
     change(project);
     project.build(&out).assert_ok();
     let fresh = project.beside(&format!("fresh-{what}"));
@@ -47,6 +50,15 @@ fn rebuilt_equals_fresh(project: &Project, change: impl FnOnce(&Project), what: 
         differ.is_empty(),
         "{what}: rebuilt and fresh differ in {differ:?}"
     );
+    // Staged into the folders of the site before (`.book.spare`): none left empty.
+    let empty: Vec<_> = walkdir::WalkDir::new(&out)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_dir())
+        .filter(|e| fs::read_dir(e.path()).unwrap().next().is_none())
+        .map(|e| e.path().display().to_string())
+        .collect();
+    assert!(empty.is_empty(), "{what}: empty folders {empty:?}");
 }
 
 fn edit_api(project: &Project) {
@@ -100,6 +112,42 @@ fn a_rebuild_after_a_new_record_equals_a_fresh_build() {
 fn a_rebuild_after_a_runbook_is_removed_equals_a_fresh_build() {
     let change = |p: &Project| fs::remove_file(p.join("runbooks/postgres.yaml")).unwrap();
     rebuilt_equals_fresh(&two_runbooks(), change, "removed");
+}
+
+/// The site a build replaces is emptied of files but keeps its folders beside the new one,
+/// for the next build to stage into (creating folders is a rebuild's costliest system call).
+#[test]
+fn the_replaced_site_leaves_only_empty_folders_for_the_next_build() {
+    let project = two_runbooks();
+    let out = project.beside("book");
+    let spare = project.beside(".book.spare");
+    project.build(&out).assert_ok();
+    assert!(!spare.exists(), "nothing replaced yet");
+    project.build(&out).assert_ok();
+    let files: Vec<_> = walkdir::WalkDir::new(&spare)
+        .into_iter()
+        .flatten()
+        .filter(|e| !e.file_type().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(files, [".opsbook-build"], "only the claim's marker");
+    assert!(spare.join("postgres").is_dir());
+    edit_api(&project);
+    project.build(&out).assert_ok();
+    assert!(
+        spare.join("api").is_dir(),
+        "the next build's spare in its place"
+    );
+    let names: Vec<String> = fs::read_dir(project.beside(""))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names.len(),
+        3,
+        "the project, the site, one spare: {names:?}"
+    );
 }
 
 #[test]

@@ -86,20 +86,17 @@ impl Staging {
         let name = out
             .file_name()
             .map_or_else(|| "book".to_owned(), |n| n.to_string_lossy().into_owned());
+        // The last build's spare folders first: the sweep would take them for litter.
+        let adopted = Claim::adopt(&spare_path(out), &unused_path(out, "new"));
         claim::sweep(&parent, &name);
-        let dir = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .tempdir_in(&parent)
-            .map_err(|e| io_err("cannot create a staging folder in", &parent, &e))?
-            .keep();
-        let claim = Claim::take(&dir).map_err(|e| {
-            let _ = fs::remove_dir_all(&dir);
-            io_err("cannot create a staging folder in", &parent, &e)
-        })?;
+        let claim = match adopted {
+            Some(claim) => claim,
+            None => fresh_claim(&parent, &name)?,
+        };
         let previous = out.join(MARKER).is_file().then(|| out.to_path_buf());
         Ok(Staging {
+            dir: claim.dir().to_path_buf(),
             claim: Some(claim),
-            dir,
             out: out.to_path_buf(),
             previous,
         })
@@ -157,6 +154,7 @@ impl Staging {
 
     /// Marks the staging folder as an opsbook site and swaps it in place of the output.
     pub fn commit(mut self) -> Result<(), SiteError> {
+        remove_empty_folders(&self.dir);
         self.write(
             MARKER,
             b"built by opsbook; this folder is replaced by each build\n",
@@ -199,6 +197,30 @@ pub(super) fn put_in_folder(
             put(path).map_err(PutError::File)
         }
         other => other.map_err(PutError::File),
+    }
+}
+
+/// A new, empty staging folder in `parent`, claimed.
+fn fresh_claim(parent: &Path, name: &str) -> Result<Claim, SiteError> {
+    let dir = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .tempdir_in(parent)
+        .map_err(|e| io_err("cannot create a staging folder in", parent, &e))?
+        .keep();
+    Claim::take(&dir).map_err(|e| {
+        let _ = fs::remove_dir_all(&dir);
+        io_err("cannot create a staging folder in", parent, &e)
+    })
+}
+
+/// The folders of an adopted spare that this build put nothing into (a runbook since
+/// removed): a site has no empty folders. A folder that holds files refuses to go.
+fn remove_empty_folders(dir: &Path) {
+    let walk = walkdir::WalkDir::new(dir).min_depth(1).contents_first(true);
+    for entry in walk.into_iter().flatten() {
+        if entry.file_type().is_dir() {
+            let _ = fs::remove_dir(entry.path());
+        }
     }
 }
 
@@ -258,7 +280,7 @@ fn swap(mut staged: Claim, out: &Path) -> Result<(), SiteError> {
     // next build moves this site aside.
     let _ = staged.release();
     if let Some(backup) = backup {
-        backup.remove();
+        backup.recycle(out);
     }
     Ok(())
 }
@@ -292,27 +314,41 @@ impl Backup {
         }
     }
 
-    /// The new site is in place; an old copy that cannot be deleted is only litter.
-    fn remove(self) {
+    /// The new site is in place: the old one's folders become the next build's spare. An old
+    /// copy that cannot be deleted is only litter.
+    fn recycle(self, out: &Path) {
         let _ = match self.claim {
-            Some(claim) => claim.remove(),
+            Some(claim) => claim.recycle(&spare_path(out)),
             None => fs::remove_dir_all(&self.path),
         };
     }
 }
 
 fn backup_path(out: &Path) -> PathBuf {
-    let name = out
-        .file_name()
-        .map_or_else(|| "book".into(), |n| n.to_string_lossy().into_owned());
+    unused_path(out, "old")
+}
+
+/// `.NAME.TAG.N` beside `out`, for the first N from the process id that is not taken.
+fn unused_path(out: &Path, tag: &str) -> PathBuf {
+    let name = site_name(out);
     let mut n = std::process::id();
     loop {
-        let candidate = out.with_file_name(format!(".{name}.old.{n}"));
+        let candidate = out.with_file_name(format!(".{name}.{tag}.{n}"));
         if !candidate.exists() {
             return candidate;
         }
         n = n.wrapping_add(1);
     }
+}
+
+/// `.NAME.spare` beside `out`: the folders of the site the last build replaced.
+fn spare_path(out: &Path) -> PathBuf {
+    out.with_file_name(format!(".{}.spare", site_name(out)))
+}
+
+fn site_name(out: &Path) -> String {
+    out.file_name()
+        .map_or_else(|| "book".into(), |n| n.to_string_lossy().into_owned())
 }
 
 /// The staging folder is created private (0700); a published site must be readable by a web

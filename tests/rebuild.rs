@@ -132,8 +132,11 @@ fn the_replaced_site_leaves_only_empty_folders_for_the_next_build() {
         .collect();
     assert_eq!(files, [".opsbook-build"], "only the claim's marker");
     assert!(spare.join("postgres").is_dir());
+    // Whatever is put into the spare since is not published: only its folders are taken over.
+    fs::write(spare.join("api/planted.html"), "not a page of this build").unwrap();
     edit_api(&project);
     project.build(&out).assert_ok();
+    assert!(!out.join("api/planted.html").exists());
     assert!(
         spare.join("api").is_dir(),
         "the next build's spare in its place"

@@ -4,12 +4,14 @@
 # measure LABEL RUNS CMD...: runs CMD RUNS times (its output discarded), prints each run's
 # wall time and peak resident memory, then the median. Sets MEDIAN_MS and PEAK_MIB (the largest
 # peak of the runs). A failing run stops the script: a benchmark of an error is no benchmark.
+# With PREPARE set, `eval "$PREPARE"` runs before each run, untimed.
 measure() {
   local label=$1 runs=$2
   shift 2
   local walls=() peak=0 i start end rss ms report
   report=$(mktemp)
   for ((i = 1; i <= runs; i++)); do
+    [ -z "${PREPARE:-}" ] || eval "$PREPARE"
     start=$EPOCHREALTIME
     if ! /usr/bin/time -o "$report" -f "%M" "$@" >/dev/null 2>"$report.err"; then
       echo "$label: run $i failed: $*" >&2

@@ -103,11 +103,19 @@ impl Claim {
     }
 
     /// The spare folder, if no live build holds it, renamed to `to` and held by this build.
+    /// Emptied of files again (only folders are taken over, whatever was put there since), or
+    /// removed and not taken if that fails.
     pub fn adopt(spare: &Path, to: &Path) -> Option<Claim> {
         let mut claim = abandoned(spare)?;
         fs::rename(spare, to).ok()?;
         claim.moved_to(to);
-        Some(claim)
+        match empty_of_files(to) {
+            Ok(()) => Some(claim),
+            Err(_) => {
+                let _ = claim.remove();
+                None
+            }
+        }
     }
 }
 

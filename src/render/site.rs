@@ -83,9 +83,7 @@ impl Staging {
         };
         fs::create_dir_all(&parent)
             .map_err(|e| io_err("cannot create the output's parent folder", &parent, &e))?;
-        let name = out
-            .file_name()
-            .map_or_else(|| "book".to_owned(), |n| n.to_string_lossy().into_owned());
+        let name = site_name(out);
         // The last build's spare folders first: the sweep would take them for litter.
         let adopted = Claim::adopt(&spare_path(out), &unused_path(out, "new"));
         claim::sweep(&parent, &name);
@@ -113,7 +111,6 @@ impl Staging {
 
     /// Writes one file; `rel` uses `/` and never leaves the staging folder (ids are checked).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), SiteError> {
-        let path = self.dir.join(rel);
         let unchanged = self
             .previous
             .as_ref()
@@ -124,11 +121,22 @@ impl Staging {
             Some(old) => fs::hard_link(old, path).or_else(|_| fs::write(path, bytes)),
             None => fs::write(path, bytes),
         };
-        put_in_folder(&path, put).map_err(|e| match e {
+        self.put(rel, "cannot write", put)
+    }
+
+    /// Runs `put` for `rel` in the staging folder, making its folder on demand; errors name
+    /// the place in the output folder, as the user knows it.
+    fn put(
+        &self,
+        rel: &str,
+        what: &str,
+        put: impl Fn(&Path) -> io::Result<()>,
+    ) -> Result<(), SiteError> {
+        put_in_folder(&self.dir.join(rel), put).map_err(|e| match e {
             PutError::Folder(e) => {
                 io_err("cannot create folder", &self.out.join(rel_parent(rel)), &e)
             }
-            PutError::File(e) => io_err("cannot write", &self.out.join(rel), &e),
+            PutError::File(e) => io_err(what, &self.out.join(rel), &e),
         })
     }
 
@@ -144,12 +152,7 @@ impl Staging {
         let old = previous.join(rel);
         let put =
             |path: &Path| fs::hard_link(&old, path).or_else(|_| fs::copy(&old, path).map(|_| ()));
-        put_in_folder(&self.dir.join(rel), put).map_err(|e| match e {
-            PutError::Folder(e) => {
-                io_err("cannot create folder", &self.out.join(rel_parent(rel)), &e)
-            }
-            PutError::File(e) => io_err("cannot keep", &self.out.join(rel), &e),
-        })
+        self.put(rel, "cannot keep", put)
     }
 
     /// Marks the staging folder as an opsbook site and swaps it in place of the output.

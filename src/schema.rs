@@ -70,10 +70,14 @@ impl Kind {
     }
 
     /// [`Kind::schema`] as the text written to files and printed, ending in a newline.
-    pub fn json(self) -> String {
-        let mut text = serde_json::to_string_pretty(&self.schema()).unwrap_or_default();
-        text.push('\n');
-        text
+    /// Generated once per process: every build (and each of `serve`'s rebuilds) writes all three.
+    pub fn json(self) -> &'static str {
+        static TEXT: [std::sync::OnceLock<String>; 3] = [const { std::sync::OnceLock::new() }; 3];
+        TEXT[self as usize].get_or_init(|| {
+            let mut text = serde_json::to_string_pretty(&self.schema()).unwrap_or_default();
+            text.push('\n');
+            text
+        })
     }
 }
 

@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 mod support;
 
 use support::Project;
-use support::site::tree;
+use support::site::{differing, tree};
 
 const MANIFEST: &str = ".opsbook-build.json";
 
@@ -41,11 +41,7 @@ fn rebuilt_equals_fresh(project: &Project, change: impl FnOnce(&Project), what: 
     let fresh = project.beside(&format!("fresh-{what}"));
     project.build(&fresh).assert_ok();
     let (rebuilt, built) = (site(&out), site(&fresh));
-    let differ: Vec<&String> = rebuilt
-        .keys()
-        .chain(built.keys())
-        .filter(|k| rebuilt.get(*k) != built.get(*k))
-        .collect();
+    let differ = differing(&rebuilt, &built);
     assert!(
         differ.is_empty(),
         "{what}: rebuilt and fresh differ in {differ:?}"

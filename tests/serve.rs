@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 mod support;
 
 use support::Project;
-use support::site::{exchange, status_of, tree};
+use support::site::{differing, exchange, status_of, tree};
 
 fn request(addr: &str, method: &str, path: &str) -> (u16, String) {
     let answer = exchange(
@@ -136,11 +136,7 @@ fn an_edit_rerenders_only_what_it_touches_and_matches_a_full_build() {
         let (served, mut built) = (tree(&project.join("book")), tree(&fresh));
         // `build` leaves a manifest for the next build; `serve` keeps its own in memory.
         built.remove(".opsbook-build.json");
-        let differ: Vec<&String> = served
-            .keys()
-            .chain(built.keys())
-            .filter(|k| served.get(*k) != built.get(*k))
-            .collect();
+        let differ = differing(&served, &built);
         assert!(
             differ.is_empty(),
             "{when}: served and built differ in {differ:?}"

@@ -19,6 +19,7 @@ mod request;
 mod status;
 
 use std::collections::BTreeMap;
+use std::ffi::OsString;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -224,8 +225,10 @@ fn watch(
             if !only_runbooks(&last, &now, paths) {
                 cache.clear();
             }
-            let untouched =
-                |path: &Path| last.contains_key(path) && last.get(path) == now.get(path);
+            let untouched = |path: &Path| {
+                let path = path.as_os_str();
+                last.contains_key(path) && last.get(path) == now.get(path)
+            };
             rebuild(global, state, (&mut cache, &mut kept), &untouched);
             last = now;
         }
@@ -281,8 +284,10 @@ pub fn lock(state: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
     state.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// The size and modification time of every file a build reads, by path.
-type Snapshot = BTreeMap<PathBuf, (u64, Option<SystemTime>)>;
+/// The size and modification time of every file a build reads, by path. Keyed by the path's
+/// bytes: ordering `PathBuf`s compares them component by component, and the lookups of each
+/// rebuild cost more than the rest of a small one.
+type Snapshot = BTreeMap<OsString, (u64, Option<SystemTime>)>;
 
 fn snapshot(paths: &[PathBuf]) -> Snapshot {
     paths
@@ -291,7 +296,10 @@ fn snapshot(paths: &[PathBuf]) -> Snapshot {
         .filter_map(Result::ok)
         .filter_map(|entry| {
             let meta = entry.metadata().ok()?;
-            Some((entry.into_path(), (meta.len(), meta.modified().ok())))
+            Some((
+                entry.into_path().into_os_string(),
+                (meta.len(), meta.modified().ok()),
+            ))
         })
         .collect()
 }
@@ -310,12 +318,12 @@ fn only_runbooks(before: &Snapshot, after: &Snapshot, watched: &[PathBuf]) -> bo
                 .enumerate()
                 .any(|(i, other)| i != RUNBOOKS && path.starts_with(other))
     };
-    let changed = |(path, seen): (&PathBuf, &(u64, Option<SystemTime>)), other: &Snapshot| {
+    let changed = |(path, seen): (&OsString, &(u64, Option<SystemTime>)), other: &Snapshot| {
         other.get(path) != Some(seen)
     };
     before
         .iter()
         .filter(|entry| changed(*entry, after))
         .chain(after.iter().filter(|entry| changed(*entry, before)))
-        .all(|(path, _)| runbook(path))
+        .all(|(path, _)| runbook(Path::new(path)))
 }

@@ -232,7 +232,7 @@ impl Workbook {
     }
 }
 
-#[derive(Clone, Copy, Debug, Default, Serialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, Serialize, PartialEq, Eq, Hash)]
 pub struct Counts {
     pub incidents: usize,
     pub open_items: usize,

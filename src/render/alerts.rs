@@ -96,16 +96,15 @@ fn mapped(label: Option<&str>, config: &Config) -> Option<&'static str> {
         .map(|s| s.as_str())
 }
 
+/// What makes two uses of an alert the same, by reference: a key of clones cost an allocation
+/// per comparison.
+fn use_key(u: &AlertUse) -> (&str, &str, Option<&str>) {
+    (&u.runbook, &u.failure_mode, u.severity.as_deref())
+}
+
 fn page(name: &str, mut uses: Vec<AlertUse>) -> AlertPage {
-    let key = |u: &AlertUse| {
-        (
-            u.runbook.clone(),
-            u.failure_mode.clone(),
-            u.severity.clone(),
-        )
-    };
-    uses.sort_by_key(key);
-    uses.dedup_by(|a, b| key(a) == key(b));
+    uses.sort_by(|a, b| use_key(a).cmp(&use_key(b)));
+    uses.dedup_by(|a, b| use_key(a) == use_key(b));
     let mut failure_modes: Vec<String> = uses.iter().map(|u| u.page.clone()).collect();
     failure_modes.dedup();
     let forward = match failure_modes.as_slice() {

@@ -127,10 +127,13 @@ pub fn list_entries(loaded: &CompiledRunbook) -> String {
 pub fn list_js(entries: &[&str]) -> String {
     let listed: Vec<&str> = entries.iter().copied().filter(|e| !e.is_empty()).collect();
     let json = format!("[{}]", listed.join(","));
-    let schema = crate::incident::schema::front_matter_schema().to_string();
+    // The same for every build: made once per process.
+    static SCHEMA: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        escape_for_script(&crate::incident::schema::front_matter_schema().to_string())
+    });
     format!(
         "window.OPSBOOK_INCIDENT_LIST = {};\nwindow.OPSBOOK_INCIDENT_SCHEMA = {};\n",
         escape_for_script(&json),
-        escape_for_script(&schema)
+        *SCHEMA
     )
 }

@@ -27,7 +27,7 @@ use crate::workspace::Workspace;
 pub const FILE: &str = ".opsbook-build.json";
 
 /// Bumped whenever what the manifest records changes meaning.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 #[derive(Serialize, Deserialize)]
 struct Manifest {

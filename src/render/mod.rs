@@ -202,6 +202,10 @@ fn render_site(
     let totals = workbook.totals();
     let lines = produced.lines(runbooks);
     let plan = incremental::AlertPlan::new(previous, &alerts);
+    let alert_lines = match previous.filter(|_| plan.all_kept) {
+        Some(kept) => kept.alert_lines().to_owned(),
+        None => search::alert_lines(&alerts),
+    };
     let index_key = incremental::index_key(&groups, runbooks.len(), alerts.len(), totals);
     let recorder = incremental::Recorder::new(sink);
     let (shared, alert_pages) = std::thread::scope(|scope| {
@@ -212,6 +216,7 @@ fn render_site(
                 runbooks,
                 lines,
                 alerts: &alerts,
+                alert_lines: &alert_lines,
                 totals,
             };
             write_shared(templates, &recorder, &site, shared)
@@ -239,7 +244,8 @@ fn render_site(
     };
     summary.pages += workbook_files.pages;
     produced.set_workbook(workbook_files);
-    produced.set_shared(recorder.into_files(), &alerts, plan.keys, index_key);
+    let alerts_made = (&alerts[..], plan.keys, alert_lines);
+    produced.set_shared(recorder.into_files(), alerts_made, index_key);
     Ok((summary, produced))
 }
 
@@ -275,6 +281,8 @@ struct Shared<'a> {
     /// Each runbook's parts of the search index and the form's list, in the runbooks' order.
     lines: Vec<&'a incremental::Lines>,
     alerts: &'a [AlertPage],
+    /// The alerts' part of the search index ([`search::alert_lines`]).
+    alert_lines: &'a str,
     /// Incidents recorded and action items open, across the book.
     totals: crate::incident::workbook::Counts,
 }
@@ -293,6 +301,7 @@ fn write_shared(
         runbooks,
         lines,
         alerts,
+        alert_lines,
         totals,
     } = shared;
     if index_kept {
@@ -323,7 +332,7 @@ fn write_shared(
     )?;
     staging.write("incident.html", incident.as_bytes())?;
     let search: Vec<&str> = lines.iter().map(|l| l.search.as_str()).collect();
-    let index = search::index_js(&search, alerts);
+    let index = search::index_js(&search, alert_lines);
     staging.write("search-index.js", index.as_bytes())?;
     let form: Vec<&str> = lines.iter().map(|l| l.form.as_str()).collect();
     let incidents = incident_form::list_js(&form);

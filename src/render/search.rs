@@ -26,14 +26,23 @@ use crate::compile::CompiledRunbook;
 use crate::model::{FailureMode, Runbook};
 
 /// The index from each runbook's line ([`runbook_line`], in the runbooks' order) and the
-/// alerts. The lines are made beside each runbook's pages, and kept by `serve` for the
-/// runbooks an edit did not touch.
-pub fn index_js(lines: &[&str], alerts: &[AlertPage]) -> String {
+/// alerts' lines ([`alert_lines`]). The lines are made beside each runbook's pages, and kept by
+/// `serve` and by a rebuild for the runbooks an edit did not touch; the alerts' lines while no
+/// alert changed.
+pub fn index_js(lines: &[&str], alert_lines: &str) -> String {
     let mut out = String::from("window.OPSBOOK_INDEX=[\n");
     for line in lines {
         out.push_str(line);
     }
     out.push_str("];\nwindow.OPSBOOK_ALERTS=[\n");
+    out.push_str(alert_lines);
+    out.push_str("];\n");
+    out
+}
+
+/// Each alert's line of `window.OPSBOOK_ALERTS`: its name, the words of its name, its pages.
+pub fn alert_lines(alerts: &[AlertPage]) -> String {
+    let mut out = String::new();
     for alert in alerts {
         let pages: Vec<&str> = alert
             .failure_modes
@@ -45,7 +54,6 @@ pub fn index_js(lines: &[&str], alerts: &[AlertPage]) -> String {
             &json!([alert.name, split_identifier(&alert.name).join(" "), pages]),
         );
     }
-    out.push_str("];\n");
     out
 }
 

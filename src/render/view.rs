@@ -13,7 +13,7 @@ use crate::compile::{CompiledRunbook, ModeChecks};
 use crate::model::{Action, Config, FailureMode, Link, Risk, Runbook, Sp};
 
 /// A runbook as it appears in lists and page headers.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Hash, Serialize)]
 pub struct RunbookCard {
     pub id: String,
     /// Relative to the site root.
@@ -31,7 +31,7 @@ pub struct RunbookCard {
     pub open_items: usize,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Hash, Serialize)]
 pub struct Review {
     pub last_reviewed: String,
     /// The date the next review is due, when `last_reviewed` is a date.
@@ -39,7 +39,7 @@ pub struct Review {
     pub stale: bool,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Hash, Serialize)]
 pub struct FailureModeLink {
     pub id: String,
     pub title: String,
@@ -403,7 +403,7 @@ fn targets(rb: &CompiledRunbook) -> Vec<TargetView> {
 }
 
 /// The runbooks of one service, for the index page.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Hash, Serialize)]
 pub struct ServiceGroup {
     pub service: String,
     pub runbooks: Vec<RunbookCard>,

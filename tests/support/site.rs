@@ -25,6 +25,18 @@ pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// The files two [`tree`]s do not have alike: missing from one, or with other bytes.
+pub fn differing<'a>(
+    a: &'a std::collections::BTreeMap<String, Vec<u8>>,
+    b: &'a std::collections::BTreeMap<String, Vec<u8>>,
+) -> std::collections::BTreeSet<&'a str> {
+    a.keys()
+        .chain(b.keys())
+        .filter(|k| a.get(*k) != b.get(*k))
+        .map(String::as_str)
+        .collect()
+}
+
 impl Project {
     /// `opsbook --color never build --out OUT` in this project.
     pub fn build(&self, out: &Path) -> Run {

@@ -7,11 +7,14 @@
 //! values (quotes, `|`, line breaks, `\`, non-ASCII, empty text), so a template that does
 //! something the form cannot repeat fails the build instead of producing a different record.
 
+use std::collections::BTreeMap;
+
+use minijinja::value::merge_maps;
 use serde::Serialize;
 use serde_json::Value as Json;
 
 use super::fields::{CLOSE, Entries, OPEN, ROWS, fill, names};
-use super::skeleton::{Skeleton, end_line};
+use super::skeleton::{Skeleton, context, end_line};
 
 /// A piece of the form's text: as rendered, or a block repeated once per row of a list.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -32,8 +35,9 @@ pub fn form_text(skeleton: &Skeleton, view: &Json, key: &str) -> Result<Vec<Piec
     }
     let base_entries = Entries::sentinels(view, 0);
     let one_row = Entries::sentinels(view, 1);
-    let base = skeleton.render_raw(view.clone(), &base_entries)?;
-    let mut blocks = match blocks_at_once(skeleton, view, &base, &base_entries, &one_row)? {
+    let base_context = context(view.clone(), &base_entries);
+    let base = skeleton.render_context(base_context.clone())?;
+    let mut blocks = match blocks_at_once(skeleton, &base_context, &base, &one_row)? {
         Some(blocks) => blocks,
         None => blocks_one_by_one(skeleton, view, &base, &base_entries, &one_row, key)?,
     };
@@ -66,18 +70,23 @@ type Block = (usize, &'static str, String);
 /// list on its own.
 fn blocks_at_once(
     skeleton: &Skeleton,
-    view: &Json,
+    base_context: &minijinja::Value,
     base: &str,
-    base_entries: &Entries,
     one_row: &Entries,
 ) -> Result<Option<Vec<Block>>, String> {
     let [(first, _), (second, _)] = ROWS;
-    let mut entries = base_entries.clone();
-    for (list, _) in ROWS {
-        let row = one_row.rows.get(list).cloned().unwrap_or_default();
-        entries.rows.insert(list, row);
-    }
-    let both = skeleton.render_raw(view.clone(), &entries)?;
+    // The lists are top-level keys: laid over the base's context, which is not converted again.
+    let lists: BTreeMap<&str, minijinja::Value> = ROWS
+        .iter()
+        .map(|(list, _)| {
+            (
+                *list,
+                minijinja::Value::from(minijinja::value::Serde(one_row.list_json(list))),
+            )
+        })
+        .collect();
+    let with_rows = merge_maps([base_context.clone(), minijinja::Value::from(lists)]);
+    let both = skeleton.render_context(with_rows)?;
     let Some((at, end, middle)) = changed_span(base, &both) else {
         return Ok(None);
     };
@@ -381,7 +390,8 @@ mod tests {
             Entries::sentinels(&view(), 1),
         );
         let base = default.render_raw(view(), &base_entries).expect("renders");
-        let at_once = blocks_at_once(&default, &view(), &base, &base_entries, &one_row)
+        let base_context = super::context(view(), &base_entries);
+        let at_once = blocks_at_once(&default, &base_context, &base, &one_row)
             .expect("renders")
             .expect("one render is enough for the default template");
         let apart = blocks_one_by_one(

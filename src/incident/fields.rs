@@ -228,18 +228,15 @@ impl Entries {
             set_path(view, name, Json::String(value.clone()));
         }
         for (list, rows) in &self.rows {
-            let rows = rows
-                .iter()
-                .map(|row| {
-                    let fields = row.iter().map(|(name, v)| {
-                        let field = name.rsplit('.').next().unwrap_or(name);
-                        (field.to_owned(), Json::String(v.clone()))
-                    });
-                    Json::Object(fields.collect())
-                })
-                .collect();
-            set_path(view, list, Json::Array(rows));
+            set_path(view, list, rows_json(rows));
         }
+    }
+
+    /// The list `list` as the template sees it (empty when it has no rows).
+    pub fn list_json(&self, list: &str) -> Json {
+        self.rows
+            .get(list)
+            .map_or_else(|| Json::Array(Vec::new()), |rows| rows_json(rows))
     }
 }
 
@@ -261,6 +258,18 @@ pub fn names(view: &Json) -> Vec<String> {
 }
 
 /// Sets `a.0.b` in `root`, creating objects and lists on the way.
+/// Rows as a list of objects keyed by field (`events.time` → `time`).
+fn rows_json(rows: &[BTreeMap<String, String>]) -> Json {
+    let rows = rows.iter().map(|row| {
+        let fields = row.iter().map(|(name, v)| {
+            let field = name.rsplit('.').next().unwrap_or(name);
+            (field.to_owned(), Json::String(v.clone()))
+        });
+        Json::Object(fields.collect())
+    });
+    Json::Array(rows.collect())
+}
+
 fn set_path(root: &mut Json, path: &str, value: Json) {
     let mut node = root;
     for key in path.split('.') {

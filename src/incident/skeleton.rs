@@ -161,15 +161,18 @@ impl Skeleton {
     }
 
     /// The template's own output, before [`end_line`] (the form's text is built from this).
-    pub fn render_raw(&self, mut view: Json, entries: &Entries) -> Result<String, String> {
-        entries.apply_to(&mut view);
+    pub fn render_raw(&self, view: Json, entries: &Entries) -> Result<String, String> {
+        self.render_context(context(view, entries))
+    }
+
+    /// The template's output for a context made by [`context`] (and perhaps merged with
+    /// another map of the same top-level keys).
+    pub fn render_context(&self, context: minijinja::Value) -> Result<String, String> {
         let template = self
             .env
             .get_template("incident.md")
             .map_err(|e| self.describe(&e))?;
-        template
-            .render(minijinja::value::Serde(&view))
-            .map_err(|e| self.describe(&e))
+        template.render(context).map_err(|e| self.describe(&e))
     }
 
     /// `templates/incident.md:12: invalid operation: …`: the place first.
@@ -182,6 +185,13 @@ impl Skeleton {
         }
         message
     }
+}
+
+/// `view` with the fields set to `entries`, as the template's context: converted once, so that
+/// renders differing only in a top-level list can share it.
+pub fn context(mut view: Json, entries: &Entries) -> minijinja::Value {
+    entries.apply_to(&mut view);
+    minijinja::Value::from(minijinja::value::Serde(&view))
 }
 
 /// A record ends with a line break (the template's own last one is dropped by minijinja);

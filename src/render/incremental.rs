@@ -119,9 +119,10 @@ pub struct Pages {
 }
 
 impl Pages {
-    /// The files, which a render that keeps these pages links or leaves in place.
-    pub fn files(&self) -> &[String] {
-        &self.files
+    /// Keeps every file of these pages in `sink` (links them into a staging folder; in place,
+    /// nothing to do).
+    pub fn keep_in(&self, sink: &dyn Sink) -> Result<(), SiteError> {
+        self.files.iter().try_for_each(|file| sink.keep(file))
     }
 }
 

@@ -175,9 +175,7 @@ fn render_site(
             tick(&loaded.id);
         }
         if let Some(kept) = previous.and_then(|p| p.runbook(&loaded.id, key)) {
-            for file in kept.files() {
-                sink.keep(file)?;
-            }
+            kept.keep_in(sink)?;
             return Ok((card, kept.clone()));
         }
         let recorder = incremental::Recorder::new(sink);
@@ -231,9 +229,7 @@ fn render_site(
     let ids_key = incremental::ids_key(runbooks);
     let workbook_files = match previous.and_then(|p| p.workbook(ids_key)) {
         Some(kept) => {
-            for file in kept.files() {
-                sink.keep(file)?;
-            }
+            kept.keep_in(sink)?;
             kept.clone()
         }
         None => {

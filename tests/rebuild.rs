@@ -190,3 +190,28 @@ fn unchanged_runbooks_are_linked_and_hand_edits_are_replaced() {
     project.build(&out).assert_ok();
     assert_eq!(fs::read_to_string(&page).unwrap(), original);
 }
+
+/// A page edited by hand costs one full build, not every build after it: the rebuild that
+/// replaces it writes a manifest dated after it, although the manifest's bytes are the same.
+#[test]
+fn a_hand_edit_costs_one_full_build_not_every_build() {
+    let project = two_runbooks();
+    let out = project.beside("book");
+    project.build(&out).assert_ok();
+    fs::write(out.join("index.html"), "edited by hand").unwrap();
+    project.build(&out).assert_ok();
+    assert_ne!(
+        fs::read_to_string(out.join("index.html")).unwrap(),
+        "edited by hand"
+    );
+    // The next rebuild trusts the site again: a page dated in the past is kept as it is.
+    let page = out.join("postgres/index.html");
+    let aside = out.join("postgres/.aside");
+    fs::write(&aside, "kept as it is").unwrap();
+    let file = fs::File::options().write(true).open(&aside).unwrap();
+    file.set_modified(SystemTime::now() - Duration::from_secs(3600))
+        .unwrap();
+    fs::rename(&aside, &page).unwrap();
+    project.build(&out).assert_ok();
+    assert_eq!(fs::read_to_string(&page).unwrap(), "kept as it is");
+}

@@ -16,7 +16,7 @@
 //! staging folder instead of leaving them in place.
 
 use std::collections::hash_map::DefaultHasher;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::hash::{Hash, Hasher};
 use std::io;
@@ -136,11 +136,12 @@ pub struct Lines {
 }
 
 /// What one render produced (kept by `serve` in memory, by `build` in [`super::manifest`]).
+/// Ordered maps: the same render writes the same manifest.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Produced {
-    runbooks: HashMap<String, Pages>,
+    runbooks: BTreeMap<String, Pages>,
     /// Each alert page, with the hash of the data it was rendered from.
-    alerts: HashMap<String, u64>,
+    alerts: BTreeMap<String, u64>,
     workbook: Option<Pages>,
     /// The index, the search index, the assets, the alerts' index and JSON.
     shared: Vec<String>,
@@ -344,9 +345,7 @@ impl<'a> Recorder<'a> {
             lines,
         }
     }
-}
 
-impl Recorder<'_> {
     fn note(&self, rel: &str) {
         self.files
             .lock()

@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use super::BuildOptions;
 use super::incremental::Produced;
+use super::reuse::links;
 use crate::incident::workbook::Workbook;
 use crate::workspace::Workspace;
 
@@ -78,16 +79,6 @@ fn intact(path: &Path, written: SystemTime) -> bool {
     fs::symlink_metadata(path).is_ok_and(|meta| {
         meta.is_file() && links(&meta) == 1 && meta.modified().is_ok_and(|t| t <= written)
     })
-}
-
-#[cfg(unix)]
-fn links(meta: &fs::Metadata) -> u64 {
-    std::os::unix::fs::MetadataExt::nlink(meta)
-}
-
-#[cfg(not(unix))]
-fn links(_meta: &fs::Metadata) -> u64 {
-    1
 }
 
 /// Everything besides the runbooks that the site is made from; `None` (no reuse) when it

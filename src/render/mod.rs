@@ -105,8 +105,9 @@ pub fn build(ws: &Workspace, options: &BuildOptions) -> Result<BuildSummary, Bui
     };
     let (summary, produced) = render_site(ws, options, inputs, &staging, previous.as_ref())?;
     if let Some(key) = key {
-        // Last of the files, so that its time is after every page it vouches for.
-        staging.write(manifest::FILE, &manifest::bytes(key, &produced))?;
+        // Last of the files and never linked from the last build (even with the same bytes),
+        // so that its time is after every page it vouches for.
+        staging.write_new(manifest::FILE, &manifest::bytes(key, &produced))?;
     }
     staging.commit()?;
     Ok(summary)

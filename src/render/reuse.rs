@@ -43,13 +43,14 @@ fn open_no_follow(path: &Path) -> std::io::Result<File> {
     File::open(path)
 }
 
+/// How many names the file has (1 where the platform cannot tell).
 #[cfg(unix)]
-fn links(meta: &std::fs::Metadata) -> u64 {
+pub(super) fn links(meta: &std::fs::Metadata) -> u64 {
     std::os::unix::fs::MetadataExt::nlink(meta)
 }
 
 #[cfg(not(unix))]
-fn links(_meta: &std::fs::Metadata) -> u64 {
+pub(super) fn links(_meta: &std::fs::Metadata) -> u64 {
     1
 }
 

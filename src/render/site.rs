@@ -124,6 +124,11 @@ impl Staging {
         self.put(rel, "cannot write", put)
     }
 
+    /// Writes `rel` as a new file, never linked from the previous site: its time is now.
+    pub fn write_new(&self, rel: &str, bytes: &[u8]) -> Result<(), SiteError> {
+        self.put(rel, "cannot write", |path| fs::write(path, bytes))
+    }
+
     /// Runs `put` for `rel` in the staging folder, making its folder on demand; errors name
     /// the place in the output folder, as the user knows it.
     fn put(

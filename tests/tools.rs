@@ -92,6 +92,11 @@ fn actionlint(actionlint: &Path, project: &Path) -> Output {
         .expect("run actionlint")
 }
 
+/// A runbook with one finding, a misspelt field on line 5 (`unknown-field`), for the hooks and
+/// the Action to report.
+const BROKEN_RUNBOOK: &str =
+    "title: t\nservice: s\nowner: o\nlast_reviewed: 2026-11-01\nsympotms: []\n";
+
 #[test]
 fn actionlint_passes_on_the_release_workflow_and_the_readmes_action_workflow() {
     let Some(actionlint_bin) = tool("actionlint") else {
@@ -204,10 +209,7 @@ fn pre_commit_try_repo_runs_both_hooks() {
     assert!(lint.status.success(), "{}", text(&lint));
     assert!(text(&lint).contains("opsbook lint"), "{}", text(&lint));
 
-    project.write(
-        "runbooks/broken.yaml",
-        "title: t\nservice: s\nowner: o\nlast_reviewed: 2026-11-01\nsympotms: []\n",
-    );
+    project.write("runbooks/broken.yaml", BROKEN_RUNBOOK);
     let lint = try_repo(&pre_commit, hooks.path(), &project, "opsbook-lint");
     assert!(!lint.status.success(), "{}", text(&lint));
     assert!(
@@ -271,10 +273,7 @@ fn the_actions_run_step_annotates_findings_and_writes_sarif() {
     assert!(clean.status.success(), "{}", text(&clean));
     assert!(text(&clean).contains("+ opsbook lint --format github"));
 
-    project.write(
-        "runbooks/broken.yaml",
-        "title: t\nservice: s\nowner: o\nlast_reviewed: 2026-11-01\nsympotms: []\n",
-    );
+    project.write("runbooks/broken.yaml", BROKEN_RUNBOOK);
     let workspace = project.path().to_str().expect("utf-8");
     let out = action_run(
         &project,
@@ -303,10 +302,7 @@ fn the_actions_run_step_annotates_findings_and_writes_sarif() {
     repository.write("ops/keep", "");
     let ops = Project::at(repository.join("ops"));
     ops.run(&["init", "-q"]).assert_ok();
-    repository.write(
-        "ops/runbooks/broken.yaml",
-        "title: t\nservice: s\nowner: o\nlast_reviewed: 2026-11-01\nsympotms: []\n",
-    );
+    repository.write("ops/runbooks/broken.yaml", BROKEN_RUNBOOK);
     let root = repository.path().to_str().expect("utf-8");
     let out = action_run(
         &repository,

@@ -4,13 +4,13 @@
 # cargo-fuzz (`cargo install cargo-fuzz --locked`). Not part of .ci/run: it is slow and random.
 # A crash stops the script; its input is kept in fuzz/artifacts/TARGET/ (replay it with
 # `cargo +nightly fuzz run TARGET fuzz/artifacts/TARGET/crash-...`).
-# Usage: scripts/fuzz.sh [SECONDS] [TARGET...]     (targets: lint curl incident markdown)
+# Usage: scripts/fuzz.sh [SECONDS] [TARGET...]     (targets: lint curl incident markdown yaml)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(lint curl incident markdown)
+[ ${#targets[@]} -gt 0 ] || targets=(lint curl incident markdown yaml)
 
 # seed TARGET FILE...: copies the files into the target's corpus (fuzz/corpus, gitignored).
 seed() {
@@ -23,6 +23,7 @@ seed() {
 }
 
 seed lint runbooks/*.yaml tests/fixtures/lint/*.yaml tests/fixtures/xss/runbooks/*.yaml
+seed yaml runbooks/*.yaml tests/fixtures/lint/*.yaml opsbook.yaml monitoring/*/*.yaml
 seed incident tests/fixtures/incidents/*.md
 seed markdown tests/fixtures/incidents/*.md README.md docs/*.md
 # One curl line per seed file, from every `curl:` written in the runbooks and fixtures.

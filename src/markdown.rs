@@ -36,7 +36,8 @@ pub fn is_safe_url(url: &str) -> bool {
 pub fn links(text: &str) -> Vec<(Range<usize>, String)> {
     // Every link needs a `]` (inline, reference) or a `<` (autolink): most texts have neither
     // and need no parse.
-    if !text.contains([']', '<']) {
+    // (A byte scan: `str::contains` with a set of chars decoded every character, 4 % of `lint`.)
+    if !text.bytes().any(|b| b == b']' || b == b'<') {
         return Vec::new();
     }
     Parser::new_ext(text, options())

@@ -7,6 +7,7 @@
 
 mod de;
 mod error;
+mod fast;
 mod files;
 mod limits;
 mod recover;
@@ -118,6 +119,17 @@ pub fn parse_documents(file: &SourceFile) -> Documents<'_> {
         nodes: built.documents,
         diagnostics,
     }
+}
+
+/// Whether the fast path reads `text` itself (true) or leaves it to the reference parser.
+pub fn fast_path_reads(text: &str) -> bool {
+    fast::events(text, &mut |_, _| Ok(())).is_ok()
+}
+
+/// Whether the fast path agrees with the reference parser on `text` (see `load/fast.rs`):
+/// for tests and the fuzz target.
+pub fn fast_path_agrees(text: &str) -> Result<(), String> {
+    fast::agrees_with_reference(text)
 }
 
 /// Parses YAML text into `T`, failing on any finding: for tests and embedded documents.

@@ -84,25 +84,53 @@ pub struct BuiltDocuments<'a> {
     pub findings: Vec<Finding>,
 }
 
-/// A collection being read: its start, anchor, children so far and, for a mapping, the key
-/// waiting for its value and the keys seen (to find duplicates).
+/// A collection being read: its start, anchor, where its children start on the builder's
+/// stack of nodes and, for a mapping, the keys seen (to find duplicates).
 struct Open<'a> {
     pos: Pos,
     anchor: usize,
     /// Expanded node count when it opened, to know its size once closed.
     start_total: u64,
-    items: Vec<Node<'a>>,
-    entries: Vec<Entry<'a>>,
-    key: Option<Node<'a>>,
+    /// Its first child's place in [`Builder::nodes`]; a mapping's children alternate key, value.
+    first: usize,
     /// Whether the next node is dropped: the value of a duplicate key.
     skip_value: bool,
-    keys: HashSet<Cow<'a, str>>,
+    /// The keys seen, once the mapping is too big to compare each new key with every entry.
+    keys: Option<HashSet<Cow<'a, str>>>,
     map: bool,
+}
+
+/// Above this many entries a mapping keeps a set of its keys; below, a scan of the entries is
+/// cheaper than hashing (a runbook's mappings hold a handful of keys).
+const SCAN_KEYS: usize = 16;
+
+impl<'a> Open<'a> {
+    /// Whether `key` is new to this mapping (whose children are `children`); remembers it.
+    // A `Cow`, not a `&str`: the set keeps a borrowed key borrowed (no copy of the text).
+    #[allow(clippy::ptr_arg)]
+    fn first_time(&mut self, children: &[Node<'a>], key: &Cow<'a, str>) -> bool {
+        let keys = || children.iter().step_by(2);
+        if self.keys.is_none() && children.len() >= 2 * SCAN_KEYS {
+            let seen = keys().filter_map(|k| match &k.kind {
+                Kind::Scalar { text, .. } => Some(text.clone()),
+                _ => None,
+            });
+            self.keys = Some(seen.collect());
+        }
+        match &mut self.keys {
+            Some(seen) => seen.insert(key.clone()),
+            None => !keys().any(|k| k.scalar_text() == Some(key.as_ref())),
+        }
+    }
 }
 
 #[derive(Default)]
 struct Builder<'a> {
     stack: Vec<Open<'a>>,
+    /// The children of every open collection, innermost last: each collection's are moved
+    /// into one exactly sized vector when it closes (growing a vector per collection was a
+    /// good part of the builder's time).
+    nodes: Vec<Node<'a>>,
     root: Option<Node<'a>>,
     /// Anchored nodes and their expanded sizes, for aliases.
     anchors: HashMap<usize, (Node<'a>, u64)>,
@@ -141,24 +169,85 @@ pub fn build_documents(text: &str) -> BuiltDocuments<'_> {
     }
 }
 
-/// Feeds the parser's events to a builder until the end or the first finding that stops the
-/// file; says whether one did.
+/// One event of a YAML document, as the builder needs it: what the reference parser gives
+/// (`granit_parser`) and what the fast path for plain block YAML ([`super::fast`]) gives.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Ev<'a> {
+    /// `plain` is false for quoted and block scalars (always text); `anchor` 0 means none.
+    Scalar {
+        text: Cow<'a, str>,
+        plain: bool,
+        anchor: usize,
+    },
+    SeqStart {
+        anchor: usize,
+    },
+    MapStart {
+        anchor: usize,
+    },
+    End,
+    Alias(usize),
+    DocStart,
+    DocEnd,
+}
+
+impl<'a> Ev<'a> {
+    /// The builder's view of a reference parser event; stream events carry nothing for it.
+    pub fn from_reference(event: Event<'a>) -> Option<Self> {
+        Some(match event {
+            Event::Scalar(text, style, anchor, _) => Ev::Scalar {
+                text,
+                plain: style == ScalarStyle::Plain,
+                anchor,
+            },
+            Event::SequenceStart(_, anchor, _) => Ev::SeqStart { anchor },
+            Event::MappingStart(_, anchor, _) => Ev::MapStart { anchor },
+            Event::SequenceEnd | Event::MappingEnd => Ev::End,
+            Event::Alias(anchor) => Ev::Alias(anchor),
+            Event::DocumentStart(..) => Ev::DocStart,
+            Event::DocumentEnd => Ev::DocEnd,
+            _ => return None,
+        })
+    }
+}
+
+/// Feeds the events to a builder until the end or the first finding that stops the file;
+/// says whether one did. Plain block YAML (what runbooks are) takes the fast path; anything
+/// it does not read exactly as the reference parser would, the reference parser reads.
 fn run(text: &str, multi: bool) -> (Builder<'_>, bool) {
-    let mut builder = Builder {
+    let fresh = || Builder {
         multi,
         ..Builder::default()
     };
-    for item in Parser::new_from_str(text) {
-        let step = match item {
-            Ok((event, span)) => builder.event(event, pos_of(&span.start)),
-            Err(e) => Err(syntax(&e)),
-        };
-        if let Err(finding) = step {
-            builder.findings.push(finding);
-            return (builder, true);
+    if !multi {
+        let mut builder = fresh();
+        if super::fast::events(text, &mut |ev, pos| builder.event(ev, pos)).is_ok() {
+            return (builder, false);
         }
     }
-    (builder, false)
+    let mut builder = fresh();
+    match reference_events(text, &mut |ev, pos| builder.event(ev, pos)) {
+        Ok(()) => (builder, false),
+        Err(finding) => {
+            builder.findings.push(finding);
+            (builder, true)
+        }
+    }
+}
+
+/// Gives `text`'s events, as the reference parser reads them, to `sink`, until a syntax error
+/// or the first error `sink` returns: that finding is the `Err`.
+pub fn reference_events<'a>(
+    text: &'a str,
+    sink: &mut impl FnMut(Ev<'a>, Pos) -> Result<(), Finding>,
+) -> Result<(), Finding> {
+    for item in Parser::new_from_str(text) {
+        let (event, span) = item.map_err(|e| syntax(&e))?;
+        if let Some(ev) = Ev::from_reference(event) {
+            sink(ev, pos_of(&span.start))?;
+        }
+    }
+    Ok(())
 }
 
 fn syntax(e: &serde_saphyr::granit_parser::ScanError) -> Finding {
@@ -181,10 +270,13 @@ fn syntax(e: &serde_saphyr::granit_parser::ScanError) -> Finding {
 }
 
 impl<'a> Builder<'a> {
-    fn event(&mut self, event: Event<'a>, pos: Pos) -> Result<(), Finding> {
+    fn event(&mut self, event: Ev<'a>, pos: Pos) -> Result<(), Finding> {
         match event {
-            Event::Scalar(text, style, anchor, _) => {
-                let plain = style == ScalarStyle::Plain;
+            Ev::Scalar {
+                text,
+                plain,
+                anchor,
+            } => {
                 self.total += 1;
                 let node = Node {
                     pos,
@@ -195,21 +287,21 @@ impl<'a> Builder<'a> {
                 }
                 self.push(node);
             }
-            Event::SequenceStart(_, anchor, _) => self.open(pos, anchor, false)?,
-            Event::MappingStart(_, anchor, _) => self.open(pos, anchor, true)?,
-            Event::SequenceEnd | Event::MappingEnd => self.close(),
-            Event::Alias(anchor) => self.alias(anchor, pos)?,
-            Event::DocumentStart(..) => {
+            Ev::SeqStart { anchor } => self.open(pos, anchor, false)?,
+            Ev::MapStart { anchor } => self.open(pos, anchor, true)?,
+            Ev::End => self.close(),
+            Ev::Alias(anchor) => self.alias(anchor, pos)?,
+            Ev::DocStart => {
                 self.documents += 1;
                 if self.documents > 1 && !self.multi {
                     return Err(limits::second_document(pos));
                 }
             }
-            Event::DocumentEnd if self.multi => {
+            Ev::DocEnd if self.multi => {
                 self.finished.extend(self.root.take());
                 self.anchors.clear();
             }
-            _ => {}
+            Ev::DocEnd => {}
         }
         Ok(())
     }
@@ -226,11 +318,9 @@ impl<'a> Builder<'a> {
             pos,
             anchor,
             start_total: self.total - 1,
-            items: Vec::new(),
-            entries: Vec::new(),
-            key: None,
+            first: self.nodes.len(),
             skip_value: false,
-            keys: HashSet::new(),
+            keys: None,
             map,
         });
         Ok(())
@@ -240,10 +330,18 @@ impl<'a> Builder<'a> {
         let Some(open) = self.stack.pop() else {
             return;
         };
-        let kind = if open.map {
-            Kind::Map(open.entries)
-        } else {
-            Kind::Seq(open.items)
+        let kind = {
+            let mut children = self.nodes.drain(open.first..);
+            if open.map {
+                let mut entries = Vec::with_capacity(children.len() / 2);
+                // A key left without its value (never from a whole document) is dropped.
+                while let (Some(key), Some(value)) = (children.next(), children.next()) {
+                    entries.push(Entry { key, value });
+                }
+                Kind::Map(entries)
+            } else {
+                Kind::Seq(children.collect())
+            }
         };
         let node = Node {
             pos: open.pos,
@@ -283,26 +381,23 @@ impl<'a> Builder<'a> {
             self.root.get_or_insert(node);
             return;
         };
-        if !open.map {
-            open.items.push(node);
+        let children = &self.nodes[open.first..];
+        let is_key = open.map && children.len().is_multiple_of(2);
+        if is_key && open.skip_value {
+            open.skip_value = false;
             return;
         }
-        match open.key.take() {
-            None if open.skip_value => open.skip_value = false,
-            None => {
-                // The second of two equal keys is reported and dropped with its value; the
-                // first one stays, so the rest of the file still loads.
-                if let Kind::Scalar { text, .. } = &node.kind
-                    && !open.keys.insert(text.clone())
-                {
-                    self.findings.push(duplicate(&node, text));
-                    open.skip_value = true;
-                    return;
-                }
-                open.key = Some(node);
-            }
-            Some(key) => open.entries.push(Entry { key, value: node }),
+        // The second of two equal keys is reported and dropped with its value; the first one
+        // stays, so the rest of the file still loads.
+        if is_key
+            && let Kind::Scalar { text, .. } = &node.kind
+            && !open.first_time(children, text)
+        {
+            self.findings.push(duplicate(&node, text));
+            open.skip_value = true;
+            return;
         }
+        self.nodes.push(node);
     }
 }
 

@@ -19,13 +19,15 @@ if [ -d /dev/shm ] && [ -w /dev/shm ]; then
 fi
 
 # time_it LABEL DIR ARGS...: runs `opsbook ARGS` in DIR once to warm up, then prints the
-# median wall time of 3 runs.
+# median wall time of 3 runs. Each starts without a previous site: a rebuild of unchanged
+# runbooks would link their pages from the last build and measure nothing here.
 time_it() {
   local label="$1" dir="$2"
   shift 2
   (cd "$dir" && "$bin" "$@" >/dev/null 2>&1) || true
   local walls=()
   for _ in 1 2 3; do
+    rm -rf "$dir/book" "$dir/.book.spare"
     # Lint exits 1 on findings: the time is what counts here.
     (cd "$dir" && /usr/bin/time -f "%e" -o "$base/time" "$bin" "$@" >/dev/null 2>&1) || true
     walls+=("$(tail -n 1 "$base/time")")

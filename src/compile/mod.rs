@@ -50,6 +50,9 @@ pub struct CompiledRunbook {
     /// The findings of the lint rules, with the hash of the options they ran with: a runbook
     /// `serve` keeps from one load to the next is not linted again (`lint::lint`).
     pub linted: std::sync::Mutex<Option<(u64, Vec<Diagnostic>)>>,
+    /// A hash of the source text, made the first time it is asked for: `serve` keys each
+    /// runbook's pages by it on every rebuild, and hashing 500 texts each time was a tenth of one.
+    text_hash: std::sync::OnceLock<u64>,
 }
 
 /// A target: its base URL and extra named URLs, without trailing slashes, so that
@@ -199,6 +202,16 @@ impl CompiledRunbook {
     pub fn default_target(&self) -> Option<&Target> {
         self.targets.first()
     }
+
+    /// A hash of the source text (the same for the same text, within one executable).
+    pub fn text_hash(&self) -> u64 {
+        *self.text_hash.get_or_init(|| {
+            use std::hash::{Hash, Hasher};
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            self.source.text.hash(&mut hasher);
+            hasher.finish()
+        })
+    }
 }
 
 /// Compiles a loaded runbook.
@@ -259,6 +272,7 @@ pub fn compile(loaded: LoadedRunbook) -> CompiledRunbook {
         dangling,
         findings,
         linted: std::sync::Mutex::new(None),
+        text_hash: std::sync::OnceLock::new(),
     }
 }
 

@@ -14,7 +14,7 @@ use crate::compile::CompiledRunbook;
 use crate::model::{AlertRef, Config, FailureMode, Sp};
 
 /// One failure mode an alert leads to, with the severity it was listed with.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Hash, Serialize)]
 pub struct AlertUse {
     pub runbook: String,
     pub runbook_title: String,
@@ -32,7 +32,7 @@ pub struct AlertUse {
 }
 
 /// An alert's page.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Hash, Serialize)]
 pub struct AlertPage {
     pub name: String,
     /// Relative to the site root: `alerts/<name>.html`.

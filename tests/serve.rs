@@ -204,6 +204,67 @@ fn an_edit_rerenders_only_what_it_touches_and_matches_a_full_build() {
     same_as_build("template");
 }
 
+/// Alert pages follow every edit that touches them and no other: text elsewhere (the alert
+/// pages' data is kept), an alert's severity, a second failure mode listing the same alert
+/// (its page stops forwarding, and the first runbook's pages change with it), each time the
+/// served book byte for byte what `build` makes.
+#[test]
+fn alert_pages_follow_the_edits_that_touch_them() {
+    let fixture = Project::repo().join("tests/fixtures/alerts/runbooks");
+    let project = Project::new()
+        .config("title: Alerts\n")
+        .copy(fixture.join("api.yaml"), "runbooks/api.yaml")
+        .copy(fixture.join("postgres.yaml"), "runbooks/postgres.yaml");
+    let server = project.serve();
+    let addr = server.addr.as_str();
+    let same_as_build = |when: &str| {
+        let fresh = project.beside(&format!("fresh-{when}"));
+        project.build(&fresh).assert_ok();
+        let (served, mut built) = (tree(&project.join("book")), tree(&fresh));
+        built.remove(".opsbook-build.json");
+        let differ = differing(&served, &built);
+        assert!(
+            differ.is_empty(),
+            "{when}: served and built differ in {differ:?}"
+        );
+    };
+    let (_, v1) = request(addr, "GET", "/__opsbook/version");
+    let edit = |from: &str, to: &str| {
+        let api = project.read("runbooks/api.yaml");
+        assert!(api.contains(from), "{from}");
+        project.write("runbooks/api.yaml", api.replacen(from, to, 1));
+    };
+
+    edit(
+        "The restarts began with the rollout.",
+        "Restarts began with the rollout.",
+    );
+    let v2 = wait_for_version_after(addr, &v1);
+    same_as_build("text");
+
+    edit(
+        "{ name: ApiDown, severity: critical }",
+        "{ name: ApiDown, severity: warning }",
+    );
+    let v3 = wait_for_version_after(addr, &v2);
+    let (_, page) = request(addr, "GET", "/alerts/index.html");
+    assert!(page.contains("warning"), "{page}");
+    same_as_build("severity");
+
+    let (_, before) = request(addr, "GET", "/alerts/ApiHighLatency.html");
+    edit(
+        "      - { name: ApiHighErrorRate }",
+        "      - { name: ApiHighErrorRate }\n      - { name: ApiHighLatency }",
+    );
+    wait_for_version_after(addr, &v3);
+    let (_, after) = request(addr, "GET", "/alerts/ApiHighLatency.html");
+    assert_ne!(
+        before, after,
+        "the alert's page lists two failure modes now"
+    );
+    same_as_build("shared alert");
+}
+
 /// The head of `answer` and its body, split.
 fn head_and_body(answer: &str) -> (&str, &str) {
     answer.split_once("\r\n\r\n").expect("a head")

@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 use super::alerts::AlertPage;
 use super::env::Templates;
 use super::site::{self, MARKER, PutError, Sink, SiteError, Staging};
+use super::view::RunbookCard;
 use super::{
     BuildError, BuildOptions, BuildSummary, Inputs, render_site, reuse, sorted_and_checked,
 };
@@ -118,6 +119,9 @@ pub struct Pages {
     files: Arc<[String]>,
     /// The runbook's parts of the site-wide scripts.
     lines: Arc<Lines>,
+    /// The runbook's card, made from the same text (not in `build`'s manifest: made again).
+    #[serde(skip)]
+    card: Option<Arc<RunbookCard>>,
 }
 
 impl Pages {
@@ -125,6 +129,16 @@ impl Pages {
     /// nothing to do).
     pub fn keep_in(&self, sink: &dyn Sink) -> Result<(), SiteError> {
         self.files.iter().try_for_each(|file| sink.keep(file))
+    }
+
+    /// The card kept with these pages, if any.
+    pub fn card(&self) -> Option<Arc<RunbookCard>> {
+        self.card.clone()
+    }
+
+    pub fn with_card(mut self, card: Arc<RunbookCard>) -> Pages {
+        self.card = Some(card);
+        self
     }
 }
 
@@ -151,6 +165,10 @@ pub struct Produced {
     index: Option<u64>,
     /// The alerts' lines of the search index ([`super::search::alert_lines`]).
     alert_lines: String,
+    /// The alert pages' data, and the key of what it was collected from
+    /// ([`super::alerts::source_key`]); `serve` only, not in `build`'s manifest.
+    #[serde(skip)]
+    alert_source: Option<(u64, Arc<Vec<AlertPage>>)>,
 }
 
 impl Produced {
@@ -193,6 +211,16 @@ impl Produced {
         self.alerts = alerts.iter().map(|a| a.page.clone()).zip(keys).collect();
         self.alert_lines = lines;
         self.index = Some(index);
+    }
+
+    /// The alert pages' data, if it was collected from runbooks with the same `key`.
+    pub fn alerts_from(&self, key: u64) -> Option<Arc<Vec<AlertPage>>> {
+        let (made, alerts) = self.alert_source.as_ref()?;
+        (*made == key).then(|| alerts.clone())
+    }
+
+    pub fn set_alert_source(&mut self, key: u64, alerts: Arc<Vec<AlertPage>>) {
+        self.alert_source = Some((key, alerts));
     }
 
     /// The alerts' lines of the search index this render wrote.
@@ -280,6 +308,22 @@ pub struct AlertPlan {
 }
 
 impl AlertPlan {
+    /// The plan when the alert pages' data is the previous render's own: every page kept.
+    pub fn unchanged(previous: &Produced, alerts: &[AlertPage]) -> AlertPlan {
+        let keys: Option<Vec<u64>> = alerts
+            .iter()
+            .map(|a| previous.alerts.get(&a.page).copied())
+            .collect();
+        match keys {
+            Some(keys) if previous.alerts.len() == alerts.len() => AlertPlan {
+                kept: vec![true; keys.len()],
+                keys,
+                all_kept: true,
+            },
+            _ => AlertPlan::new(Some(previous), alerts),
+        }
+    }
+
     pub fn new(previous: Option<&Produced>, alerts: &[AlertPage]) -> AlertPlan {
         // Hashed as they are: through JSON it was a tenth of serve's rebuild.
         let keys = crate::parallel::map(alerts, |alert| {
@@ -342,6 +386,7 @@ impl<'a> Recorder<'a> {
             pages,
             files: self.into_files().into(),
             lines: Arc::new(lines),
+            card: None,
         }
     }
 
@@ -397,11 +442,55 @@ fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
     })
 }
 
+/// The files the previous render made that this one did not. Only what changed is looked at
+/// first (a kept runbook shares its list with the last render); the set of every file made
+/// (3,000 names hashed on each of `serve`'s rebuilds) only when something may have gone.
+fn stale<'a>(previous: &'a Produced, now: &Produced) -> Vec<&'a str> {
+    let gone = |before: Option<&'a Pages>, after: Option<&Pages>| -> Vec<&'a str> {
+        let Some(before) = before else {
+            return Vec::new();
+        };
+        let after = after.map(|p| &p.files);
+        if after.is_some_and(|a| Arc::ptr_eq(a, &before.files)) {
+            return Vec::new();
+        }
+        let kept = |f: &&String| after.is_some_and(|a| a.contains(f));
+        before
+            .files
+            .iter()
+            .filter(|f| !kept(f))
+            .map(String::as_str)
+            .collect()
+    };
+    let mut maybe: Vec<&str> = previous
+        .runbooks
+        .iter()
+        .flat_map(|(id, pages)| gone(Some(pages), now.runbooks.get(id)))
+        .collect();
+    maybe.extend(gone(previous.workbook.as_ref(), now.workbook.as_ref()));
+    maybe.extend(
+        previous
+            .shared
+            .iter()
+            .filter(|f| !now.shared.contains(f))
+            .map(String::as_str),
+    );
+    let alerts = previous
+        .alerts
+        .keys()
+        .filter(|a| !now.alerts.contains_key(*a));
+    maybe.extend(alerts.map(String::as_str));
+    if !maybe.is_empty() {
+        let current = now.files();
+        maybe.retain(|f| !current.contains(f));
+    }
+    maybe
+}
+
 /// Removes the files the previous render made that this one did not (a failure mode or a
 /// runbook deleted), and their folders once empty.
 fn remove_stale(out: &Path, previous: &Produced, now: &Produced) {
-    let current = now.files();
-    for rel in previous.files().difference(&current) {
+    for rel in stale(previous, now) {
         let path = out.join(rel);
         let _ = fs::remove_file(&path);
         // Only an empty folder goes; a folder that still has pages stays.

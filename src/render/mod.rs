@@ -19,6 +19,7 @@ pub mod view;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use minijinja::value::Serde;
@@ -158,7 +159,11 @@ fn render_site(
         pages: 0,
         unreadable: incidents::unreadable_warnings(workbook),
     };
-    let alerts = alerts::collect(runbooks, &ws.config);
+    // The config is the same as the previous render's (else `previous` is `None`).
+    let alerts_key = alerts::source_key(runbooks);
+    let reused = previous.and_then(|p| p.alerts_from(alerts_key));
+    let alerts_kept = reused.is_some();
+    let alerts = reused.unwrap_or_else(|| Arc::new(alerts::collect(runbooks, &ws.config)));
     let context = view::SiteContext {
         config: &ws.config,
         alerts: &alerts,
@@ -166,26 +171,37 @@ fn render_site(
         histories: &histories,
     };
     let mut produced = incremental::Produced::default();
-    let mut groups: BTreeMap<String, Vec<view::RunbookCard>> = BTreeMap::new();
+    let mut groups: BTreeMap<String, Vec<Arc<view::RunbookCard>>> = BTreeMap::new();
     let render_one = |loaded: &&CompiledRunbook| {
-        let mut card = view::card(loaded, options.today, days);
         let counts = incidents::counts_of(&per_runbook, &loaded.id);
-        (card.incidents, card.open_items) = (counts.incidents, counts.open_items);
+        let make_card = || {
+            let mut card = view::card(loaded, options.today, days);
+            (card.incidents, card.open_items) = (counts.incidents, counts.open_items);
+            Arc::new(card)
+        };
         let key = incremental::runbook_key(loaded, &alerts);
         if let Some(Tick(tick)) = &options.progress {
             tick(&loaded.id);
         }
         if let Some(kept) = previous.and_then(|p| p.runbook(&loaded.id, key)) {
             kept.keep_in(sink)?;
-            return Ok((card, kept.clone()));
+            let same = |c: &Arc<view::RunbookCard>| {
+                (c.incidents, c.open_items) == (counts.incidents, counts.open_items)
+            };
+            let card = kept.card().filter(|c| same(c)).unwrap_or_else(make_card);
+            return Ok((card.clone(), kept.clone().with_card(card)));
         }
+        let card = make_card();
         let recorder = incremental::Recorder::new(sink);
         let pages = write_runbook(templates, &recorder, &site, &context, loaded, &card)?;
         let lines = incremental::Lines {
             search: search::runbook_line(loaded),
             form: incident_form::list_entries(loaded),
         };
-        Ok((card, recorder.finish(key, pages, lines)))
+        Ok((
+            card.clone(),
+            recorder.finish(key, pages, lines).with_card(card),
+        ))
     };
     for (loaded, (card, pages)) in runbooks.iter().zip(in_parallel(runbooks, render_one)?) {
         summary.pages += pages.pages;
@@ -200,7 +216,10 @@ fn render_site(
     // independent: written side by side.
     let totals = workbook.totals();
     let lines = produced.lines(runbooks);
-    let plan = incremental::AlertPlan::new(previous, &alerts);
+    let plan = match previous.filter(|_| alerts_kept) {
+        Some(previous) => incremental::AlertPlan::unchanged(previous, &alerts),
+        None => incremental::AlertPlan::new(previous, &alerts),
+    };
     let alert_lines = match previous.filter(|_| plan.all_kept) {
         Some(kept) => kept.alert_lines().to_owned(),
         None => search::alert_lines(&alerts),
@@ -243,6 +262,7 @@ fn render_site(
     produced.set_workbook(workbook_files);
     let alerts_made = (&alerts[..], plan.keys, alert_lines);
     produced.set_shared(recorder.into_files(), alerts_made, index_key);
+    produced.set_alert_source(alerts_key, alerts.clone());
     Ok((summary, produced))
 }
 

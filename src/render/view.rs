@@ -406,7 +406,8 @@ fn targets(rb: &CompiledRunbook) -> Vec<TargetView> {
 #[derive(Clone, Debug, Hash, Serialize)]
 pub struct ServiceGroup {
     pub service: String,
-    pub runbooks: Vec<RunbookCard>,
+    /// Shared with `serve`'s record of the last render (a card is made once per runbook text).
+    pub runbooks: Vec<std::sync::Arc<RunbookCard>>,
 }
 
 /// The first paragraph of Markdown `text` as one line of plain text, at most 200 characters:

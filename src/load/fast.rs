@@ -312,7 +312,8 @@ impl<'a, S: FnMut(Ev<'a>, Pos) -> Result<(), Finding>> Reader<'a, '_, S> {
             Some(b'-') => (true, &header[2..]),
             _ => (false, &header[1..]),
         };
-        if !rest.is_empty() && !only_comment(rest) || rest.starts_with('#') {
+        // A comment needs a space before it; `|+`, `|2` and the like are left to the reference.
+        if !only_comment(rest) || rest.starts_with('#') {
             return Err(Bail);
         }
         let (body, place) = self.block_lines(line_no, parent)?;

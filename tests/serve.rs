@@ -118,6 +118,21 @@ fn a_record_saved_during_an_incident_reaches_the_served_book() {
     );
 }
 
+/// The served `book/` is byte for byte what `build` makes of the project now (`when` names the
+/// step in the message).
+fn assert_served_as_built(project: &Project, when: &str) {
+    let fresh = project.beside(&format!("fresh-{when}"));
+    project.build(&fresh).assert_ok();
+    let (served, mut built) = (tree(&project.join("book")), tree(&fresh));
+    // `build` leaves a manifest for the next build; `serve` keeps its own in memory.
+    built.remove(".opsbook-build.json");
+    let differ = differing(&served, &built);
+    assert!(
+        differ.is_empty(),
+        "{when}: served and built differ in {differ:?}"
+    );
+}
+
 /// The served book after each edit is byte for byte what `build` makes of the same project,
 /// although only the pages an edit touches were rendered again: a page of another runbook is the
 /// same file as before (its inode), a removed runbook's pages are gone, and the search index and
@@ -130,18 +145,7 @@ fn an_edit_rerenders_only_what_it_touches_and_matches_a_full_build() {
     let server = project.serve();
     let addr = server.addr.as_str();
     let inode = |rel: &str| std::fs::metadata(project.join(rel)).expect(rel).ino();
-    let same_as_build = |when: &str| {
-        let fresh = project.beside(&format!("fresh-{when}"));
-        project.build(&fresh).assert_ok();
-        let (served, mut built) = (tree(&project.join("book")), tree(&fresh));
-        // `build` leaves a manifest for the next build; `serve` keeps its own in memory.
-        built.remove(".opsbook-build.json");
-        let differ = differing(&served, &built);
-        assert!(
-            differ.is_empty(),
-            "{when}: served and built differ in {differ:?}"
-        );
-    };
+    let same_as_build = |when: &str| assert_served_as_built(&project, when);
     let other = inode("book/postgres/index.html");
     // A full build swaps in a new folder; an incremental one writes into the live one.
     let live = (inode("book"), inode("book/postgres"));
@@ -217,17 +221,7 @@ fn alert_pages_follow_the_edits_that_touch_them() {
         .copy(fixture.join("postgres.yaml"), "runbooks/postgres.yaml");
     let server = project.serve();
     let addr = server.addr.as_str();
-    let same_as_build = |when: &str| {
-        let fresh = project.beside(&format!("fresh-{when}"));
-        project.build(&fresh).assert_ok();
-        let (served, mut built) = (tree(&project.join("book")), tree(&fresh));
-        built.remove(".opsbook-build.json");
-        let differ = differing(&served, &built);
-        assert!(
-            differ.is_empty(),
-            "{when}: served and built differ in {differ:?}"
-        );
-    };
+    let same_as_build = |when: &str| assert_served_as_built(&project, when);
     let (_, v1) = request(addr, "GET", "/__opsbook/version");
     let edit = |from: &str, to: &str| {
         let api = project.read("runbooks/api.yaml");

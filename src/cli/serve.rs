@@ -292,7 +292,8 @@ type Snapshot = BTreeMap<OsString, (u64, Option<SystemTime>)>;
 fn snapshot(paths: &[PathBuf]) -> Snapshot {
     let mut seen = Snapshot::new();
     for path in paths {
-        if let Ok(meta) = std::fs::symlink_metadata(path) {
+        // A watched folder that is a link is followed, as loading it does; links below are not.
+        if let Ok(meta) = std::fs::metadata(path) {
             seen.insert(path.clone().into_os_string(), stamp(&meta));
             if meta.is_dir() {
                 snapshot_below(path, &mut seen);

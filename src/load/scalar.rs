@@ -14,7 +14,10 @@ pub enum Resolved<'t> {
 pub fn resolve(text: &str) -> Resolved<'_> {
     // Most plain scalars are words: only these first bytes can start anything but text.
     let maybe_not_text = |b: &u8| {
-        matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'~' | b'n' | b'N' | b't' | b'f')
+        matches!(
+            b,
+            b'0'..=b'9' | b'-' | b'+' | b'.' | b'~' | b'n' | b'N' | b't' | b'f'
+        )
     };
     if text.as_bytes().first().is_some_and(|b| !maybe_not_text(b)) {
         return Resolved::Text(text);

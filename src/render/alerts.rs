@@ -8,7 +8,6 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use serde_json::{Map, Value, json};
 
 use crate::compile::CompiledRunbook;
 use crate::model::{AlertRef, Config, FailureMode, Sp};
@@ -179,38 +178,76 @@ pub const JSON: &str = "alerts.json";
 /// `alerts.json`: `{"alerts": {NAME: {"page", "url" (with site_url), "failure_modes": [...]}}}`,
 /// sorted by name, then as [`AlertPage::uses`] are.
 pub fn json(alerts: &[AlertPage], site_url: Option<&str>) -> String {
-    let mut map = Map::new();
-    for alert in alerts {
-        let mut entry = Map::new();
-        entry.insert("page".into(), alert.page.clone().into());
-        if let Some(base) = site_url {
-            entry.insert("url".into(), format!("{base}{}", alert.page).into());
-        }
-        let uses: Vec<Value> = alert
-            .uses
-            .iter()
-            .map(|u| {
-                json!({
-                    "runbook": u.runbook,
-                    "failure_mode": u.failure_mode,
-                    "page": u.page,
-                    "severity": u.severity,
-                    "opsbook_severity": u.opsbook_severity,
-                })
-            })
-            .collect();
-        entry.insert("failure_modes".into(), uses.into());
-        map.insert(alert.name.clone(), Value::Object(entry));
-    }
-    let doc = json!({ "alerts": map });
+    // Serialized from borrowed structs: building a `serde_json::Value` first (a copy of every
+    // string, an ordered map per entry) was a seventh of `serve`'s rebuild after a title edit.
+    let doc = JsonDoc {
+        alerts: JsonAlerts { alerts, site_url },
+    };
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_owned());
     text.push('\n');
     text
 }
 
+#[derive(Serialize)]
+struct JsonDoc<'a> {
+    alerts: JsonAlerts<'a>,
+}
+
+/// The alerts by name, in their order (sorted by name).
+struct JsonAlerts<'a> {
+    alerts: &'a [AlertPage],
+    site_url: Option<&'a str>,
+}
+
+impl Serialize for JsonAlerts<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.alerts.len()))?;
+        for alert in self.alerts {
+            let entry = JsonAlert {
+                page: &alert.page,
+                url: self.site_url.map(|base| format!("{base}{}", alert.page)),
+                failure_modes: alert.uses.iter().map(JsonUse::of).collect(),
+            };
+            map.serialize_entry(&alert.name, &entry)?;
+        }
+        map.end()
+    }
+}
+
+#[derive(Serialize)]
+struct JsonAlert<'a> {
+    page: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+    failure_modes: Vec<JsonUse<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonUse<'a> {
+    runbook: &'a str,
+    failure_mode: &'a str,
+    page: &'a str,
+    severity: Option<&'a str>,
+    opsbook_severity: Option<&'static str>,
+}
+
+impl<'a> JsonUse<'a> {
+    fn of(u: &'a AlertUse) -> Self {
+        JsonUse {
+            runbook: &u.runbook,
+            failure_mode: &u.failure_mode,
+            page: &u.page,
+            severity: u.severity.as_deref(),
+            opsbook_severity: u.opsbook_severity,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{Map, Value, json};
 
     #[test]
     fn safe_names() {
@@ -223,5 +260,60 @@ mod tests {
         ] {
             assert!(!is_safe_name(bad), "{bad}");
         }
+    }
+
+    /// The JSON for tools is the text a `serde_json::Value` of the documented shape prints.
+    #[test]
+    fn json_prints_as_the_documented_value() {
+        let one = |runbook: &str, severity: Option<&str>, mapped: Option<&'static str>| AlertUse {
+            runbook: runbook.to_owned(),
+            runbook_title: "T".to_owned(),
+            runbook_page: format!("{runbook}/index.html"),
+            owner: "o".to_owned(),
+            failure_mode: "fm".to_owned(),
+            failure_mode_title: "F \"q\" é".to_owned(),
+            page: format!("{runbook}/fm.html"),
+            severity: severity.map(str::to_owned),
+            opsbook_severity: mapped,
+        };
+        let alerts = vec![
+            page(
+                "ApiDown",
+                vec![
+                    one("api", Some("critical"), Some("sev1")),
+                    one("db", None, None),
+                ],
+            ),
+            page("Zed", vec![one("z/y", Some("x"), None)]),
+        ];
+        for site_url in [None, Some("https://runbooks.example.com/")] {
+            let mut expected = Map::new();
+            for alert in &alerts {
+                let mut entry = Map::new();
+                entry.insert("page".into(), alert.page.clone().into());
+                if let Some(base) = site_url {
+                    entry.insert("url".into(), format!("{base}{}", alert.page).into());
+                }
+                let uses: Vec<Value> = alert
+                    .uses
+                    .iter()
+                    .map(|u| {
+                        json!({
+                            "runbook": u.runbook,
+                            "failure_mode": u.failure_mode,
+                            "page": u.page,
+                            "severity": u.severity,
+                            "opsbook_severity": u.opsbook_severity,
+                        })
+                    })
+                    .collect();
+                entry.insert("failure_modes".into(), uses.into());
+                expected.insert(alert.name.clone(), Value::Object(entry));
+            }
+            let expected =
+                serde_json::to_string_pretty(&json!({ "alerts": expected })).expect("json");
+            assert_eq!(json(&alerts, site_url), format!("{expected}\n"));
+        }
+        assert_eq!(json(&[], None), "{\n  \"alerts\": {}\n}\n");
     }
 }

@@ -32,7 +32,16 @@ impl Workspace {
     /// Loads the project rooted at `root`. `paths`, when given, replaces the runbooks folder:
     /// each is a file or a folder to scan.
     pub fn load(root: &Path, paths: &[PathBuf]) -> Workspace {
-        Workspace::load_with(root, paths, (Kept::new(), &|_| false))
+        Workspace::load_with(root, paths, (Kept::new(), &|_| false), None)
+    }
+
+    /// The project's runbooks as `build` loads them: when a folder holds at least `from`
+    /// runbooks, each is linted (under the options of `today`) as it is loaded and then cut
+    /// down to what the site-wide pages read ([`CompiledRunbook::summarize`]), so that memory
+    /// does not grow with every runbook's whole text. A later [`Workspace::lint`] with the same
+    /// day finds the findings made; the pages of a runbook are rendered from its file read again.
+    pub fn load_summarized(root: &Path, today: chrono::NaiveDate, from: usize) -> Workspace {
+        Workspace::load_with(root, &[], (Kept::new(), &|_| false), Some((today, from)))
     }
 
     /// The project's runbooks loaded again, taking each from `previous` instead of parsing it
@@ -55,13 +64,14 @@ impl Workspace {
             .filter(|r| !reported.contains(r.source.path.as_path()))
             .map(|r| (r.source.path.clone(), r))
             .collect();
-        Workspace::load_with(root, &[], (kept, untouched))
+        Workspace::load_with(root, &[], (kept, untouched), None)
     }
 
     fn load_with(
         root: &Path,
         paths: &[PathBuf],
         (mut kept, untouched): (Kept, &(dyn Fn(&Path) -> bool + Sync)),
+        summarize_on: Option<(chrono::NaiveDate, usize)>,
     ) -> Workspace {
         let mut diagnostics = Vec::new();
         let mut unparsed = Vec::new();
@@ -96,8 +106,12 @@ impl Workspace {
         } else {
             paths.to_vec()
         };
+        let options = summarize_on.map(|(today, from)| (ws.lint_options(today), from));
+        let summarize = options
+            .as_ref()
+            .map(|(o, from)| (o, crate::lint::options_key(o), *from));
         for path in scan {
-            ws.load_path(&path, (&mut kept, untouched));
+            ws.load_path(&path, (&mut kept, untouched), summarize);
         }
         ws
     }
@@ -115,6 +129,7 @@ impl Workspace {
         &mut self,
         path: &Path,
         (kept, untouched): (&mut Kept, &(dyn Fn(&Path) -> bool + Sync)),
+        summarize: Summarize<'_>,
     ) {
         // `opsbook lint .` at the project's root means the project: its runbooks folder, not
         // every YAML file below it (opsbook.yaml, CI workflows, alert rules).
@@ -157,7 +172,9 @@ impl Workspace {
         } else {
             self.runbooks_dir.clone()
         };
-        for file in load_all(&root, &files, (kept, untouched)) {
+        self.runbooks.reserve(files.len());
+        let summarize = summarize.filter(|(_, _, from)| files.len() >= *from);
+        for file in load_all(&root, &files, (kept, untouched), summarize) {
             let file = match file {
                 Loading::Same(path) => {
                     self.runbooks.extend(kept.remove(&path));
@@ -332,6 +349,10 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 /// Runbooks an earlier load compiled, by path.
 type Kept = std::collections::HashMap<PathBuf, CompiledRunbook>;
 
+/// The lint options (and their key) a runbook is linted with before it is summarized, and
+/// from how many runbooks in a folder they are ([`Workspace::load_summarized`]).
+type Summarize<'a> = Option<(&'a LintOptions, u64, usize)>;
+
 /// A file as [`load_all`] found it.
 enum Loading {
     /// Holds the text of the kept runbook of that path: no need to parse it again.
@@ -346,6 +367,7 @@ fn load_all(
     root: &Path,
     files: &[PathBuf],
     (kept, untouched): (&Kept, &(dyn Fn(&Path) -> bool + Sync)),
+    summarize: Summarize<'_>,
 ) -> Vec<Loading> {
     crate::parallel::map(files, |f| {
         let same = kept.get(f).is_some_and(|old| {
@@ -355,7 +377,13 @@ fn load_all(
             Loading::Same(f.clone())
         } else {
             let (loaded, unparsed, diagnostics) = load::load_runbook(root, f).into_parts();
-            Loading::Read(Box::new((loaded.map(compile), unparsed, diagnostics)))
+            let mut compiled = loaded.map(compile);
+            if let (Some((options, key, _)), Some(c)) = (summarize, compiled.as_mut()) {
+                let found = crate::lint::lint_cached(c, options, key);
+                // A file with findings keeps its text: their lines are shown.
+                c.summarize(!found.is_empty() || !diagnostics.is_empty());
+            }
+            Loading::Read(Box::new((compiled, unparsed, diagnostics)))
         }
     })
 }

@@ -13,6 +13,7 @@ mod kind;
 mod placeholders;
 pub mod promql;
 mod sink;
+mod summary;
 pub mod template;
 
 pub use kind::CheckKind;
@@ -53,6 +54,8 @@ pub struct CompiledRunbook {
     /// A hash of the source text, made the first time it is asked for: `serve` keys each
     /// runbook's pages by it on every rebuild, and hashing 500 texts each time was a tenth of one.
     text_hash: std::sync::OnceLock<u64>,
+    /// Cut down to what the site-wide pages read ([`CompiledRunbook::summarize`]).
+    summary: bool,
 }
 
 /// A target: its base URL and extra named URLs, without trailing slashes, so that
@@ -273,6 +276,7 @@ pub fn compile(loaded: LoadedRunbook) -> CompiledRunbook {
         findings,
         linted: std::sync::Mutex::new(None),
         text_hash: std::sync::OnceLock::new(),
+        summary: false,
     }
 }
 

@@ -75,25 +75,44 @@ const RUNBOOK_RULES: &[RuleFn] = &[
 
 /// Runs every rule over the runbooks, on every core. Levels are applied by [`apply_levels`].
 pub fn lint(runbooks: &[CompiledRunbook], options: &LintOptions) -> Vec<Diagnostic> {
-    let key = {
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        std::hash::Hash::hash(options, &mut hasher);
-        std::hash::Hasher::finish(&hasher)
-    };
-    let each = crate::parallel::map(runbooks, |loaded| {
-        let mut linted = loaded.linted.lock().unwrap_or_else(|e| e.into_inner());
-        match &*linted {
-            Some((done, found)) if *done == key => found.clone(),
-            _ => {
-                let found = lint_one(loaded, options);
-                *linted = Some((key, found.clone()));
-                found
-            }
-        }
-    });
+    let key = options_key(options);
+    let each = crate::parallel::map(runbooks, |loaded| lint_cached(loaded, options, key));
     let mut out: Vec<Diagnostic> = each.into_iter().flatten().collect();
     out.extend(ids::colliding_runbook_ids(runbooks));
     out
+}
+
+/// A hash of the options: the findings kept with a runbook are only reused under the same.
+pub fn options_key(options: &LintOptions) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    std::hash::Hash::hash(options, &mut hasher);
+    std::hash::Hasher::finish(&hasher)
+}
+
+/// The findings of one runbook, kept with it for the next lint under the same options (`key`).
+/// A summarized runbook is linted before it is cut down; asked again under other options, it
+/// is read whole again.
+pub fn lint_cached(loaded: &CompiledRunbook, options: &LintOptions, key: u64) -> Vec<Diagnostic> {
+    let mut linted = loaded.linted.lock().unwrap_or_else(|e| e.into_inner());
+    match &*linted {
+        Some((done, found)) if *done == key => found.clone(),
+        _ => {
+            let found = match loaded.is_summary() {
+                false => lint_one(loaded, options),
+                true => match loaded.reload() {
+                    Ok(full) => lint_one(&full, options),
+                    Err(message) => vec![Diagnostic::new(
+                        Rule::UnreadableFile,
+                        &loaded.source.path,
+                        Pos::UNKNOWN,
+                        message,
+                    )],
+                },
+            };
+            *linted = Some((key, found.clone()));
+            found
+        }
+    }
 }
 
 /// The findings of one runbook: what failed to compile, then each rule's.

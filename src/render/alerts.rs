@@ -128,6 +128,8 @@ fn use_key(u: &AlertUse) -> (&str, &str, Option<&str>) {
 fn page(name: &str, mut uses: Vec<AlertUse>) -> AlertPage {
     uses.sort_by(|a, b| use_key(a).cmp(&use_key(b)));
     uses.dedup_by(|a, b| use_key(a) == use_key(b));
+    // Most alerts have one use, in a vector grown to four: 6 MB of 10,000 alerts.
+    uses.shrink_to_fit();
     let mut failure_modes: Vec<String> = uses.iter().map(|u| u.page.clone()).collect();
     failure_modes.dedup();
     let forward = match failure_modes.as_slice() {

@@ -37,14 +37,14 @@ struct Manifest {
     produced: Produced,
 }
 
-/// The manifest's bytes for what this build produced under `key`.
-pub fn bytes(key: u64, produced: &Produced) -> Vec<u8> {
+/// Writes the manifest of what this build produced under `key`.
+pub fn write(out: &mut dyn std::io::Write, key: u64, produced: &Produced) -> std::io::Result<()> {
     let manifest = ManifestRef {
         format: FORMAT,
         key,
         produced,
     };
-    serde_json::to_vec(&manifest).unwrap_or_default()
+    serde_json::to_writer(out, &manifest).map_err(std::io::Error::from)
 }
 
 #[derive(Serialize)]

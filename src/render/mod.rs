@@ -108,7 +108,7 @@ pub fn build(ws: &Workspace, options: &BuildOptions) -> Result<BuildSummary, Bui
     if let Some(key) = key {
         // Last of the files and never linked from the last build (even with the same bytes),
         // so that its time is after every page it vouches for.
-        staging.write_new(manifest::FILE, &manifest::bytes(key, &produced))?;
+        staging.write_new(manifest::FILE, |out| manifest::write(out, key, &produced))?;
     }
     staging.commit()?;
     Ok(summary)
@@ -192,6 +192,15 @@ fn render_site(
             return Ok((card.clone(), kept.clone().with_card(card)));
         }
         let card = make_card();
+        // A summarized runbook's pages are made from its file read whole again (and dropped
+        // once written): `build` never holds every runbook's text at once.
+        let whole;
+        let loaded: &CompiledRunbook = if loaded.is_summary() {
+            whole = loaded.reload().map_err(BuildError)?;
+            &whole
+        } else {
+            loaded
+        };
         let recorder = incremental::Recorder::new(sink);
         let pages = write_runbook(templates, &recorder, &site, &context, loaded, &card)?;
         let lines = incremental::Lines {
@@ -226,26 +235,19 @@ fn render_site(
     };
     let index_key = incremental::index_key(&groups, runbooks.len(), alerts.len(), totals);
     let recorder = incremental::Recorder::new(sink);
-    let (shared, alert_pages) = std::thread::scope(|scope| {
-        let shared = scope.spawn(|| {
-            let shared = Shared {
-                index_kept: previous.is_some_and(|p| p.index_key() == Some(index_key)),
-                groups,
-                runbooks,
-                lines,
-                alerts: &alerts,
-                alert_lines: &alert_lines,
-                totals,
-            };
-            write_shared(templates, &recorder, &site, shared)
-        });
-        let alert_pages = write_alerts(templates, &recorder, &site, (&alerts, &plan), &ws.config);
-        let shared = shared
-            .join()
-            .unwrap_or_else(|_| Err(BuildError("a render thread panicked".to_owned())));
-        (shared, alert_pages)
-    });
-    summary.pages += shared? + alert_pages?;
+    // One after the other, not side by side: the index of 5,000 runbooks and that of 10,000
+    // alerts are each tens of MB as template values, and the alert pages use every core anyway.
+    let shared = Shared {
+        index_kept: previous.is_some_and(|p| p.index_key() == Some(index_key)),
+        groups,
+        runbooks,
+        lines,
+        alerts: &alerts,
+        alert_lines: &alert_lines,
+        totals,
+    };
+    summary.pages += write_shared(templates, &recorder, &site, shared)?;
+    summary.pages += write_alerts(templates, &recorder, &site, (&alerts, &plan), &ws.config)?;
     let ids_key = incremental::ids_key(runbooks);
     let workbook_files = match previous.and_then(|p| p.workbook(ids_key)) {
         Some(kept) => {

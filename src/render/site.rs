@@ -125,8 +125,18 @@ impl Staging {
     }
 
     /// Writes `rel` as a new file, never linked from the previous site: its time is now.
-    pub fn write_new(&self, rel: &str, bytes: &[u8]) -> Result<(), SiteError> {
-        self.put(rel, "cannot write", |path| fs::write(path, bytes))
+    /// `write` writes its bytes through a buffer, so that a file of megabytes (the manifest of
+    /// 5,000 runbooks) is never whole in memory.
+    pub fn write_new(
+        &self,
+        rel: &str,
+        write: impl Fn(&mut dyn io::Write) -> io::Result<()>,
+    ) -> Result<(), SiteError> {
+        self.put(rel, "cannot write", |path| {
+            let mut out = io::BufWriter::new(fs::File::create(path)?);
+            write(&mut out)?;
+            io::Write::flush(&mut out)
+        })
     }
 
     /// Runs `put` for `rel` in the staging folder, making its folder on demand; errors name

@@ -235,8 +235,6 @@ fn render_site(
     };
     let index_key = incremental::index_key(&groups, runbooks.len(), alerts.len(), totals);
     let recorder = incremental::Recorder::new(sink);
-    // One after the other, not side by side: the index of 5,000 runbooks and that of 10,000
-    // alerts are each tens of MB as template values, and the alert pages use every core anyway.
     let shared = Shared {
         index_kept: previous.is_some_and(|p| p.index_key() == Some(index_key)),
         groups,
@@ -246,8 +244,15 @@ fn render_site(
         alert_lines: &alert_lines,
         totals,
     };
-    summary.pages += write_shared(templates, &recorder, &site, shared)?;
-    summary.pages += write_alerts(templates, &recorder, &site, (&alerts, &plan), &ws.config)?;
+    // A book loaded summarized is one large enough that the index of its runbooks and that of
+    // its alerts are each tens of MB as template values: made one after the other there.
+    let apart = runbooks.iter().any(|r| r.is_summary());
+    let (shared, alert_pages) = side_by_side(
+        !apart,
+        || write_shared(templates, &recorder, &site, shared),
+        || write_alerts(templates, &recorder, &site, (&alerts, &plan), &ws.config),
+    );
+    summary.pages += shared? + alert_pages?;
     let ids_key = incremental::ids_key(runbooks);
     let workbook_files = match previous.and_then(|p| p.workbook(ids_key)) {
         Some(kept) => {
@@ -275,6 +280,25 @@ fn in_parallel<T: Sync, R: Send>(
     f: impl Fn(&T) -> Result<R, BuildError> + Sync,
 ) -> Result<Vec<R>, BuildError> {
     crate::parallel::map(items, f).into_iter().collect()
+}
+
+/// `a` and `b`, on two threads when `together`, else one after the other.
+fn side_by_side<A: Send>(
+    together: bool,
+    a: impl FnOnce() -> Result<A, BuildError> + Send,
+    b: impl FnOnce() -> Result<A, BuildError>,
+) -> (Result<A, BuildError>, Result<A, BuildError>) {
+    if !together {
+        return (a(), b());
+    }
+    std::thread::scope(|scope| {
+        let a = scope.spawn(a);
+        let b = b();
+        let a = a
+            .join()
+            .unwrap_or_else(|_| Err(BuildError("a render thread panicked".to_owned())));
+        (a, b)
+    })
 }
 
 /// [`in_parallel`] for the parts of one runbook: threads only where there are enough parts to

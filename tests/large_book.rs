@@ -1,7 +1,7 @@
 //! A large book: 500 runbooks with 1,000 alerts of their own and one alert shared by 50 failure
 //! modes, built for real. Every alert gets its page, the shared one lists its failure modes, and
-//! `alerts.json` names them all. The time this takes is measured by `scripts/bench-build.sh` on a
-//! release build, not here.
+//! `alerts.json` names them all; and 1,000 runbooks, which `build` loads summarized. The time
+//! this takes is measured by `scripts/bench-build.sh` on a release build, not here.
 
 #[path = "support/corpus.rs"]
 mod corpus;
@@ -65,5 +65,41 @@ fn a_thousand_records_over_five_hundred_runbooks_lint_clean_and_are_all_listed()
     assert_eq!(
         mitigated, 1_000,
         "every record's last action before mitigation"
+    );
+}
+
+#[test]
+fn a_thousand_runbooks_build_summarized_and_a_warning_still_shows_its_line() {
+    // From 1,000 runbooks `build` loads them summarized (each read again for its pages): the
+    // warning of one of them is shown with its line, and every page is there.
+    let project = Project::new();
+    corpus::write(1_000, project.path()).expect("corpus");
+    let rel = "runbooks/group-007/service-00357.yaml";
+    let stale =
+        project
+            .read(rel)
+            .replacen("last_reviewed: 2026-11-01", "last_reviewed: 2019-11-01", 1);
+    project.write(rel, &stale);
+    let out = project.path().join("book");
+    let run = project.build(&out);
+    run.assert_ok();
+    let shown = format!("{}{}", run.stdout(), run.stderr());
+    assert!(shown.contains("stale-review"), "{shown}");
+    assert!(
+        shown.contains("group-007/service-00357.yaml:4:") && shown.contains("2019-11-01"),
+        "the warning names the file and shows its line: {shown}"
+    );
+    assert!(
+        shown.contains("built 6006 pages from 1000 runbooks"),
+        "{shown}"
+    );
+    let page = project.read("book/group-007/service-00357/increased-latency.html");
+    assert!(
+        page.contains("Service 357"),
+        "the page is the whole runbook's"
+    );
+    assert!(
+        page.contains("id=\"impact\""),
+        "with what the summary dropped (its impact)"
     );
 }

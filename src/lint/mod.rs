@@ -97,9 +97,10 @@ pub fn lint_cached(loaded: &CompiledRunbook, options: &LintOptions, key: u64) ->
     match &*linted {
         Some((done, found)) if *done == key => found.clone(),
         _ => {
-            let found = match loaded.is_summary() {
-                false => lint_one(loaded, options),
-                true => match loaded.reload() {
+            let found = if !loaded.is_summary() {
+                lint_one(loaded, options)
+            } else {
+                match loaded.reload() {
                     Ok(full) => lint_one(&full, options),
                     Err(message) => vec![Diagnostic::new(
                         Rule::UnreadableFile,
@@ -107,7 +108,7 @@ pub fn lint_cached(loaded: &CompiledRunbook, options: &LintOptions, key: u64) ->
                         Pos::UNKNOWN,
                         message,
                     )],
-                },
+                }
             };
             *linted = Some((key, found.clone()));
             found

@@ -157,18 +157,32 @@ impl<'a, S: FnMut(Ev<'a>, Pos) -> Result<(), Finding>> Reader<'a, '_, S> {
         self.emit(Ev::MapStart { anchor: 0 }, self.at, col)?;
         loop {
             self.entry(col)?;
-            let Some(next) = self.next_content(self.at) else {
+            if !self.next_entry(col, false)? {
                 break;
-            };
-            let line = self.lines[next];
-            match indent(line) {
-                i if i < col => break,
-                i if i == col && !is_item(line, i) => self.at = next,
-                _ => return Err(Bail),
             }
         }
         let at = self.at.min(self.lines.len() - 1);
         self.emit(Ev::End, at, 0)
+    }
+
+    /// After an entry of a block mapping (`items` false) or sequence (`items` true) at column
+    /// `col`: moves to its next entry (true) or finds the block ended (false). A key at `col`
+    /// after a sequence's items ends it (an indentless sequence under a key); an item at `col`
+    /// among a mapping's keys, or anything deeper, is left to the reference parser.
+    fn next_entry(&mut self, col: usize, items: bool) -> Step<bool> {
+        let Some(next) = self.next_content(self.at) else {
+            return Ok(false);
+        };
+        let line = self.lines[next];
+        match indent(line) {
+            i if i < col => Ok(false),
+            i if i == col && is_item(line, i) == items => {
+                self.at = next;
+                Ok(true)
+            }
+            i if i == col && items => Ok(false),
+            _ => Err(Bail),
+        }
     }
 
     /// One `key: value` at column `col` of the current line; leaves `at` after the value.
@@ -228,14 +242,8 @@ impl<'a, S: FnMut(Ev<'a>, Pos) -> Result<(), Finding>> Reader<'a, '_, S> {
         self.emit(Ev::SeqStart { anchor: 0 }, self.at, place)?;
         loop {
             self.item(col)?;
-            let Some(next) = self.next_content(self.at) else {
+            if !self.next_entry(col, true)? {
                 break;
-            };
-            let line = self.lines[next];
-            match indent(line) {
-                i if i < col || (i == col && !is_item(line, i)) => break,
-                i if i == col => self.at = next,
-                _ => return Err(Bail),
             }
         }
         let at = self.at.min(self.lines.len() - 1);

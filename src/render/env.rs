@@ -15,6 +15,7 @@ use crate::incident::skeleton::Skeleton;
 pub const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     ("macros.html", include_str!("../../templates/macros.html")),
+    ("cmd.html", include_str!("../../templates/cmd.html")),
     ("index.html", include_str!("../../templates/index.html")),
     ("runbook.html", include_str!("../../templates/runbook.html")),
     (

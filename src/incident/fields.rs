@@ -221,6 +221,14 @@ impl Entries {
         Entries::with(view, rows, sentinel)
     }
 
+    /// The same fields with no rows in any list.
+    pub fn without_rows(&self) -> Entries {
+        Entries {
+            values: self.values.clone(),
+            rows: self.rows.keys().map(|list| (*list, Vec::new())).collect(),
+        }
+    }
+
     /// Sets every field into the template's view: scalars at the top, `hypotheses.0.checkbox`
     /// inside the first hypothesis, `answers` as a new list, rows as lists of objects.
     pub fn apply_to(&self, view: &mut Json) {
@@ -293,7 +301,14 @@ fn set_path(root: &mut Json, path: &str, value: Json) {
                 let Some(object) = node.as_object_mut() else {
                     return;
                 };
-                object.entry(key).or_insert(Json::Null)
+                // Looked up first: `entry` would allocate the key even where it exists.
+                if !object.contains_key(key) {
+                    object.insert(key.to_owned(), Json::Null);
+                }
+                let Some(child) = object.get_mut(key) else {
+                    return;
+                };
+                child
             }
         };
     }

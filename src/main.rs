@@ -18,3 +18,7 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// See the `mimalloc` line of `Cargo.toml` for why.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -8,6 +8,7 @@ pub mod env;
 pub mod incident_form;
 pub mod incidents;
 pub mod incremental;
+mod lazy;
 mod manifest;
 pub mod markdown;
 pub mod params;
@@ -357,7 +358,7 @@ fn write_shared(
             "",
             &site.title,
             context! {
-                groups => Serde(&groups),
+                groups => lazy::Lazy::list(Arc::new(groups)),
                 runbook_count => runbooks.len(),
                 alert_count => alerts.len(),
                 incident_totals => Serde(totals),
@@ -396,7 +397,7 @@ fn write_alerts(
     templates: &Templates,
     staging: &dyn Sink,
     site: &SiteInfo,
-    (alerts, plan): (&[AlertPage], &incremental::AlertPlan),
+    (alerts, plan): (&Arc<Vec<AlertPage>>, &incremental::AlertPlan),
     config: &Config,
 ) -> Result<usize, BuildError> {
     let root = "../";
@@ -410,7 +411,7 @@ fn write_alerts(
             site,
             root,
             "Alerts",
-            context! { alerts => Serde(alerts) },
+            context! { alerts => lazy::Lazy::list(alerts.clone()) },
         )?;
         staging.write(alerts::INDEX, index.as_bytes())?;
         let json = alerts::json(alerts, config.site_url().as_deref());

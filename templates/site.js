@@ -93,28 +93,26 @@
   doc.addEventListener("opsbook:content", decorate);
 
   // Sticky bars: in-page links and focus land below them. The bar's height changes with the
-  // viewport (it wraps on narrow screens), so it is measured, not assumed.
-  var sticky = doc.querySelector(".targetbar");
+  // viewport (it wraps on narrow screens), so it is measured, not assumed. The bar is the
+  // page's (`page` below finds it again when `opsbook serve` swaps the page's content).
+  var sticky = null;
   function stickyHeight() {
     return sticky ? sticky.getBoundingClientRect().height : 0;
   }
   function measure() {
+    if (!sticky) return doc.documentElement.style.removeProperty("--sticky");
     doc.documentElement.style.setProperty("--sticky", Math.ceil(stickyHeight()) + "px");
   }
-  if (sticky) {
-    measure();
-    if (window.ResizeObserver) new ResizeObserver(measure).observe(sticky);
-    window.addEventListener("resize", measure);
-    // Focus moved by Tab or Shift+Tab is scrolled into view by the browser, which may leave it
-    // under the bar: move it out.
-    doc.addEventListener("focusin", function (ev) {
-      var target = ev.target;
-      if (!target || !target.getBoundingClientRect || sticky.contains(target)) return;
-      var bar = sticky.getBoundingClientRect();
-      var box = target.getBoundingClientRect();
-      if (bar.top <= 1 && box.top < bar.bottom) window.scrollBy(0, box.top - bar.bottom - 8);
-    });
-  }
+  window.addEventListener("resize", measure);
+  // Focus moved by Tab or Shift+Tab is scrolled into view by the browser, which may leave it
+  // under the bar: move it out.
+  doc.addEventListener("focusin", function (ev) {
+    var target = ev.target;
+    if (!sticky || !target || !target.getBoundingClientRect || sticky.contains(target)) return;
+    var bar = sticky.getBoundingClientRect();
+    var box = target.getBoundingClientRect();
+    if (bar.top <= 1 && box.top < bar.bottom) window.scrollBy(0, box.top - bar.bottom - 8);
+  });
 
   // Narrow screens: the header's links and the target bar's details fold behind a button, so
   // the bars take one line each until asked for more.
@@ -130,27 +128,8 @@
     });
   }
   foldable(doc.getElementById("menu-toggle"), doc.querySelector(".top"));
-  foldable(doc.getElementById("targetbar-toggle"), sticky);
 
-  // Params (an alert's labels): the page's URL (?namespace=shop) wins over the runbook's default.
-  // An empty value (`deployment=` from an alert that has no such label) keeps the default.
-  var paramInputs = Array.prototype.slice.call(doc.querySelectorAll("input[data-param]"));
   var SAFE_VALUE = /^[A-Za-z0-9._:\/@+=,%-]*$/;
-  paramInputs.forEach(function (input) {
-    var name = input.getAttribute("data-param");
-    if (query.get(name)) input.value = query.get(name);
-  });
-
-  // Targets, params and request id: each command keeps its raw form in data-template, and only
-  // the names given here are replaced (plain text; nothing is evaluated).
-  var targets = [];
-  var data = doc.getElementById("targets");
-  if (data) {
-    try { targets = JSON.parse(data.textContent) || []; } catch (e) { targets = []; }
-  }
-  var select = doc.getElementById("target");
-  var ridBox = doc.getElementById("rid");
-  var requestId = "";
   // One request id format for the page and the command line (src/check/request_id.rs):
   // `ob-20261126T081500Z-7f3a9c-0001`: UTC time, a random part per page, a counter.
   var ridRandom = (function () {
@@ -160,89 +139,123 @@
   })();
   var ridCount = 0;
   var usedIds = [];
-  function newRequestId() {
-    ridCount += 1;
-    var time = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d{3}Z$/, "Z");
-    requestId = "ob-" + time + "-" + ridRandom + "-" + ("000" + ridCount).slice(-4);
-    usedIds.unshift(requestId);
-    usedIds = usedIds.slice(0, 10);
-    if (ridBox) ridBox.textContent = requestId;
-  }
-  function fill() {
-    var chosen = targets[0];
-    for (var i = 0; select && i < targets.length; i++) {
-      if (targets[i].name === select.value) chosen = targets[i];
-    }
-    var vars = Object.create(null);
-    var own = (chosen && chosen.vars) || {};
-    Object.keys(own).forEach(function (name) { vars[name] = own[name]; });
-    // An empty input leaves its {{ name }} visible, so a missing label is noticed. A value goes
-    // into commands a responder pastes into a shell, and a link can carry any value: one with a
-    // character that could end a quoted word or start another command (`;`, `|`, `$`, quotes,
-    // spaces, brackets) is not filled in, and its input is marked, so a crafted link cannot
-    // slip `; curl evil | sh` into a copied command.
-    paramInputs.forEach(function (input) {
-      var safe = SAFE_VALUE.test(input.value);
-      input.setAttribute("aria-invalid", safe ? "false" : "true");
-      input.title = safe ? "" : "not filled in: use letters, digits and . _ : / @ + = , % - only";
-      if (input.value !== "" && safe) vars[input.getAttribute("data-param")] = input.value;
-    });
-    function filled(template) {
-      return template.replace(/\{\{\s*([A-Za-z0-9_.-]*)\s*\}\}/g, function (all, name) {
-        if (name === "request_id") return requestId;
-        return Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : all;
-      });
-    }
-    Array.prototype.forEach.call(doc.querySelectorAll("[data-template]"), function (el) {
-      el.textContent = filled(el.getAttribute("data-template"));
-    });
-    // "Start an incident record" carries the page's context: the target, the params and the
-    // request ids made here (the current one first), for the form to fill into the record.
-    Array.prototype.forEach.call(doc.querySelectorAll("a[data-incident]"), function (a) {
-      var base = a.getAttribute("data-href") || a.getAttribute("href");
-      a.setAttribute("data-href", base);
-      var parts = base.split("?");
-      var params = new URLSearchParams(parts[1] || "");
-      if (select && select.value) params.set("target", select.value);
-      paramInputs.forEach(function (input) {
-        if (input.value !== "" && SAFE_VALUE.test(input.value)) params.set(input.getAttribute("data-param"), input.value);
-      });
-      usedIds.forEach(function (id) { params.append("request_id", id); });
-      a.href = parts[0] + "?" + params.toString();
-    });
-    // "Open in Prometheus": the filled query, encoded, under the filled base URL (only an
-    // http(s) one without query or fragment, so a link never becomes script or a wrong page;
-    // otherwise no link at all, not the previous target's).
-    Array.prototype.forEach.call(doc.querySelectorAll("[data-prom-expr]"), function (a) {
-      var base = filled(a.getAttribute("data-prom-base")).replace(/\/+$/, "");
-      if (!/^https?:\/\/[^?#]*$/i.test(base)) { a.removeAttribute("href"); return; }
-      a.href = base + "/graph?g0.expr=" + encodeURIComponent(filled(a.getAttribute("data-prom-expr"))) + "&g0.tab=0";
-    });
-  }
-  if (doc.querySelector("[data-template]")) {
-    var wanted = query.get("target") || store("opsbook-target");
-    if (select && wanted) {
-      for (var t = 0; t < select.options.length; t++) {
-        if (select.options[t].value === wanted) select.value = wanted;
-      }
-    }
-    newRequestId();
-    fill();
-    if (select) {
-      select.addEventListener("change", function () { store("opsbook-target", select.value); fill(); });
-    }
-    var again = doc.getElementById("new-rid");
-    if (again) again.addEventListener("click", function () { newRequestId(); fill(); });
-    paramInputs.forEach(function (input) { input.addEventListener("input", fill); });
-  }
 
-  // The incident placeholder: name the failure mode the reader came from.
-  var incident = doc.getElementById("incident-cmd");
-  if (incident && /^[a-z0-9\/-]+$/.test(query.get("runbook") || "") &&
-      /^[a-z0-9-]+$/.test(query.get("failure_mode") || "")) {
-    incident.textContent = "opsbook incident new " + query.get("runbook") + "#" +
-      query.get("failure_mode") + " --title \"…\"";
+  // What the page's own content needs: the target bar, the params, the commands filled in.
+  // Run once here, and again by `opsbook serve`'s reload script after it swaps in an edit.
+  function page() {
+    sticky = doc.querySelector(".targetbar");
+    measure();
+    if (sticky && window.ResizeObserver) new ResizeObserver(measure).observe(sticky);
+    foldable(doc.getElementById("targetbar-toggle"), sticky);
+
+    // Params (an alert's labels): the page's URL (?namespace=shop) wins over the runbook's
+    // default. An empty value (`deployment=` from an alert that has no such label) keeps the
+    // default.
+    var paramInputs = Array.prototype.slice.call(doc.querySelectorAll("input[data-param]"));
+    paramInputs.forEach(function (input) {
+      var name = input.getAttribute("data-param");
+      if (query.get(name)) input.value = query.get(name);
+    });
+
+    // Targets, params and request id: each command keeps its raw form in data-template, and
+    // only the names given here are replaced (plain text; nothing is evaluated).
+    var targets = [];
+    var data = doc.getElementById("targets");
+    if (data) {
+      try { targets = JSON.parse(data.textContent) || []; } catch (e) { targets = []; }
+    }
+    var select = doc.getElementById("target");
+    var ridBox = doc.getElementById("rid");
+    var requestId = "";
+    function newRequestId() {
+      ridCount += 1;
+      var time = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d{3}Z$/, "Z");
+      requestId = "ob-" + time + "-" + ridRandom + "-" + ("000" + ridCount).slice(-4);
+      usedIds.unshift(requestId);
+      usedIds = usedIds.slice(0, 10);
+      if (ridBox) ridBox.textContent = requestId;
+    }
+    function fill() {
+      var chosen = targets[0];
+      for (var i = 0; select && i < targets.length; i++) {
+        if (targets[i].name === select.value) chosen = targets[i];
+      }
+      var vars = Object.create(null);
+      var own = (chosen && chosen.vars) || {};
+      Object.keys(own).forEach(function (name) { vars[name] = own[name]; });
+      // An empty input leaves its {{ name }} visible, so a missing label is noticed. A value
+      // goes into commands a responder pastes into a shell, and a link can carry any value: one
+      // with a character that could end a quoted word or start another command (`;`, `|`, `$`,
+      // quotes, spaces, brackets) is not filled in, and its input is marked, so a crafted link
+      // cannot slip `; curl evil | sh` into a copied command.
+      paramInputs.forEach(function (input) {
+        var safe = SAFE_VALUE.test(input.value);
+        input.setAttribute("aria-invalid", safe ? "false" : "true");
+        input.title = safe ? "" : "not filled in: use letters, digits and . _ : / @ + = , % - only";
+        if (input.value !== "" && safe) vars[input.getAttribute("data-param")] = input.value;
+      });
+      function filled(template) {
+        return template.replace(/\{\{\s*([A-Za-z0-9_.-]*)\s*\}\}/g, function (all, name) {
+          if (name === "request_id") return requestId;
+          return Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : all;
+        });
+      }
+      Array.prototype.forEach.call(doc.querySelectorAll("[data-template]"), function (el) {
+        el.textContent = filled(el.getAttribute("data-template"));
+      });
+      // "Start an incident record" carries the page's context: the target, the params and the
+      // request ids made here (the current one first), for the form to fill into the record.
+      Array.prototype.forEach.call(doc.querySelectorAll("a[data-incident]"), function (a) {
+        var base = a.getAttribute("data-href") || a.getAttribute("href");
+        a.setAttribute("data-href", base);
+        var parts = base.split("?");
+        var params = new URLSearchParams(parts[1] || "");
+        if (select && select.value) params.set("target", select.value);
+        paramInputs.forEach(function (input) {
+          if (input.value !== "" && SAFE_VALUE.test(input.value)) params.set(input.getAttribute("data-param"), input.value);
+        });
+        usedIds.forEach(function (id) { params.append("request_id", id); });
+        a.href = parts[0] + "?" + params.toString();
+      });
+      // "Open in Prometheus": the filled query, encoded, under the filled base URL (only an
+      // http(s) one without query or fragment, so a link never becomes script or a wrong page;
+      // otherwise no link at all, not the previous target's).
+      Array.prototype.forEach.call(doc.querySelectorAll("[data-prom-expr]"), function (a) {
+        var base = filled(a.getAttribute("data-prom-base")).replace(/\/+$/, "");
+        if (!/^https?:\/\/[^?#]*$/i.test(base)) { a.removeAttribute("href"); return; }
+        a.href = base + "/graph?g0.expr=" + encodeURIComponent(filled(a.getAttribute("data-prom-expr"))) + "&g0.tab=0";
+      });
+    }
+    if (doc.querySelector("[data-template]")) {
+      var wanted = query.get("target") || store("opsbook-target");
+      if (select && wanted) {
+        for (var t = 0; t < select.options.length; t++) {
+          if (select.options[t].value === wanted) select.value = wanted;
+        }
+      }
+      newRequestId();
+      fill();
+      if (select) {
+        select.addEventListener("change", function () { store("opsbook-target", select.value); fill(); });
+      }
+      var again = doc.getElementById("new-rid");
+      if (again) again.addEventListener("click", function () { newRequestId(); fill(); });
+      paramInputs.forEach(function (input) { input.addEventListener("input", fill); });
+    }
+
+    // The incident placeholder: name the failure mode the reader came from.
+    var incident = doc.getElementById("incident-cmd");
+    if (incident && /^[a-z0-9\/-]+$/.test(query.get("runbook") || "") &&
+        /^[a-z0-9-]+$/.test(query.get("failure_mode") || "")) {
+      incident.textContent = "opsbook incident new " + query.get("runbook") + "#" +
+        query.get("failure_mode") + " --title \"…\"";
+    }
   }
+  page();
+  window.__opsbookPage = function () {
+    decorate();
+    page();
+  };
 
   // Search: the index is a script loaded on first use, so pages stay small and file:// works.
   var input = doc.getElementById("q");

@@ -37,7 +37,12 @@ fn serves_rebuilds_and_shows_errors() {
 
     let (status, page) = request(addr, "GET", "/api/increased-latency.html?target=staging");
     assert_eq!(status, 200);
-    assert!(page.contains("<script src=\"/__opsbook/reload.js\"></script></body>"));
+    let (_, version) = request(addr, "GET", "/__opsbook/version");
+    let tag = format!(
+        "<script src=\"/__opsbook/reload.js\" data-version=\"{}\"></script></body>",
+        version.trim()
+    );
+    assert!(page.contains(&tag), "{page}");
     let on_disk = project.read("book/api/increased-latency.html");
     assert!(
         !on_disk.contains("__opsbook"),
@@ -369,4 +374,85 @@ fn zombie_children(parent: u32) -> Vec<u32> {
             state == Some("Z") && ppid == Some(parent)
         })
         .collect()
+}
+
+/// Opens the live-reload socket as a browser would; returns the stream and the response head.
+fn open_live(addr: &str, origin: &str) -> (std::net::TcpStream, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let opening = format!(
+        "GET /__opsbook/live HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\n\
+         Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\
+         Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: {origin}\r\n\r\n"
+    );
+    stream.write_all(opening.as_bytes()).unwrap();
+    let mut head = Vec::new();
+    let mut byte = [0u8];
+    while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
+        head.push(byte[0]);
+    }
+    (stream, String::from_utf8_lossy(&head).into_owned())
+}
+
+/// One text frame from the server: unmasked, short.
+fn read_frame(stream: &mut std::net::TcpStream) -> String {
+    use std::io::Read;
+    let mut head = [0u8; 2];
+    stream.read_exact(&mut head).expect("a frame");
+    assert_eq!(head[0], 0x81, "a final text frame");
+    assert!(head[1] < 126, "unmasked, short");
+    let mut text = vec![0u8; head[1] as usize];
+    stream.read_exact(&mut text).unwrap();
+    String::from_utf8(text).unwrap()
+}
+
+#[test]
+fn open_pages_are_told_of_each_rebuild_over_a_websocket() {
+    let project = Project::new().bundled("api.yaml");
+    let server = project.serve();
+    let addr = server.addr.as_str();
+    let (_, page) = request(addr, "GET", "/api/increased-latency.html");
+    assert!(
+        page.contains("default-src 'none'; connect-src 'self';"),
+        "served pages may reach this server (the socket, the page fetched again): {page}"
+    );
+    assert!(
+        !project
+            .read("book/api/increased-latency.html")
+            .contains("connect-src"),
+        "the book itself keeps its policy"
+    );
+
+    let (mut socket, head) = open_live(addr, &format!("http://{addr}"));
+    assert!(head.starts_with("HTTP/1.1 101 "), "{head}");
+    // RFC 6455's example key and its answer.
+    assert!(
+        head.contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"),
+        "{head}"
+    );
+    let (_, now) = request(addr, "GET", "/__opsbook/version");
+    assert_eq!(
+        read_frame(&mut socket),
+        now.trim(),
+        "the current version first"
+    );
+
+    let good = project.read("runbooks/api.yaml");
+    project.write(
+        "runbooks/api.yaml",
+        good.replace("severity: sev2", "severity: sev3"),
+    );
+    let pushed = read_frame(&mut socket);
+    let (_, after) = request(addr, "GET", "/__opsbook/version");
+    assert_eq!(pushed, after.trim(), "told the new version, unasked");
+    assert_ne!(pushed, now.trim());
+
+    // Another site's page may open a WebSocket to any address: it is not answered.
+    let (_, head) = open_live(addr, "http://evil.example");
+    assert!(!head.starts_with("HTTP/1.1 101 "), "{head}");
+    let (_, head) = open_live(addr, "null");
+    assert!(!head.starts_with("HTTP/1.1 101 "), "{head}");
 }

@@ -13,6 +13,7 @@
 mod door;
 mod hosts;
 mod http;
+mod live;
 mod notify;
 mod pool;
 mod request;
@@ -49,10 +50,11 @@ pub struct Args {
     pub out: Option<PathBuf>,
 }
 
-/// What the workers need: the state and the names `Host` may carry.
+/// What the workers need: the state, the names `Host` may carry, the open pages' sockets.
 pub struct Site {
     pub state: Arc<Mutex<State>>,
     pub hosts: hosts::Hosts,
+    pub live: Arc<live::Live>,
 }
 
 /// What the server shows: the last good build, or the errors of the latest attempt.
@@ -99,9 +101,11 @@ pub fn run(global: &Global, args: Args) -> CliResult {
     let mut cache = Cache::default();
     let mut kept = Some(workspace);
     rebuild(global, &state, (&mut cache, &mut kept), &|_| false);
+    let live = Arc::new(live::Live::default());
     let site = Arc::new(Site {
         state: Arc::clone(&state),
         hosts: hosts::Hosts::new(&args.host, addr.port()),
+        live: Arc::clone(&live),
     });
     let (workers, warning) = pool::start(&site)?;
     if let Some(warning) = warning {
@@ -123,7 +127,7 @@ pub fn run(global: &Global, args: Args) -> CliResult {
                 &watch_global,
                 (&watched_paths, &notify),
                 first,
-                &state,
+                (&state, &live),
                 kept,
             )
         })
@@ -214,7 +218,7 @@ fn watch(
     global: &Global,
     (paths, notify): (&[PathBuf], &notify::Notify),
     mut last: Snapshot,
-    state: &Mutex<State>,
+    (state, live): (&Mutex<State>, &live::Live),
     (mut cache, mut kept): (Cache, Option<Workspace>),
 ) {
     loop {
@@ -229,7 +233,8 @@ fn watch(
                 let path = path.as_os_str();
                 last.contains_key(path) && last.get(path) == now.get(path)
             };
-            rebuild(global, state, (&mut cache, &mut kept), &untouched);
+            let version = rebuild(global, state, (&mut cache, &mut kept), &untouched);
+            live.announce(version);
             last = now;
         }
     }
@@ -238,13 +243,13 @@ fn watch(
 /// Lints and builds; on success the new site is live, on failure the last good build stays on
 /// disk and the error page is shown instead. `kept` is the previous load, whose unchanged
 /// runbooks are not parsed again (nor read, where `untouched` says so); it holds this load
-/// afterwards.
+/// afterwards. Returns the new version.
 fn rebuild(
     global: &Global,
     state: &Mutex<State>,
     (cache, kept): (&mut Cache, &mut Option<Workspace>),
     untouched: &(dyn Fn(&Path) -> bool + Sync),
-) {
+) -> u64 {
     let started = std::time::Instant::now();
     let workspace = match kept.take() {
         Some(previous) => Workspace::reload(&global.project, previous, untouched),
@@ -275,8 +280,9 @@ fn rebuild(
     }
     *kept = Some(workspace);
     let mut s = lock(state);
-    s.error = error.map(|text| http::error_page(&text));
     s.version += 1;
+    s.error = error.map(|text| http::error_page(&text, s.version));
+    s.version
 }
 
 pub fn lock(state: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {

@@ -12,7 +12,11 @@ use super::status;
 use super::{Site, lock};
 
 const RELOAD_JS: &str = include_str!("../../../templates/reload.js");
-const RELOAD_TAG: &str = "<script src=\"/__opsbook/reload.js\"></script>";
+/// The reload script, told the version of the page it is in: a rebuild between the page being
+/// sent and its socket opening is then a change it sees, not the version it starts from.
+fn reload_tag(version: u64) -> String {
+    format!("<script src=\"/__opsbook/reload.js\" data-version=\"{version}\"></script>")
+}
 /// The longest a worker spends writing one answer: a client that reads it a byte at a time
 /// gives the worker back after this long.
 const WRITE_DEADLINE: Duration = Duration::from_secs(10);
@@ -39,9 +43,17 @@ impl Response {
     }
 }
 
-/// Answers `request` on `stream` and closes it.
+/// Where open pages hold their live-reload WebSocket ([`super::live`]).
+const LIVE_PATH: &str = "/__opsbook/live";
+
+/// Answers `request` on `stream` and closes it, or hands it to the live-reload channel.
 pub fn answer(stream: TcpStream, request: &Request, site: &Site) {
     if stream.set_nonblocking(false).is_err() {
+        return;
+    }
+    if let Some(key) = live_key(request, site) {
+        let version = lock(&site.state).version;
+        site.live.join(stream, key, version);
         return;
     }
     let response = respond(request, site);
@@ -73,6 +85,26 @@ fn write_within(stream: &TcpStream, bytes: &[u8], limit: Duration) {
     }
 }
 
+/// The key of a request that opens the live-reload WebSocket from one of this server's pages.
+/// A page of any other site may open a WebSocket to any address (they are not bound by the
+/// same-origin rules of requests), so its `Origin` must be this server too.
+fn live_key<'a>(request: &'a Request, site: &Site) -> Option<&'a str> {
+    let path = request.target.split(['?', '#']).next()?;
+    if path != LIVE_PATH
+        || request.method != "GET"
+        || !site.hosts.allows(request.host.as_deref(), request.http10)
+    {
+        return None;
+    }
+    if let Some(origin) = &request.origin {
+        let host = origin.strip_prefix("http://")?;
+        if !site.hosts.allows(Some(host), false) {
+            return None;
+        }
+    }
+    request.websocket_key.as_deref()
+}
+
 fn respond(request: &Request, site: &Site) -> Response {
     if !site.hosts.allows(request.host.as_deref(), request.http10) {
         return Response::refusal(match request.host {
@@ -98,7 +130,7 @@ fn respond(request: &Request, site: &Site) -> Response {
         return Response::refusal(status::FORBIDDEN);
     };
     match contained(&out, &file).and_then(|real| std::fs::read(&real).ok().map(|b| (real, b))) {
-        Some((real, bytes)) => file_response(&real, bytes),
+        Some((real, bytes)) => file_response(&real, bytes, version),
         None => Response::refusal(status::NOT_FOUND),
     }
 }
@@ -112,6 +144,7 @@ fn internal(path: &str, version: u64) -> Option<Response> {
             format!("{version}\n"),
             "text/plain; charset=utf-8",
         ),
+        // The fallback where a page cannot hold the socket: it asks with script tags.
         "/__opsbook/version.js" => Response::text(
             status::OK,
             format!("window.__opsbookVersion && window.__opsbookVersion(\"{version}\");\n"),
@@ -164,7 +197,7 @@ fn percent_decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-fn file_response(file: &Path, bytes: Vec<u8>) -> Response {
+fn file_response(file: &Path, bytes: Vec<u8>, version: u64) -> Response {
     let ext = file.extension().and_then(|e| e.to_str()).unwrap_or("");
     let content_type = match ext {
         "html" => "text/html; charset=utf-8",
@@ -176,7 +209,7 @@ fn file_response(file: &Path, bytes: Vec<u8>) -> Response {
         _ => "application/octet-stream",
     };
     let body = if ext == "html" {
-        inject_reload(bytes)
+        inject_reload(bytes, version)
     } else {
         bytes
     };
@@ -187,31 +220,43 @@ fn file_response(file: &Path, bytes: Vec<u8>) -> Response {
     }
 }
 
-/// Adds the reload script before the last `</body>`; the file on disk stays as built.
-fn inject_reload(bytes: Vec<u8>) -> Vec<u8> {
+/// Adds the reload script before the last `</body>`, and lets the page's scripts reach this
+/// server (`connect-src 'self'`: the live-reload socket, and the page fetched again to show an
+/// edit in place); the file on disk stays as built.
+fn inject_reload(bytes: Vec<u8>, version: u64) -> Vec<u8> {
     let Ok(mut html) = String::from_utf8(bytes) else {
         return Vec::new();
     };
     match html.rfind("</body>") {
-        Some(at) => html.insert_str(at, RELOAD_TAG),
-        None => html.push_str(RELOAD_TAG),
+        Some(at) => html.insert_str(at, &reload_tag(version)),
+        None => html.push_str(&reload_tag(version)),
+    }
+    // The policy is the first thing in `<head>`; runbook text comes after it.
+    if let Some(at) = html.find(CSP_NONE) {
+        html.insert_str(at + CSP_NONE.len(), CONNECT_SELF);
     }
     html.into_bytes()
 }
 
-/// The page shown for every path while the latest edit does not lint or build.
-pub fn error_page(text: &str) -> String {
+/// How the pages' policy starts, and what `serve` adds to it.
+const CSP_NONE: &str = "default-src 'none';";
+const CONNECT_SELF: &str = " connect-src 'self';";
+
+/// The page shown for every path while the latest edit does not lint or build (`version` is
+/// the one it is shown at).
+pub fn error_page(text: &str, version: u64) -> String {
     let escaped = text
         .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;");
     format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'self'\">\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; connect-src 'self'; script-src 'self'\">\
          <title>opsbook: build failed</title></head><body>\
          <main><h1>The latest edit does not build</h1>\
          <p>The last good site is kept; this page reloads when the errors are fixed.</p>\
-         <pre>{escaped}</pre></main>{RELOAD_TAG}</body></html>"
+         <pre>{escaped}</pre></main>{}</body></html>",
+        reload_tag(version)
     )
 }
 

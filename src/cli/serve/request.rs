@@ -22,6 +22,11 @@ pub struct Request {
     /// HTTP/1.0 may leave out `Host`.
     pub http10: bool,
     pub host: Option<String>,
+    /// `Origin`, which a browser sends with a WebSocket's opening request.
+    pub origin: Option<String>,
+    /// `Sec-WebSocket-Key`, when the request asks to become a WebSocket (`Upgrade: websocket`,
+    /// `Connection: upgrade`, version 13): the live-reload channel ([`super::live`]).
+    pub websocket_key: Option<String>,
 }
 
 /// The head of one request, fed with the bytes as they arrive.
@@ -110,21 +115,59 @@ impl Head {
             _ => return Err(status::BAD_REQUEST),
         };
         let mut host = None;
+        let mut upgrade = Upgrade::default();
         for line in lines.take_while(|l| !l.is_empty()) {
             let text = String::from_utf8_lossy(line);
             let (name, value) = text.split_once(':').ok_or(status::BAD_REQUEST)?;
-            if name.eq_ignore_ascii_case("host") && host.replace(value.trim().to_owned()).is_some()
-            {
+            let value = value.trim();
+            if name.eq_ignore_ascii_case("host") && host.replace(value.to_owned()).is_some() {
                 // Two Host headers: which one a proxy saw is anyone's guess.
                 return Err(status::BAD_REQUEST);
             }
+            upgrade.read(name, value);
         }
         Ok(Request {
             method: method.to_owned(),
             target: target.to_owned(),
             http10,
             host,
+            origin: upgrade.origin.clone(),
+            websocket_key: upgrade.key(),
         })
+    }
+}
+
+/// The headers of a WebSocket's opening request (RFC 6455, 4.2.1).
+#[derive(Default)]
+struct Upgrade {
+    websocket: bool,
+    connection: bool,
+    version_13: bool,
+    key: Option<String>,
+    origin: Option<String>,
+}
+
+impl Upgrade {
+    fn read(&mut self, name: &str, value: &str) {
+        let has_token = |token: &str| {
+            value
+                .split(',')
+                .any(|t| t.trim().eq_ignore_ascii_case(token))
+        };
+        match name.to_ascii_lowercase().as_str() {
+            "upgrade" => self.websocket = has_token("websocket"),
+            "connection" => self.connection = has_token("upgrade"),
+            "sec-websocket-version" => self.version_13 = value == "13",
+            "sec-websocket-key" => self.key = Some(value.to_owned()),
+            "origin" => self.origin = Some(value.to_owned()),
+            _ => {}
+        }
+    }
+
+    /// The key, only when every header of an opening request is there.
+    fn key(&self) -> Option<String> {
+        let asked = self.websocket && self.connection && self.version_13;
+        self.key.clone().filter(|_| asked)
     }
 }
 
@@ -150,6 +193,30 @@ mod tests {
         assert_eq!(request.target, "/a?b");
         assert_eq!(request.host.as_deref(), Some("localhost:8000"));
         assert!(!request.http10);
+        assert_eq!(request.websocket_key, None);
+    }
+
+    #[test]
+    fn a_websocket_opening_needs_every_header() {
+        let opening = "GET /__opsbook/live HTTP/1.1\r\nHost: 127.0.0.1:8000\r\nUpgrade: websocket\r\n\
+                       Connection: keep-alive, Upgrade\r\nSec-WebSocket-Version: 13\r\n\
+                       Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: http://127.0.0.1:8000\r\n\r\n";
+        let mut h = Head::default();
+        assert_eq!(h.push(opening.as_bytes()), Ok(true));
+        let request = h.request().unwrap();
+        assert_eq!(
+            request.websocket_key.as_deref(),
+            Some("dGhlIHNhbXBsZSBub25jZQ==")
+        );
+        assert_eq!(request.origin.as_deref(), Some("http://127.0.0.1:8000"));
+        for missing in ["Upgrade: websocket", "Sec-WebSocket-Version: 13"] {
+            let mut h = Head::default();
+            assert_eq!(
+                h.push(opening.replace(missing, "X: y").as_bytes()),
+                Ok(true)
+            );
+            assert_eq!(h.request().unwrap().websocket_key, None, "{missing}");
+        }
     }
 
     #[test]

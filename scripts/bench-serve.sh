@@ -2,8 +2,8 @@
 # `opsbook serve` over 500 runbooks (3,006 pages) on disk, one runbook saved RUNS times: the
 # time until serve answers with the new site (what opsbook does: notice, reload, lint, render)
 # and until the open failure-mode page shows the change in Debian's chromium driven by
-# playwright-core (that plus the page's 50 ms poll and the browser loading the page again;
-# tests/browser/reload.mjs). Two edits: a failure mode's impact (its pages only) and its title
+# playwright-core (that plus the push over the page's WebSocket, the page fetching itself and
+# swapping its content in, or reloading; tests/browser/reload.mjs says which). Two edits: a failure mode's impact (its pages only) and its title
 # (also the index, the search index and the alerts' index, which list it).
 # Goal (issue "Speed near the floor"): the page reloaded at most 50 ms after the save.
 # Needs node and npm (the test's packages are installed with `npm ci`) and chromium

@@ -37,7 +37,8 @@
     var scripts = document.querySelectorAll("script[src]");
     for (var i = 0; i < scripts.length; i++) {
       var src = scripts[i].getAttribute("src");
-      if (!/(^|\/)(theme|site)\.js$|^\/__opsbook\/reload\.js$/.test(src)) return false;
+      // The site's own scripts, the search index site.js loads, this script and its polls.
+      if (!/(^|\/)(theme|site|search-index)\.js$|^\/__opsbook\//.test(src)) return false;
     }
     return true;
   }

@@ -231,8 +231,9 @@ fn inject_reload(bytes: Vec<u8>, version: u64) -> Vec<u8> {
         Some(at) => html.insert_str(at, &reload_tag(version)),
         None => html.push_str(&reload_tag(version)),
     }
-    // The policy is the first thing in `<head>`; runbook text comes after it.
-    if let Some(at) = html.find(CSP_NONE) {
+    // Only in `<head>`: runbook text comes after it.
+    let head = html.find("</head>").unwrap_or(0);
+    if let Some(at) = html[..head].find(CSP_NONE) {
         html.insert_str(at + CSP_NONE.len(), CONNECT_SELF);
     }
     html.into_bytes()

@@ -114,6 +114,9 @@ pub struct Skeleton {
     /// The built-in template, whose form text the test suite proves exact; an override is
     /// proven at every build instead (it is a third of a build's rendering).
     pub builtin: bool,
+    /// The built-in template's row blocks, once a failure mode's form text has found them
+    /// ([`super::exact`]): the same for every failure mode.
+    pub row_blocks: std::sync::OnceLock<Vec<(&'static str, String)>>,
 }
 
 impl Skeleton {
@@ -126,6 +129,7 @@ impl Skeleton {
             env,
             file,
             builtin: false,
+            row_blocks: std::sync::OnceLock::new(),
         };
         skeleton
             .env

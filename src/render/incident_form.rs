@@ -166,3 +166,55 @@ pub fn list_js(entries: &[&str]) -> String {
         *SCHEMA
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::Workspace;
+
+    /// With the built-in template, a failure mode's form data made from the row blocks an
+    /// earlier one found (one render) is the same as made from scratch (two renders), for every
+    /// failure mode of the bundled runbooks and of a made-up one with awkward text.
+    #[test]
+    fn known_row_blocks_give_the_same_form_data() {
+        let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let odd = tempfile::tempdir().unwrap();
+        let api = std::fs::read_to_string(repo.join("runbooks/api.yaml")).unwrap();
+        let api = api
+            .replace(
+                "title: Increased latency",
+                "title: \"Latency | spikes \\\\ \\\"quoted\\\" ünï\"",
+            )
+            .replace(
+                "cause: Slow database queries or lock contention",
+                "cause: \"| Slow\\n~~database~~ `queries` \\\\\"",
+            );
+        std::fs::create_dir(odd.path().join("runbooks")).unwrap();
+        std::fs::write(odd.path().join("runbooks/odd.yaml"), api).unwrap();
+        let questions = vec!["What was the trigger?".to_owned()];
+        let warm = Skeleton::builtin().expect("compiles");
+        let mut compared = 0;
+        let loaded: Vec<_> = [repo, odd.path()]
+            .iter()
+            .flat_map(|root| Workspace::load(root, &[]).runbooks)
+            .collect();
+        assert!(loaded.iter().any(|r| {
+            r.runbook
+                .failure_modes
+                .iter()
+                .any(|fm| fm.title.value.contains("| spikes"))
+        }));
+        for loaded in &loaded {
+            for fm in &loaded.runbook.failure_modes {
+                let cold = Skeleton::builtin().expect("compiles");
+                let (_, fresh) = failure_mode_entry(&cold, loaded, fm, &questions).unwrap();
+                let (_, reused) = failure_mode_entry(&warm, loaded, fm, &questions).unwrap();
+                let json = |e: &FormEntry| serde_json::to_string(e).unwrap();
+                assert_eq!(json(&fresh), json(&reused), "{}#{}", loaded.id, fm.id.value);
+                assert!(cold.row_blocks.get().is_some(), "the blocks were found");
+                compared += 1;
+            }
+        }
+        assert!(compared >= 11, "{compared} failure modes");
+    }
+}

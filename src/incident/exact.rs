@@ -63,7 +63,7 @@ pub fn form_text(skeleton: &Skeleton, view: &Json, key: &str) -> Result<Vec<Piec
 /// whose row blocks are `known` (found for an earlier failure mode): a block holds only its
 /// row's sentinels and the template's own text, never the runbook's, so it is the same for
 /// every failure mode, and taking each out of `both` leaves the render without rows. This
-/// saves one of the two renders per failure mode (a twentieth of a build). `None` when a block
+/// saves one of the two renders per failure mode (8 % of a build). `None` when a block
 /// is not in `both` exactly once, in order: then the caller finds the blocks again.
 fn known_blocks(both: &str, known: &[(&'static str, String)]) -> Option<Vec<Piece>> {
     let mut base = String::with_capacity(both.len());

@@ -22,7 +22,7 @@ use crate::model::FailureMode;
 /// (hypotheses, checks, actions, questions) and `md`, the record as `skeleton` renders it with a
 /// sentinel for every field the person fills in (see [`crate::incident::exact`]).
 pub fn runbook_data_js(entries: Vec<(String, FormEntry)>) -> String {
-    let entries = Entries(entries);
+    let entries = FormEntries(entries);
     let json = serde_json::to_string(&entries).unwrap_or_else(|_| "{}".to_owned());
     format!(
         "window.OPSBOOK_INCIDENTS = Object.assign(window.OPSBOOK_INCIDENTS || {{}}, {});\n",
@@ -31,9 +31,9 @@ pub fn runbook_data_js(entries: Vec<(String, FormEntry)>) -> String {
 }
 
 /// The entries as one JSON object, in the failure modes' order.
-struct Entries(Vec<(String, FormEntry)>);
+struct FormEntries(Vec<(String, FormEntry)>);
 
-impl Serialize for Entries {
+impl Serialize for FormEntries {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_map(self.0.iter().map(|(key, entry)| (key, entry)))
     }

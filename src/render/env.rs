@@ -131,6 +131,24 @@ impl Templates {
             .map_err(|e| describe(self.overrides.as_deref(), &e))
     }
 
+    /// [`Templates::render`] straight into `out`: a page of megabytes (the index of 5,000
+    /// runbooks) is never whole in memory, nor copied as its string grows.
+    pub fn render_to(
+        &self,
+        name: &str,
+        ctx: Value,
+        out: &mut dyn std::io::Write,
+    ) -> Result<(), TemplateError> {
+        let template = self
+            .env
+            .get_template(name)
+            .map_err(|e| describe(self.overrides.as_deref(), &e))?;
+        template
+            .render_captured_to(ctx, out)
+            .map(drop)
+            .map_err(|e| describe(self.overrides.as_deref(), &e))
+    }
+
     /// The compiled `incident.md`.
     pub fn incident(&self) -> &Skeleton {
         &self.incident

@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 
 use super::alerts::AlertPage;
 use super::env::Templates;
-use super::site::{self, MARKER, PutError, Sink, SiteError, Staging};
+use super::site::{self, Fill, MARKER, PutError, Sink, SiteError, Staging};
 use super::view::RunbookCard;
 use super::{
     BuildError, BuildOptions, BuildSummary, Inputs, render_site, reuse, sorted_and_checked,
@@ -407,6 +407,12 @@ impl Sink for Recorder<'_> {
 
     fn keep(&self, rel: &str) -> Result<(), SiteError> {
         self.sink.keep(rel)?;
+        self.note(rel);
+        Ok(())
+    }
+
+    fn stream(&self, rel: &str, fill: Fill<'_>) -> Result<(), SiteError> {
+        self.sink.stream(rel, fill)?;
         self.note(rel);
         Ok(())
     }

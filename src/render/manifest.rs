@@ -73,6 +73,44 @@ pub fn previous(out: &Path, key: u64) -> Option<Produced> {
         .then_some(produced)
 }
 
+/// Returns once a file changed from now on gets a later modification time than the manifest
+/// at `out`: the kernel stamps files from a clock that moves in ticks of a few milliseconds,
+/// so a page edited by hand right after a build could otherwise carry the manifest's own time
+/// and be taken for the build's page by [`intact`]. Waits a tick at most.
+pub fn outlast(out: &Path) {
+    let Some(written) = fs::symlink_metadata(out.join(FILE))
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+    else {
+        return;
+    };
+    // Never longer than a second, whatever the clocks say.
+    for _ in 0..1000 {
+        if stamp_now() > written {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+}
+
+/// The time the kernel would give a file changed now.
+#[cfg(target_os = "linux")]
+fn stamp_now() -> std::time::Duration {
+    use rustix::time::{ClockId, clock_gettime};
+    let now = clock_gettime(ClockId::RealtimeCoarse);
+    std::time::Duration::new(now.tv_sec.max(0) as u64, now.tv_nsec as u32)
+}
+
+/// The time the kernel would give a file changed now: elsewhere the fine clock, a tick back.
+#[cfg(not(target_os = "linux"))]
+fn stamp_now() -> std::time::Duration {
+    let now = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap_or_default();
+    now.saturating_sub(std::time::Duration::from_millis(10))
+}
+
 /// A plain file with one name (never a link someone made into the site), last modified no
 /// later than the manifest was written.
 fn intact(path: &Path, written: SystemTime) -> bool {
@@ -124,4 +162,27 @@ fn hash_folder(dir: &Path, hasher: &mut DefaultHasher) -> Option<()> {
         }
     }
     Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Without the wait, a file written right after the manifest carries its time a third of
+    /// the time or more (the clock moves in ticks of a few milliseconds).
+    #[test]
+    fn a_file_changed_after_outlast_is_later_than_the_manifest() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for _ in 0..20 {
+            fs::write(dir.path().join(FILE), b"{}").expect("write manifest");
+            outlast(dir.path());
+            fs::write(dir.path().join("page.html"), b"edited").expect("write page");
+            let time = |name: &str| {
+                fs::metadata(dir.path().join(name))
+                    .and_then(|m| m.modified())
+                    .expect("mtime")
+            };
+            assert!(time("page.html") > time(FILE));
+        }
+    }
 }

@@ -112,6 +112,9 @@ pub fn build(ws: &Workspace, options: &BuildOptions) -> Result<BuildSummary, Bui
         staging.write_new(manifest::FILE, |out| manifest::write(out, key, &produced))?;
     }
     staging.commit()?;
+    if key.is_some() {
+        manifest::outlast(&options.out);
+    }
     Ok(summary)
 }
 
@@ -351,12 +354,10 @@ fn write_shared(
     if index_kept {
         staging.keep("index.html")?;
     } else {
-        let index = render_page(
+        stream_page(
             templates,
-            "index.html",
-            site,
-            "",
-            &site.title,
+            (staging, "index.html"),
+            ("index.html", site, "", &site.title),
             context! {
                 groups => lazy::Lazy::list(Arc::new(groups)),
                 runbook_count => runbooks.len(),
@@ -364,7 +365,6 @@ fn write_shared(
                 incident_totals => Serde(totals),
             },
         )?;
-        staging.write("index.html", index.as_bytes())?;
     }
     let incident = render_page(
         templates,
@@ -405,15 +405,12 @@ fn write_alerts(
         staging.keep(alerts::INDEX)?;
         staging.keep(alerts::JSON)?;
     } else {
-        let index = render_page(
+        stream_page(
             templates,
-            "alerts.html",
-            site,
-            root,
-            "Alerts",
+            (staging, alerts::INDEX),
+            ("alerts.html", site, root, "Alerts"),
             context! { alerts => lazy::Lazy::list(alerts.clone()) },
         )?;
-        staging.write(alerts::INDEX, index.as_bytes())?;
         let json = alerts::json(alerts, config.site_url().as_deref());
         staging.write(alerts::JSON, json.as_bytes())?;
     }
@@ -530,6 +527,28 @@ fn render_page(
 ) -> Result<String, BuildError> {
     let ctx = context! { site => Serde(site), root => root, page_title => title, ..page };
     Ok(templates.render(name, ctx)?)
+}
+
+/// [`render_page`] streamed into `rel` of `sink`: for the pages whose size grows with the book
+/// (the index of its runbooks, that of its alerts), which are never whole in memory.
+fn stream_page(
+    templates: &Templates,
+    (sink, rel): (&dyn Sink, &str),
+    (name, site, root, title): (&str, &SiteInfo, &str, &str),
+    page: Value,
+) -> Result<(), BuildError> {
+    let ctx = context! { site => Serde(site), root => root, page_title => title, ..page };
+    let mut failed = None;
+    let streamed = sink.stream(rel, &mut |out| {
+        templates.render_to(name, ctx.clone(), out).map_err(|e| {
+            failed = Some(e);
+            std::io::Error::other("the template failed")
+        })
+    });
+    match failed {
+        Some(e) => Err(e.into()),
+        None => Ok(streamed?),
+    }
 }
 
 /// Ids become folder and file names. Lint refuses bad ones; this keeps a lint level turned off

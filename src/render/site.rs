@@ -49,7 +49,18 @@ pub trait Sink: Sync {
     fn keep(&self, _rel: &str) -> Result<(), SiteError> {
         Ok(())
     }
+
+    /// Writes one file from what `fill` writes. By default it is collected and [`Sink::write`]
+    /// written; the staging folder streams it to the file.
+    fn stream(&self, rel: &str, fill: Fill<'_>) -> Result<(), SiteError> {
+        let mut bytes = Vec::new();
+        fill(&mut bytes).map_err(|e| SiteError(format!("{rel}: cannot write: {e}")))?;
+        self.write(rel, &bytes)
+    }
 }
+
+/// What writes a streamed file's bytes ([`Sink::stream`]).
+pub type Fill<'a> = &'a mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>;
 
 impl Sink for Staging {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), SiteError> {
@@ -58,6 +69,10 @@ impl Sink for Staging {
 
     fn keep(&self, rel: &str) -> Result<(), SiteError> {
         Staging::keep(self, rel)
+    }
+
+    fn stream(&self, rel: &str, fill: Fill<'_>) -> Result<(), SiteError> {
+        self.write_new(rel, fill)
     }
 }
 
@@ -69,6 +84,9 @@ pub struct Staging {
     out: PathBuf,
     /// The site being replaced, whose unchanged files are linked rather than written.
     previous: Option<PathBuf>,
+    /// The folder is the last build's spare, emptied of files: its folders may stay empty. A
+    /// fresh folder gets a folder only for a file.
+    adopted: bool,
 }
 
 impl Staging {
@@ -87,9 +105,9 @@ impl Staging {
         // The last build's spare folders first: the sweep would take them for litter.
         let adopted = Claim::adopt(&spare_path(out), &unused_path(out, "new"));
         claim::sweep(&parent, &name);
-        let claim = match adopted {
-            Some(claim) => claim,
-            None => fresh_claim(&parent, &name)?,
+        let (claim, adopted) = match adopted {
+            Some(claim) => (claim, true),
+            None => (fresh_claim(&parent, &name)?, false),
         };
         let previous = out.join(MARKER).is_file().then(|| out.to_path_buf());
         Ok(Staging {
@@ -97,6 +115,7 @@ impl Staging {
             claim: Some(claim),
             out: out.to_path_buf(),
             previous,
+            adopted,
         })
     }
 
@@ -130,7 +149,7 @@ impl Staging {
     pub fn write_new(
         &self,
         rel: &str,
-        write: impl Fn(&mut dyn io::Write) -> io::Result<()>,
+        mut write: impl FnMut(&mut dyn io::Write) -> io::Result<()>,
     ) -> Result<(), SiteError> {
         self.put(rel, "cannot write", |path| {
             let mut out = io::BufWriter::new(fs::File::create(path)?);
@@ -145,7 +164,7 @@ impl Staging {
         &self,
         rel: &str,
         what: &str,
-        put: impl Fn(&Path) -> io::Result<()>,
+        put: impl FnMut(&Path) -> io::Result<()>,
     ) -> Result<(), SiteError> {
         put_in_folder(&self.dir.join(rel), put).map_err(|e| match e {
             PutError::Folder(e) => {
@@ -172,7 +191,9 @@ impl Staging {
 
     /// Marks the staging folder as an opsbook site and swaps it in place of the output.
     pub fn commit(mut self) -> Result<(), SiteError> {
-        remove_empty_folders(&self.dir);
+        if self.adopted {
+            remove_empty_folders(&self.dir);
+        }
         self.write(
             MARKER,
             b"built by opsbook; this folder is replaced by each build\n",
@@ -205,7 +226,7 @@ pub(super) enum PutError {
 /// saves system calls, which dominate a build of thousands of pages.
 pub(super) fn put_in_folder(
     path: &Path,
-    put: impl Fn(&Path) -> io::Result<()>,
+    mut put: impl FnMut(&Path) -> io::Result<()>,
 ) -> Result<(), PutError> {
     match put(path) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => {

@@ -288,7 +288,7 @@ pub fn failure_mode_page(
             })
             .collect(),
         checks: commands(loaded, &checks.quick),
-        first_safe_action: first_safe_action(loaded, md, fm, checks),
+        first_safe_action: first_safe_action(md, fm, &actions),
         recovery: recovery(&actions),
         actions,
         targets: targets(loaded),
@@ -300,17 +300,13 @@ pub fn failure_mode_page(
     }
 }
 
-/// The first low-risk action, for the box at the top of the page. Its steps are rendered again
-/// with their own heading ids, since the same steps appear further down the page.
-fn first_safe_action(
-    loaded: &CompiledRunbook,
-    md: &Md,
-    fm: &FailureMode,
-    checks: &ModeChecks,
-) -> Option<ActionView> {
-    let index = fm.actions.iter().position(|a| a.risk.value == Risk::Low)?;
-    let first = &fm.actions[index];
-    let mut view = action(loaded, md, fm, checks, index);
+/// The first low-risk action, for the box at the top of the page: its view among `actions`
+/// (lowest risk first, in the written order within a risk), with its steps rendered again with
+/// their own heading ids, since the same steps appear further down the page.
+fn first_safe_action(md: &Md, fm: &FailureMode, actions: &[ActionView]) -> Option<ActionView> {
+    let first = fm.actions.iter().find(|a| a.risk.value == Risk::Low)?;
+    // The sort put the low-risk actions first, in their written order.
+    let mut view = actions.first().filter(|a| a.risk == "low")?.clone();
     view.steps_html = md.block(first.steps.as_ref(), "first-");
     Some(view)
 }

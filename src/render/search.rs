@@ -16,14 +16,16 @@
 //! separators finds it; an alert's words are its name split at case and `_` boundaries
 //! (`kube pod crash looping`), so that `crash looping` is a hit on its title.
 
-use std::collections::HashSet;
-
 use serde_json::{Value, json};
 
 use super::alerts::AlertPage;
 use super::script::escape_for_script;
 use crate::compile::CompiledRunbook;
 use crate::model::{FailureMode, Runbook};
+
+/// A set of distinct words. foldhash, not std's SipHash: hashing every word of every text was
+/// a third of making the search index, and the order never shows (each line is sorted).
+type WordSet = foldhash::HashSet<String>;
 
 /// The index from each runbook's line ([`runbook_line`], in the runbooks' order) and the
 /// alerts' lines ([`alert_lines`]). The lines are made beside each runbook's pages, and kept by
@@ -84,7 +86,7 @@ fn push_line(out: &mut String, entry: &Value) {
 fn runbook_entry(loaded: &CompiledRunbook) -> Value {
     let rb = &loaded.runbook;
     let tags: Vec<&str> = rb.tags.iter().map(|t| t.value.as_str()).collect();
-    let mut own: Vec<HashSet<String>> = rb.failure_modes.iter().map(failure_mode_words).collect();
+    let mut own: Vec<WordSet> = rb.failure_modes.iter().map(failure_mode_words).collect();
     let shared = take_shared(&mut own);
     let fms: Vec<Value> = rb
         .failure_modes
@@ -111,14 +113,14 @@ fn runbook_entry(loaded: &CompiledRunbook) -> Value {
 }
 
 /// Takes the words every set has (when there are two sets or more) out of each, and returns them.
-fn take_shared(sets: &mut [HashSet<String>]) -> HashSet<String> {
-    let shared: HashSet<String> = match sets {
+fn take_shared(sets: &mut [WordSet]) -> WordSet {
+    let shared: WordSet = match sets {
         [first, rest @ ..] if !rest.is_empty() => first
             .iter()
             .filter(|w| rest.iter().all(|set| set.contains(*w)))
             .cloned()
             .collect(),
-        _ => return HashSet::new(),
+        _ => return WordSet::default(),
     };
     for set in sets.iter_mut() {
         set.retain(|w| !shared.contains(w));
@@ -127,7 +129,7 @@ fn take_shared(sets: &mut [HashSet<String>]) -> HashSet<String> {
 }
 
 /// What a runbook says about itself: its summary, its checks' titles, its params.
-fn runbook_words(loaded: &CompiledRunbook) -> HashSet<String> {
+fn runbook_words(loaded: &CompiledRunbook) -> WordSet {
     let rb: &Runbook = &loaded.runbook;
     let mut words = Words::default();
     words.add_all(rb.summary.iter().map(|s| s.value.as_str()));
@@ -140,7 +142,7 @@ fn runbook_words(loaded: &CompiledRunbook) -> HashSet<String> {
 }
 
 /// Every text of a failure mode a responder may type a word of.
-fn failure_mode_words(fm: &FailureMode) -> HashSet<String> {
+fn failure_mode_words(fm: &FailureMode) -> WordSet {
     let mut words = Words::default();
     for alert in &fm.alerts {
         words.add(&alert.name.value);
@@ -172,7 +174,7 @@ fn failure_mode_words(fm: &FailureMode) -> HashSet<String> {
 /// The distinct words of some texts, lowercased.
 #[derive(Default)]
 struct Words {
-    seen: HashSet<String>,
+    seen: WordSet,
 }
 
 impl Words {
@@ -183,19 +185,33 @@ impl Words {
     }
 
     fn add(&mut self, text: &str) {
+        let mut ascii = String::new();
         for token in tokens(text) {
-            let lower = token.to_lowercase();
+            // Most words are ASCII and seen before: lowered into one buffer, and copied only
+            // when new. Other text takes `to_lowercase` (a final `Σ` is `ς`, not `σ`).
+            let lower: &str = if token.is_ascii() {
+                ascii.clear();
+                ascii.extend(token.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+                &ascii
+            } else {
+                &token.to_lowercase()
+            };
             if lower.contains(SEPARATORS) && lower.chars().any(char::is_alphabetic) {
-                self.seen.insert(lower.replace(SEPARATORS, ""));
+                let joined = lower.replace(SEPARATORS, "");
+                if !self.seen.contains(&joined) {
+                    self.seen.insert(joined);
+                }
             }
-            self.seen.insert(lower);
+            if !self.seen.contains(lower) {
+                self.seen.insert(lower.to_owned());
+            }
         }
     }
 }
 
 /// Words sorted and space-separated, without those that start the next one: in sorted order, a
 /// word that starts any other word starts the one right after it.
-fn line(words: HashSet<String>) -> String {
+fn line(words: WordSet) -> String {
     let mut words: Vec<String> = words.into_iter().collect();
     words.sort_unstable();
     let mut out = String::new();
@@ -284,7 +300,7 @@ mod tests {
 
     #[test]
     fn words_every_failure_mode_has_are_written_once() {
-        let set = |s: &str| s.split(' ').map(str::to_owned).collect::<HashSet<String>>();
+        let set = |s: &str| s.split(' ').map(str::to_owned).collect::<WordSet>();
         let mut sets = [set("pool db slow"), set("pool db errors"), set("db pool")];
         assert_eq!(line(take_shared(&mut sets)), "db pool");
         assert_eq!(sets.map(line), ["slow", "errors", ""]);

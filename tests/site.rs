@@ -340,6 +340,41 @@ fn templates_and_assets_are_overridden_by_name() {
     );
 }
 
+/// The shared pieces are templates of their own: overriding one changes every page that shows
+/// it. A `macros.html` left from when they were macros stops the build, naming where its pieces
+/// went, instead of being ignored.
+#[test]
+fn a_piece_is_overridden_by_name_and_a_retired_macros_html_is_refused() {
+    let project = Project::new().bundled("api.yaml").file(
+        "templates/severity.html",
+        "<b class=\"sev\">{{ sev|upper }}</b>",
+    );
+    let out = project.beside("book");
+    project.build(&out).assert_ok();
+    let page = read(&out.join("api/error-spike.html"));
+    assert!(page.contains("<b class=\"sev\">SEV1</b>"), "{page}");
+    assert!(read(&out.join("api/index.html")).contains("<b class=\"sev\">"));
+    assert!(read(&out.join("index.html")).contains("<b class=\"sev\">"));
+    let before = tree(&out);
+
+    project.write(
+        "templates/macros.html",
+        "{% macro severity(sev) %}{{ sev }}{% endmacro %}",
+    );
+    let output = project.build(&out);
+    assert_eq!(output.code(), 2);
+    let stderr = output.stderr();
+    assert!(
+        stderr.contains("macros.html: opsbook no longer reads this template"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("severity.html") && stderr.contains("then delete macros.html"),
+        "{stderr}"
+    );
+    assert_eq!(tree(&out), before, "the previous site must be untouched");
+}
+
 #[test]
 fn staging_folders_of_killed_builds_are_removed_and_nothing_else() {
     let project = Project::new().bundled("api.yaml");

@@ -14,8 +14,27 @@ use crate::incident::skeleton::Skeleton;
 /// The default page templates, by file name.
 pub const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
-    ("macros.html", include_str!("../../templates/macros.html")),
     ("cmd.html", include_str!("../../templates/cmd.html")),
+    (
+        "severity.html",
+        include_str!("../../templates/severity.html"),
+    ),
+    ("review.html", include_str!("../../templates/review.html")),
+    ("risk.html", include_str!("../../templates/risk.html")),
+    (
+        "alert_severity.html",
+        include_str!("../../templates/alert_severity.html"),
+    ),
+    (
+        "target_bar.html",
+        include_str!("../../templates/target_bar.html"),
+    ),
+    ("fm_list.html", include_str!("../../templates/fm_list.html")),
+    ("tags.html", include_str!("../../templates/tags.html")),
+    (
+        "incident_counts.html",
+        include_str!("../../templates/incident_counts.html"),
+    ),
     ("index.html", include_str!("../../templates/index.html")),
     ("runbook.html", include_str!("../../templates/runbook.html")),
     (
@@ -105,6 +124,7 @@ impl Templates {
             }
         });
         let overrides = overrides.filter(|d| d.is_dir()).map(Path::to_path_buf);
+        refuse_retired(overrides.as_deref())?;
         for (name, default) in TEMPLATES {
             let source = match read_override(overrides.as_deref(), name)? {
                 Some(text) => text,
@@ -158,6 +178,28 @@ impl Templates {
     pub fn asset(&self, name: &str, default: &str) -> Result<String, TemplateError> {
         Ok(read_override(self.overrides.as_deref(), name)?.unwrap_or_else(|| default.to_owned()))
     }
+}
+
+/// Templates opsbook no longer reads, and what took their place. An override of one would be
+/// ignored without a word, and the pages would silently lose the project's changes: the build
+/// stops instead and says where they go now.
+const RETIRED: &[(&str, &str)] = &[(
+    "macros.html",
+    "its macros became templates the pages include, one per piece (severity.html, review.html, risk.html, alert_severity.html, target_bar.html, fm_list.html, tags.html, incident_counts.html; a macro call cost a template state of its own, a twentieth of a build): move each changed macro's body into its file (docs/templates.md says which variables each sees), then delete macros.html",
+)];
+
+fn refuse_retired(dir: Option<&Path>) -> Result<(), TemplateError> {
+    let Some(dir) = dir else { return Ok(()) };
+    for (name, instead) in RETIRED {
+        let path = dir.join(name);
+        if path.exists() {
+            return Err(TemplateError(format!(
+                "{}: opsbook no longer reads this template: {instead}",
+                path.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn read_override(dir: Option<&Path>, name: &str) -> Result<Option<String>, TemplateError> {

@@ -17,6 +17,14 @@ fi
 cargo build --release --quiet --example gen_corpus --bin opsbook
 bin="$PWD/target/release/opsbook"
 
+# Nothing is deleted until every run is done (see scripts/bench-vs-mdbook.sh: on ext4 without
+# a journal, a build right after tens of thousands of deletions was 3-7x slower): the last
+# sites and spare folders are moved aside (into DIR.trash, on the same file system), and removed
+# with the old corpora at the end.
+trash="target/bench-build.trash.$$"
+mkdir -p "$trash"
+trap 'rm -rf "$trash" target/corpus-*.trash' EXIT
+
 # measure DIR LABEL: builds DIR's book once to warm the caches, then 5 times from nothing (the
 # last site moved aside untimed, so no page is linked from it: the budgets are for a whole
 # build; scripts/bench-vs-mdbook.sh also measures the rebuilds); prints each run (wall clock,
@@ -24,22 +32,21 @@ bin="$PWD/target/release/opsbook"
 measure() {
   (cd "$1" && "$bin" build --quiet >/dev/null)
   walls=()
-  mkdir -p "$1.aside"
+  mkdir -p "$1.trash"
   for i in 1 2 3 4 5; do
-    mv "$1/book" "$1.aside/$i"
-    rm -rf "$1/.book.spare"
+    mv "$1/book" "$(mktemp -d "$1.trash/book.XXXXXX")"
+    [ ! -e "$1/.book.spare" ] || mv "$1/.book.spare" "$(mktemp -d "$1.trash/spare.XXXXXX")"
     report=$(cd "$1" && /usr/bin/time -f "%e %M" "$bin" build --quiet 2>&1 >/dev/null | tail -1)
     read -r wall rss <<<"$report"
     walls+=("$wall")
     echo "$2 run $i: wall ${wall} s, peak $((rss / 1024)) MiB"
   done
-  rm -rf "$1.aside"
   median=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n 3p)
   echo "$2: median ${median} s"
 }
 for n in "${sizes[@]}"; do
   corpus="target/corpus-$n"
-  rm -rf "$corpus"
+  [ ! -e "$corpus" ] || mv "$corpus" "$(mktemp -d "$trash/corpus.XXXXXX")"
   ./target/release/examples/gen_corpus "$n" "$corpus" >/dev/null
   measure "$corpus" "n=$n on disk"
   # The same build on tmpfs: what the CPU does, without this machine's disk writeback noise.
@@ -47,7 +54,8 @@ for n in "${sizes[@]}"; do
     shm=$(mktemp -d /dev/shm/opsbook-bench.XXXXXX)
     cp -r "$corpus/opsbook.yaml" "$corpus/runbooks" "$shm/"
     measure "$shm" "n=$n on tmpfs"
-    rm -rf "$shm"
+    # tmpfs has no such inode search: freed at once, so it does not fill memory.
+    rm -rf "$shm" "$shm.trash"
   fi
   pages=$(find "$corpus/book" -name '*.html' | wc -l)
   alerts=$(find "$corpus/book/alerts" -name '*.html' ! -name index.html 2>/dev/null | wc -l)

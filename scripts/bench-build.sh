@@ -36,6 +36,8 @@ measure() {
   for i in 1 2 3 4 5; do
     mv "$1/book" "$(mktemp -d "$1.trash/book.XXXXXX")"
     [ ! -e "$1/.book.spare" ] || mv "$1/.book.spare" "$(mktemp -d "$1.trash/spare.XXXXXX")"
+    # Not while the kernel writes back what the last run or the generator wrote.
+    sync
     report=$(cd "$1" && /usr/bin/time -f "%e %M" "$bin" build --quiet 2>&1 >/dev/null | tail -1)
     read -r wall rss <<<"$report"
     walls+=("$wall")

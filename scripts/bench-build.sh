@@ -8,6 +8,8 @@
 # Usage: scripts/bench-build.sh [N...]     (default: 500 5000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# For `settle` and `deleted`; its `measure` is replaced by this script's own below.
+source scripts/lib/measure.sh
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(500 5000)
 if [ ! -f examples/gen_corpus.rs ]; then
@@ -23,7 +25,7 @@ bin="$PWD/target/release/opsbook"
 # with the old corpora at the end.
 trash="target/bench-build.trash.$$"
 mkdir -p "$trash"
-trap 'rm -rf "$trash" target/corpus-*.trash' EXIT
+trap 'rm -rf "$trash" target/corpus-*.trash; deleted' EXIT
 
 # measure DIR LABEL: builds DIR's book once to warm the caches, then 5 times from nothing (the
 # last site moved aside untimed, so no page is linked from it: the budgets are for a whole
@@ -50,6 +52,7 @@ for n in "${sizes[@]}"; do
   corpus="target/corpus-$n"
   [ ! -e "$corpus" ] || mv "$corpus" "$(mktemp -d "$trash/corpus.XXXXXX")"
   ./target/release/examples/gen_corpus "$n" "$corpus" >/dev/null
+  settle
   measure "$corpus" "n=$n on disk"
   # The same build on tmpfs: what the CPU does, without this machine's disk writeback noise.
   if [ -d /dev/shm ] && [ -w /dev/shm ]; then

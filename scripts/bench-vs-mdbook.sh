@@ -12,12 +12,12 @@
 # changed. mdBook has no previous-build reuse: each of its builds is a full one.
 # Then does the same for BIG runbooks with opsbook alone and compares with the N case.
 #
-# No file is deleted until every run is done, and the builds from nothing come first: on ext4
-# without a journal (this VM's disk) a new file's inode is picked past every inode freed in the
-# last minute (five, while its block is dirty), each checked in the buffer cache, so a build
-# right after tens of thousands of deletions (a previous site removed, mdBook clearing its
-# output, a rebuild emptying its spare folder) took 12-16 s instead of 2.2 s at 5,000 runbooks.
-# A first build does not follow a mass deletion; the rebuilds, which do, are measured after.
+# No file is deleted until every run is done, the builds from nothing come first, and they wait
+# until five minutes have passed since a benchmark last deleted many files (`settle` in
+# scripts/lib/measure.sh says why: on this VM's disk a build right after tens of thousands of
+# deletions took 12-16 s instead of 2.2 s at 5,000 runbooks). A first build does not follow a
+# mass deletion; the rebuilds, which do (mdBook clears its output, a rebuild empties its spare),
+# are measured after.
 # Every run (mdBook's too) starts after `sync`: the kernel writing back what an earlier step
 # wrote (the release build, the corpora, the last run's site) while a build creates thousands
 # of files made a 500-runbook build from nothing 0.66 s instead of 0.21-0.30.
@@ -39,8 +39,7 @@ bin="$PWD/target/release/opsbook"
 work="$PWD/target/bench-vs-mdbook"
 # The last run's files are removed at its end; an interrupted run's are moved out of the way
 # and removed at the end of this one (see above).
-old="$work.old.$$"
-[ ! -e "$work" ] || mv "$work" "$old"
+[ ! -e "$work" ] || mv "$work" "$work.old.$$"
 mkdir -p "$work"
 
 ./target/release/examples/gen_corpus "$n" "$work/opsbook-$n" >/dev/null
@@ -82,6 +81,7 @@ opsbook_rebuilds() {
 }
 
 ./target/release/examples/gen_corpus "$big" "$work/opsbook-$big" >/dev/null
+settle
 opsbook_fresh "$work/opsbook-$n" "$n"
 small_fresh=("$FRESH_MS" "$FRESH_PEAK")
 opsbook_fresh "$work/opsbook-$big" "$big"
@@ -94,6 +94,7 @@ small=("$EDITED_MS" "$UNCHANGED_MS" "${small_fresh[0]}" "$((PEAK > small_fresh[1
 opsbook_rebuilds "$work/opsbook-$big" "$big"
 large=("$EDITED_MS" "$UNCHANGED_MS" "${large_fresh[0]}" "$((PEAK > large_fresh[1] ? PEAK : large_fresh[1]))")
 rm -rf "$work"/*.aside "$work".old.*
+deleted
 
 echo
 echo "mdbook build, $n runbooks' words: median $mdbook_ms ms (every build a full one)"

@@ -53,3 +53,25 @@ need_apt() {
     exit 2
   fi
 }
+
+# On ext4 without a journal (this VM's disk) a new file's inode is picked past every inode
+# freed in the last minute, five while its inode table block is dirty, each looked up in the
+# buffer cache: a 5,000-runbook build from nothing right after a whole site was deleted took
+# 12-16 s instead of 2.2 s. The benchmarks delete nothing while they measure; after deleting,
+# they call `deleted`, and before measuring, `settle` waits out the rest of those five minutes.
+DELETED_AT="${DELETED_AT:-target/.bench-deleted-at}"
+
+# deleted: notes that a benchmark has just deleted many files.
+deleted() {
+  date +%s >"$DELETED_AT"
+}
+
+# settle: waits until five minutes have passed since a benchmark last deleted many files.
+settle() {
+  [ -f "$DELETED_AT" ] || return 0
+  local left=$(($(cat "$DELETED_AT") + 300 - $(date +%s)))
+  if ((left > 0)); then
+    echo "waiting ${left} s: a benchmark deleted many files less than five minutes ago (see scripts/lib/measure.sh)"
+    sleep "$left"
+  fi
+}

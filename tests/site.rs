@@ -242,6 +242,26 @@ fn a_failed_build_leaves_the_previous_site_byte_identical() {
     assert_eq!(names.len(), 2, "no staging folder left behind: {names:?}");
 }
 
+/// The index is written as it renders (never whole in memory): a template error half way
+/// still fails the build with the template's file and line, and leaves the last site whole.
+#[test]
+fn a_failing_streamed_index_leaves_the_previous_site_byte_identical() {
+    let project = Project::new().bundled("api.yaml");
+    let out = project.beside("book");
+    project.build(&out).assert_ok();
+    let before = tree(&out);
+    project.write(
+        "templates/index.html",
+        "{% extends \"base.html\" %}{% block main %}{% for g in groups %}<h2>{{ g.service }}</h2>\n{{ g.no_such_field }}{% endfor %}{% endblock %}",
+    );
+    let output = project.build(&out);
+    assert_eq!(output.code(), 2);
+    let stderr = output.stderr();
+    assert!(stderr.contains("index.html:2"), "{stderr}");
+    assert!(stderr.contains("undefined"), "{stderr}");
+    assert_eq!(tree(&out), before, "the previous site must be untouched");
+}
+
 #[test]
 fn a_folder_without_the_marker_is_refused() {
     let tmp = tempfile::tempdir().expect("tempdir");

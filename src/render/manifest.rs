@@ -76,7 +76,8 @@ pub fn previous(out: &Path, key: u64) -> Option<Produced> {
 /// Returns once a file changed from now on gets a later modification time than the manifest
 /// at `out`: the kernel stamps files from a clock that moves in ticks of a few milliseconds,
 /// so a page edited by hand right after a build could otherwise carry the manifest's own time
-/// and be taken for the build's page by [`intact`]. Waits a tick at most.
+/// and be taken for the build's page by [`intact`]. Waits a tick at most (on a file system that
+/// keeps whole seconds, until the next second).
 pub fn outlast(out: &Path) {
     let Some(written) = fs::symlink_metadata(out.join(FILE))
         .and_then(|m| m.modified())
@@ -85,9 +86,16 @@ pub fn outlast(out: &Path) {
     else {
         return;
     };
-    // Never longer than a second, whatever the clocks say.
-    for _ in 0..1000 {
-        if stamp_now() > written {
+    // A time of whole seconds is a file system that keeps no more (FAT's two seconds aside):
+    // a change within the same second would carry the same time.
+    let whole_seconds = written.subsec_nanos() == 0;
+    let later = |now: std::time::Duration| match whole_seconds {
+        true => now.as_secs() > written.as_secs(),
+        false => now > written,
+    };
+    // Never much longer than a second, whatever the clocks say.
+    for _ in 0..1100 {
+        if later(stamp_now()) {
             return;
         }
         std::thread::sleep(std::time::Duration::from_millis(1));

@@ -211,6 +211,19 @@ fn invalid_ids_never_reach_the_site() {
     assert!(!out.exists());
 }
 
+/// Builds `project` into `out`, expects the build to fail (exit 2) with `out` still the tree
+/// `before`, and returns what it printed on stderr.
+fn failed_build_keeps_the_site(
+    project: &Project,
+    out: &Path,
+    before: &std::collections::BTreeMap<String, Vec<u8>>,
+) -> String {
+    let output = project.build(out);
+    assert_eq!(output.code(), 2);
+    assert_eq!(&tree(out), before, "the previous site must be untouched");
+    output.stderr()
+}
+
 #[test]
 fn a_failed_build_leaves_the_previous_site_byte_identical() {
     let project = Project::new().bundled("api.yaml");
@@ -228,12 +241,9 @@ fn a_failed_build_leaves_the_previous_site_byte_identical() {
         "runbooks/api.yaml",
         api.replace("Increased latency", "Slower"),
     );
-    let output = project.build(&out);
-    assert_eq!(output.code(), 2);
-    let stderr = output.stderr();
+    let stderr = failed_build_keeps_the_site(&project, &out, &before);
     assert!(stderr.contains("failure_mode.html:2"), "{stderr}");
     assert!(stderr.contains("undefined"), "{stderr}");
-    assert_eq!(tree(&out), before, "the previous site must be untouched");
     let names: Vec<String> = fs::read_dir(project.path().parent().expect("the temporary folder"))
         .expect("ls")
         .flatten()
@@ -254,12 +264,9 @@ fn a_failing_streamed_index_leaves_the_previous_site_byte_identical() {
         "templates/index.html",
         "{% extends \"base.html\" %}{% block main %}{% for g in groups %}<h2>{{ g.service }}</h2>\n{{ g.no_such_field }}{% endfor %}{% endblock %}",
     );
-    let output = project.build(&out);
-    assert_eq!(output.code(), 2);
-    let stderr = output.stderr();
+    let stderr = failed_build_keeps_the_site(&project, &out, &before);
     assert!(stderr.contains("index.html:2"), "{stderr}");
     assert!(stderr.contains("undefined"), "{stderr}");
-    assert_eq!(tree(&out), before, "the previous site must be untouched");
 }
 
 #[test]
@@ -381,9 +388,7 @@ fn a_piece_is_overridden_by_name_and_a_retired_macros_html_is_refused() {
         "templates/macros.html",
         "{% macro severity(sev) %}{{ sev }}{% endmacro %}",
     );
-    let output = project.build(&out);
-    assert_eq!(output.code(), 2);
-    let stderr = output.stderr();
+    let stderr = failed_build_keeps_the_site(&project, &out, &before);
     assert!(
         stderr.contains("macros.html: opsbook no longer reads this template"),
         "{stderr}"
@@ -392,7 +397,6 @@ fn a_piece_is_overridden_by_name_and_a_retired_macros_html_is_refused() {
         stderr.contains("severity.html") && stderr.contains("then delete macros.html"),
         "{stderr}"
     );
-    assert_eq!(tree(&out), before, "the previous site must be untouched");
 }
 
 #[test]

@@ -142,11 +142,7 @@ impl Templates {
     }
 
     pub fn render(&self, name: &str, ctx: Value) -> Result<String, TemplateError> {
-        let template = self
-            .env
-            .get_template(name)
-            .map_err(|e| describe(self.overrides.as_deref(), &e))?;
-        template
+        self.template(name)?
             .render(ctx)
             .map_err(|e| describe(self.overrides.as_deref(), &e))
     }
@@ -159,13 +155,15 @@ impl Templates {
         ctx: Value,
         out: &mut dyn std::io::Write,
     ) -> Result<(), TemplateError> {
-        let template = self
-            .env
-            .get_template(name)
-            .map_err(|e| describe(self.overrides.as_deref(), &e))?;
-        template
+        self.template(name)?
             .render_captured_to(ctx, out)
             .map(drop)
+            .map_err(|e| describe(self.overrides.as_deref(), &e))
+    }
+
+    fn template(&self, name: &str) -> Result<minijinja::Template<'_, '_>, TemplateError> {
+        self.env
+            .get_template(name)
             .map_err(|e| describe(self.overrides.as_deref(), &e))
     }
 

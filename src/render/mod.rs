@@ -525,8 +525,12 @@ fn render_page(
     title: &str,
     page: Value,
 ) -> Result<String, BuildError> {
-    let ctx = context! { site => Serde(site), root => root, page_title => title, ..page };
-    Ok(templates.render(name, ctx)?)
+    Ok(templates.render(name, page_context(site, root, title, page))?)
+}
+
+/// What every page's template sees besides its own variables.
+fn page_context(site: &SiteInfo, root: &str, title: &str, page: Value) -> Value {
+    context! { site => Serde(site), root => root, page_title => title, ..page }
 }
 
 /// [`render_page`] streamed into `rel` of `sink`: for the pages whose size grows with the book
@@ -537,7 +541,7 @@ fn stream_page(
     (name, site, root, title): (&str, &SiteInfo, &str, &str),
     page: Value,
 ) -> Result<(), BuildError> {
-    let ctx = context! { site => Serde(site), root => root, page_title => title, ..page };
+    let ctx = page_context(site, root, title, page);
     let mut failed = None;
     let streamed = sink.stream(rel, &mut |out| {
         templates.render_to(name, ctx.clone(), out).map_err(|e| {

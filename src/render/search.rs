@@ -197,10 +197,7 @@ impl Words {
                 &token.to_lowercase()
             };
             if lower.contains(SEPARATORS) && lower.chars().any(char::is_alphabetic) {
-                let joined = lower.replace(SEPARATORS, "");
-                if !self.seen.contains(&joined) {
-                    self.seen.insert(joined);
-                }
+                self.seen.insert(lower.replace(SEPARATORS, ""));
             }
             if !self.seen.contains(lower) {
                 self.seen.insert(lower.to_owned());

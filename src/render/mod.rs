@@ -138,6 +138,10 @@ fn sorted_and_checked(ws: &Workspace) -> Result<Vec<&CompiledRunbook>, BuildErro
 /// Renders the site into `sink`. With `previous` (what the last render into the same folder
 /// produced), a runbook or alert page whose inputs have not changed is not rendered again: its
 /// files are already there. Returns the summary and what this render produced, for the next.
+///
+/// The cards come first (they need only the summaries), so that the pages listing every
+/// runbook or alert are rendered on a thread of their own while the runbooks' pages are: the
+/// end of a build is not one core rendering the index while the other idles.
 fn render_site(
     ws: &Workspace,
     options: &BuildOptions,
@@ -154,10 +158,8 @@ fn render_site(
         title: ws.config.title().to_owned(),
         questions: ws.config.questions(),
     };
-    let days = ws.config.review_every_days();
     // Each failure mode's history computed in one pass.
     let histories = workbook.history();
-    let per_runbook = workbook.per_runbook();
     let mut summary = BuildSummary {
         runbooks: runbooks.len(),
         pages: 0,
@@ -174,109 +176,105 @@ fn render_site(
         workbook,
         histories: &histories,
     };
-    let mut produced = incremental::Produced::default();
-    let mut groups: BTreeMap<String, Vec<Arc<view::RunbookCard>>> = BTreeMap::new();
-    let render_one = |loaded: &&CompiledRunbook| {
-        let counts = incidents::counts_of(&per_runbook, &loaded.id);
-        let make_card = || {
-            let mut card = view::card(loaded, options.today, days);
-            (card.incidents, card.open_items) = (counts.incidents, counts.open_items);
-            Arc::new(card)
-        };
-        let key = incremental::runbook_key(loaded, &alerts);
-        if let Some(Tick(tick)) = &options.progress {
-            tick(&loaded.id);
-        }
-        if let Some(kept) = previous.and_then(|p| p.runbook(&loaded.id, key)) {
-            kept.keep_in(sink)?;
-            let same = |c: &Arc<view::RunbookCard>| {
-                (c.incidents, c.open_items) == (counts.incidents, counts.open_items)
-            };
-            let card = kept.card().filter(|c| same(c)).unwrap_or_else(make_card);
-            return Ok((card.clone(), kept.clone().with_card(card)));
-        }
-        let card = make_card();
-        // A summarized runbook's pages are made from its file read whole again (and dropped
-        // once written): `build` never holds every runbook's text at once.
-        let whole;
-        let loaded: &CompiledRunbook = if loaded.is_summary() {
-            whole = loaded.reload().map_err(BuildError)?;
-            &whole
-        } else {
-            loaded
-        };
-        let recorder = incremental::Recorder::new(sink);
-        let pages = write_runbook(templates, &recorder, &site, &context, loaded, &card)?;
-        let lines = incremental::Lines {
-            search: search::runbook_line(loaded),
-            form: incident_form::list_entries(loaded),
-        };
-        Ok((
-            card.clone(),
-            recorder.finish(key, pages, lines).with_card(card),
-        ))
+    let per_runbook = workbook.per_runbook();
+    let cards = CardInputs {
+        today: options.today,
+        days: ws.config.review_every_days(),
+        counts: &per_runbook,
     };
-    for (loaded, (card, pages)) in runbooks.iter().zip(in_parallel(runbooks, render_one)?) {
-        summary.pages += pages.pages;
-        produced.add_runbook(&loaded.id, pages);
-        groups.entry(card.service.clone()).or_default().push(card);
-    }
-    let groups: Vec<view::ServiceGroup> = groups
-        .into_iter()
-        .map(|(service, runbooks)| view::ServiceGroup { service, runbooks })
-        .collect();
-    // The shared pages (index, search index, incident form) and the alert pages are
-    // independent: written side by side.
+    let planned = plan_runbooks(runbooks, &alerts, previous, &cards)?;
     let totals = workbook.totals();
-    let lines = produced.lines(runbooks);
+    let groups = service_groups(&planned);
+    let index_key = incremental::index_key(&groups, runbooks.len(), alerts.len(), totals);
     let plan = match previous.filter(|_| alerts_kept) {
         Some(previous) => incremental::AlertPlan::unchanged(previous, &alerts),
         None => incremental::AlertPlan::new(previous, &alerts),
     };
+    let recorder = incremental::Recorder::new(sink);
+    let listings = Listings {
+        index_kept: previous.is_some_and(|p| p.index_key() == Some(index_key)),
+        groups,
+        runbook_count: runbooks.len(),
+        alerts: &alerts,
+        plan: &plan,
+        totals,
+    };
+    let pages = RunbookPages {
+        templates,
+        sink,
+        site: &site,
+        context: &context,
+        progress: options.progress.as_ref(),
+    };
+    let (rendered, alert_pages, listed) = std::thread::scope(|scope| {
+        let listed = scope.spawn(|| {
+            let listed = write_listings(templates, &recorder, &site, listings, &ws.config)?;
+            let records = write_workbook(templates, sink, &site, (workbook, runbooks), previous)?;
+            Ok((listed, records))
+        });
+        let rendered = in_parallel(&planned, |p| pages.render(p));
+        let alert_pages = write_alert_pages(templates, &recorder, &site, (&alerts, &plan));
+        let listed = listed
+            .join()
+            .unwrap_or_else(|_| Err(BuildError("a render thread panicked".to_owned())));
+        (rendered, alert_pages, listed)
+    });
+    let mut produced = incremental::Produced::default();
+    for (p, pages) in planned.iter().zip(rendered?) {
+        summary.pages += pages.pages;
+        produced.add_runbook(&p.loaded.id, pages);
+    }
+    let (listed, workbook_files) = listed?;
+    summary.pages += alert_pages? + listed + workbook_files.pages;
+    produced.set_workbook(workbook_files);
     let alert_lines = match previous.filter(|_| plan.all_kept) {
         Some(kept) => kept.alert_lines().to_owned(),
         None => search::alert_lines(&alerts),
     };
-    let index_key = incremental::index_key(&groups, runbooks.len(), alerts.len(), totals);
-    let recorder = incremental::Recorder::new(sink);
-    let shared = Shared {
-        index_kept: previous.is_some_and(|p| p.index_key() == Some(index_key)),
-        groups,
-        runbooks,
-        lines,
-        alerts: &alerts,
-        alert_lines: &alert_lines,
-        totals,
-    };
-    // A book loaded summarized is one large enough that the index of its runbooks and that of
-    // its alerts are each tens of MB as template values: made one after the other there.
-    let apart = runbooks.iter().any(|r| r.is_summary());
-    let (shared, alert_pages) = side_by_side(
-        !apart,
-        || write_shared(templates, &recorder, &site, shared),
-        || write_alerts(templates, &recorder, &site, (&alerts, &plan), &ws.config),
-    );
-    summary.pages += shared? + alert_pages?;
-    let ids_key = incremental::ids_key(runbooks);
-    let workbook_files = match previous.and_then(|p| p.workbook(ids_key)) {
-        Some(kept) => {
-            kept.keep_in(sink)?;
-            kept.clone()
-        }
-        None => {
-            let recorder = incremental::Recorder::new(sink);
-            let pages = incidents::write_workbook(templates, &recorder, &site, workbook, runbooks)?;
-            recorder.finish(ids_key, pages, incremental::Lines::default())
-        }
-    };
-    summary.pages += workbook_files.pages;
-    produced.set_workbook(workbook_files);
+    write_scripts(&recorder, &produced.lines(runbooks), &alert_lines)?;
     let alerts_made = (&alerts[..], plan.keys, alert_lines);
     produced.set_shared(recorder.into_files(), alerts_made, index_key);
     produced.set_alert_source(alerts_key, alerts.clone());
     Ok((summary, produced))
 }
 
+/// A runbook as this render takes it: its card (all the index needs), the key of what its
+/// pages are made from, and its pages from the previous render when that key is unchanged.
+struct Planned<'a> {
+    loaded: &'a CompiledRunbook,
+    key: u64,
+    card: Arc<view::RunbookCard>,
+    kept: Option<&'a incremental::Pages>,
+}
+
+/// Every runbook's [`Planned`], in the runbooks' order. A kept card is reused unless the
+/// runbook's incident counts moved.
+fn plan_runbooks<'a>(
+    runbooks: &[&'a CompiledRunbook],
+    alerts: &[AlertPage],
+    previous: Option<&'a incremental::Produced>,
+    cards: &CardInputs<'_>,
+) -> Result<Vec<Planned<'a>>, BuildError> {
+    in_parallel(runbooks, |&loaded| {
+        let counts = incidents::counts_of(cards.counts, &loaded.id);
+        let key = incremental::runbook_key(loaded, alerts);
+        let kept = previous.and_then(|p| p.runbook(&loaded.id, key));
+        let same = |c: &Arc<view::RunbookCard>| {
+            (c.incidents, c.open_items) == (counts.incidents, counts.open_items)
+        };
+        let card = kept.and_then(|k| k.card()).filter(same).unwrap_or_else(|| {
+            let mut card = view::card(loaded, cards.today, cards.days);
+            (card.incidents, card.open_items) = (counts.incidents, counts.open_items);
+            Arc::new(card)
+        });
+        Ok(Planned {
+            loaded,
+            key,
+            card,
+            kept,
+        })
+    })
+}
 /// Maps `f` over `items` on every core (pages are independent, and most of a build is
 /// rendering and creating files). Results keep the order of `items`; the first error wins.
 fn in_parallel<T: Sync, R: Send>(
@@ -284,25 +282,6 @@ fn in_parallel<T: Sync, R: Send>(
     f: impl Fn(&T) -> Result<R, BuildError> + Sync,
 ) -> Result<Vec<R>, BuildError> {
     crate::parallel::map(items, f).into_iter().collect()
-}
-
-/// `a` and `b`, on two threads when `together`, else one after the other.
-fn side_by_side<A: Send>(
-    together: bool,
-    a: impl FnOnce() -> Result<A, BuildError> + Send,
-    b: impl FnOnce() -> Result<A, BuildError>,
-) -> (Result<A, BuildError>, Result<A, BuildError>) {
-    if !together {
-        return (a(), b());
-    }
-    std::thread::scope(|scope| {
-        let a = scope.spawn(a);
-        let b = b();
-        let a = a
-            .join()
-            .unwrap_or_else(|_| Err(BuildError("a render thread panicked".to_owned())));
-        (a, b)
-    })
 }
 
 /// [`in_parallel`] for the parts of one runbook: threads only where there are enough parts to
@@ -319,38 +298,109 @@ fn per_item<T: Sync, R: Send>(
     in_parallel(items, f)
 }
 
-/// What the shared pages are made of.
-struct Shared<'a> {
+/// What a card is made from besides its runbook.
+struct CardInputs<'a> {
+    /// The day staleness is measured against, and the config's review interval.
+    today: NaiveDate,
+    days: u32,
+    /// Incidents recorded and action items open, per runbook id.
+    counts: &'a BTreeMap<String, crate::incident::workbook::Counts>,
+}
+
+/// The cards grouped by service, services in name order, runbooks in id order.
+fn service_groups(planned: &[Planned<'_>]) -> Vec<view::ServiceGroup> {
+    let mut groups: BTreeMap<&str, Vec<Arc<view::RunbookCard>>> = BTreeMap::new();
+    for p in planned {
+        groups
+            .entry(&p.card.service)
+            .or_default()
+            .push(p.card.clone());
+    }
+    groups
+        .into_iter()
+        .map(|(service, runbooks)| view::ServiceGroup {
+            service: service.to_owned(),
+            runbooks,
+        })
+        .collect()
+}
+
+/// What a runbook's pages are rendered with, on any of the rendering threads.
+struct RunbookPages<'a> {
+    templates: &'a Templates,
+    sink: &'a dyn Sink,
+    site: &'a SiteInfo,
+    context: &'a view::SiteContext<'a>,
+    progress: Option<&'a Tick>,
+}
+
+impl RunbookPages<'_> {
+    /// The runbook's pages, kept from the previous render or rendered, and what they are.
+    fn render(&self, planned: &Planned<'_>) -> Result<incremental::Pages, BuildError> {
+        let Planned {
+            loaded,
+            key,
+            card,
+            kept,
+        } = planned;
+        if let Some(Tick(tick)) = self.progress {
+            tick(&loaded.id);
+        }
+        if let Some(kept) = kept {
+            kept.keep_in(self.sink)?;
+            return Ok((*kept).clone().with_card(card.clone()));
+        }
+        // A summarized runbook's pages are made from its file read whole again (and dropped
+        // once written): `build` never holds every runbook's text at once.
+        let whole;
+        let loaded: &CompiledRunbook = if loaded.is_summary() {
+            whole = loaded.reload().map_err(BuildError)?;
+            &whole
+        } else {
+            loaded
+        };
+        let recorder = incremental::Recorder::new(self.sink);
+        let (templates, site, context) = (self.templates, self.site, self.context);
+        let pages = write_runbook(templates, &recorder, site, context, loaded, card)?;
+        let lines = incremental::Lines {
+            search: search::runbook_line(loaded),
+            form: incident_form::list_entries(loaded),
+        };
+        Ok(recorder.finish(*key, pages, lines).with_card(card.clone()))
+    }
+}
+
+/// What the pages listing the whole book are made of.
+struct Listings<'a> {
     /// The index page is in the site already, made from the same cards.
     index_kept: bool,
     groups: Vec<view::ServiceGroup>,
-    runbooks: &'a [&'a CompiledRunbook],
-    /// Each runbook's parts of the search index and the form's list, in the runbooks' order.
-    lines: Vec<&'a incremental::Lines>,
-    alerts: &'a [AlertPage],
-    /// The alerts' part of the search index ([`search::alert_lines`]).
-    alert_lines: &'a str,
+    runbook_count: usize,
+    alerts: &'a Arc<Vec<AlertPage>>,
+    /// Which alert pages (and whether their index) are in the site already.
+    plan: &'a incremental::AlertPlan,
     /// Incidents recorded and action items open, across the book.
     totals: crate::incident::workbook::Counts,
 }
 
-/// The pages and files every site has: the index, the incident page, the search index, the
-/// schema and the assets. Returns how many pages it wrote.
-fn write_shared(
+/// The index, the incident page, the alerts' index and JSON, the schemas and the assets:
+/// everything but the search index and the form's list, which wait for the runbooks' lines.
+/// Returns how many pages it wrote.
+fn write_listings(
     templates: &Templates,
     staging: &dyn Sink,
     site: &SiteInfo,
-    shared: Shared<'_>,
+    listings: Listings<'_>,
+    config: &Config,
 ) -> Result<usize, BuildError> {
-    let Shared {
+    let Listings {
         index_kept,
         groups,
-        runbooks,
-        lines,
+        runbook_count,
         alerts,
-        alert_lines,
+        plan,
         totals,
-    } = shared;
+    } = listings;
     if index_kept {
         staging.keep("index.html")?;
     } else {
@@ -360,7 +410,7 @@ fn write_shared(
             ("index.html", site, "", &site.title),
             context! {
                 groups => lazy::Lazy::list(Arc::new(groups)),
-                runbook_count => runbooks.len(),
+                runbook_count => runbook_count,
                 alert_count => alerts.len(),
                 incident_totals => Serde(totals),
             },
@@ -375,32 +425,12 @@ fn write_shared(
         context! {},
     )?;
     staging.write("incident.html", incident.as_bytes())?;
-    let search: Vec<&str> = lines.iter().map(|l| l.search.as_str()).collect();
-    let index = search::index_js(&search, alert_lines);
-    staging.write("search-index.js", index.as_bytes())?;
-    let form: Vec<&str> = lines.iter().map(|l| l.form.as_str()).collect();
-    let incidents = incident_form::list_js(&form);
-    staging.write("incident-data.js", incidents.as_bytes())?;
     for kind in crate::schema::Kind::ALL {
         staging.write(kind.file_name(), kind.json().as_bytes())?;
     }
     for (name, default) in env::ASSETS {
         staging.write(name, templates.asset(name, default)?.as_bytes())?;
     }
-    Ok(2)
-}
-
-/// `alerts/index.html`, one page per alert and `alerts.json`; returns how many pages it wrote.
-/// The index and the JSON are written even with no alerts, so the site's links always work.
-/// The plan tells which pages are in the site already (with nothing kept, none).
-fn write_alerts(
-    templates: &Templates,
-    staging: &dyn Sink,
-    site: &SiteInfo,
-    (alerts, plan): (&Arc<Vec<AlertPage>>, &incremental::AlertPlan),
-    config: &Config,
-) -> Result<usize, BuildError> {
-    let root = "../";
     if plan.all_kept {
         staging.keep(alerts::INDEX)?;
         staging.keep(alerts::JSON)?;
@@ -408,12 +438,58 @@ fn write_alerts(
         stream_page(
             templates,
             (staging, alerts::INDEX),
-            ("alerts.html", site, root, "Alerts"),
+            ("alerts.html", site, "../", "Alerts"),
             context! { alerts => lazy::Lazy::list(alerts.clone()) },
         )?;
         let json = alerts::json(alerts, config.site_url().as_deref());
         staging.write(alerts::JSON, json.as_bytes())?;
     }
+    Ok(3)
+}
+
+/// The incident records' pages (kept when the runbook ids they may link to are the same).
+fn write_workbook(
+    templates: &Templates,
+    sink: &dyn Sink,
+    site: &SiteInfo,
+    (workbook, runbooks): (&crate::incident::workbook::Workbook, &[&CompiledRunbook]),
+    previous: Option<&incremental::Produced>,
+) -> Result<incremental::Pages, BuildError> {
+    let ids_key = incremental::ids_key(runbooks);
+    if let Some(kept) = previous.and_then(|p| p.workbook(ids_key)) {
+        kept.keep_in(sink)?;
+        return Ok(kept.clone());
+    }
+    let recorder = incremental::Recorder::new(sink);
+    let pages = incidents::write_workbook(templates, &recorder, site, workbook, runbooks)?;
+    Ok(recorder.finish(ids_key, pages, incremental::Lines::default()))
+}
+
+/// `search-index.js` and `incident-data.js`, made of each runbook's lines (in the runbooks'
+/// order) and the alerts' lines of the search index.
+fn write_scripts(
+    staging: &dyn Sink,
+    lines: &[&incremental::Lines],
+    alert_lines: &str,
+) -> Result<(), BuildError> {
+    let search: Vec<&str> = lines.iter().map(|l| l.search.as_str()).collect();
+    let index = search::index_js(&search, alert_lines);
+    staging.write("search-index.js", index.as_bytes())?;
+    let form: Vec<&str> = lines.iter().map(|l| l.form.as_str()).collect();
+    let incidents = incident_form::list_js(&form);
+    staging.write("incident-data.js", incidents.as_bytes())?;
+    Ok(())
+}
+
+/// One page per alert; returns how many it wrote. The plan tells which pages are in the site
+/// already (with nothing kept, none).
+fn write_alert_pages(
+    templates: &Templates,
+    staging: &dyn Sink,
+    site: &SiteInfo,
+    (alerts, plan): (&Arc<Vec<AlertPage>>, &incremental::AlertPlan),
+) -> Result<usize, BuildError> {
+    let root = "../";
     let pages: Vec<(&AlertPage, &bool)> = alerts.iter().zip(&plan.kept).collect();
     // A thousand small pages: rendered on the same threads as the failure-mode pages.
     in_parallel(&pages, |(alert, kept)| {
@@ -438,7 +514,7 @@ fn write_alerts(
         staging.write(&alert.page, html.as_bytes())?;
         Ok(())
     })?;
-    Ok(1 + alerts.len())
+    Ok(alerts.len())
 }
 
 #[derive(Debug, Serialize)]

@@ -207,7 +207,9 @@ impl Produced {
         (alerts, keys, lines): (&[AlertPage], Vec<u64>, String),
         index: u64,
     ) {
+        // Written from several threads: sorted, so the same render records the same manifest.
         self.shared = files;
+        self.shared.sort_unstable();
         self.alerts = alerts.iter().map(|a| a.page.clone()).zip(keys).collect();
         self.alert_lines = lines;
         self.index = Some(index);
@@ -474,11 +476,13 @@ fn stale<'a>(previous: &'a Produced, now: &Produced) -> Vec<&'a str> {
         .flat_map(|(id, pages)| gone(Some(pages), now.runbooks.get(id)))
         .collect();
     maybe.extend(gone(previous.workbook.as_ref(), now.workbook.as_ref()));
+    // Thousands of alert pages at 5,000 runbooks: a set, not a search of the list per file.
+    let shared: HashSet<&String> = now.shared.iter().collect();
     maybe.extend(
         previous
             .shared
             .iter()
-            .filter(|f| !now.shared.contains(f))
+            .filter(|f| !shared.contains(f))
             .map(String::as_str),
     );
     let alerts = previous

@@ -115,6 +115,13 @@ fn a_summary_keeps_no_text_but_that_of_a_file_with_findings() {
         project.read("runbooks/postgres.yaml"),
         "date replaced"
     );
+    // Findings made while compiling, which a reload for the pages leaves out: a target URL
+    // that does not parse and a placeholder no target defines.
+    let stale = stale
+        .replacen("url: http://127.0.0.1:3000", "url: http//127.0.0.1:3000", 1)
+        .replacen("service=\"api\"", "service=\"{{ nosuch }}\"", 1);
+    assert_eq!(stale.matches("http//").count(), 1, "target replaced");
+    assert!(stale.contains("{{ nosuch }}"), "placeholder added");
     project.write("runbooks/postgres.yaml", &stale);
     let whole = Workspace::load(project.path(), &[]);
     let summarized = Workspace::load_summarized(project.path(), today(), 0);
@@ -139,6 +146,17 @@ fn a_summary_keeps_no_text_but_that_of_a_file_with_findings() {
     // Other options than those it was linted with: read whole again, the same findings.
     let declared = |ws: &Workspace| format!("{:?}", ws.lint_declaring(today(), &["X".into()]));
     assert_eq!(declared(&whole), declared(&summarized));
+    for rule in ["InvalidCurl", "UndefinedPlaceholder"] {
+        assert!(
+            shown(&summarized).contains(rule),
+            "{rule}: {}",
+            shown(&summarized)
+        );
+        assert!(
+            declared(&summarized).contains(rule),
+            "{rule} after a reload"
+        );
+    }
     // Fewer runbooks than `from`: loaded whole.
     let small = Workspace::load_summarized(project.path(), today(), 3);
     assert!(small.runbooks.iter().all(|r| !r.is_summary()));

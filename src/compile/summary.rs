@@ -8,7 +8,7 @@
 //! runbook's own pages are made, one runbook per thread at a time. Loading a file again costs a
 //! fraction of rendering its pages; holding 5,000 loaded runbooks cost 170 MiB.
 
-use super::{CompiledRunbook, LoadedRunbook, compile};
+use super::{CompiledRunbook, LoadedRunbook, compile, compile_for_pages};
 use crate::model::{FailureMode, Runbook};
 
 impl CompiledRunbook {
@@ -38,6 +38,19 @@ impl CompiledRunbook {
     /// cannot be read or no longer holds the text the summary was made from: the book would
     /// mix two versions of it.
     pub fn reload(&self) -> Result<CompiledRunbook, String> {
+        self.reload_with(compile)
+    }
+
+    /// [`CompiledRunbook::reload`] for rendering its pages: without the findings only `lint`
+    /// reads ([`compile_for_pages`]; the runbook was linted when first loaded).
+    pub fn reload_for_pages(&self) -> Result<CompiledRunbook, String> {
+        self.reload_with(compile_for_pages)
+    }
+
+    fn reload_with(
+        &self,
+        compile: fn(LoadedRunbook) -> CompiledRunbook,
+    ) -> Result<CompiledRunbook, String> {
         let changed = || {
             format!(
                 "{}: changed while the site was being built; run `opsbook build` again",

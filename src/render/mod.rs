@@ -362,7 +362,7 @@ impl RunbookPages<'_> {
         // once written): `build` never holds every runbook's text at once.
         let whole;
         let loaded: &CompiledRunbook = if loaded.is_summary() {
-            whole = loaded.reload().map_err(BuildError)?;
+            whole = loaded.reload_for_pages().map_err(BuildError)?;
             &whole
         } else {
             loaded

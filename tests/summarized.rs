@@ -29,12 +29,11 @@ fn options(root: &Path, out: PathBuf) -> BuildOptions {
     }
 }
 
-/// Every file below `dir` by its path, but the build's manifest (which lists the shared files
-/// in the order the threads wrote them).
+/// Every file below `dir` by its path, the build's manifest too (it lists each part's files
+/// sorted, however the threads happened to write them).
 fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     walk(dir)
         .into_iter()
-        .filter(|p| p.file_name().is_some_and(|n| n != ".opsbook-build.json"))
         .map(|p| {
             let bytes = std::fs::read(&p).expect("read");
             (p.strip_prefix(dir).expect("below").to_path_buf(), bytes)

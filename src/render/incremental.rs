@@ -207,9 +207,7 @@ impl Produced {
         (alerts, keys, lines): (&[AlertPage], Vec<u64>, String),
         index: u64,
     ) {
-        // Written from several threads: sorted, so the same render records the same manifest.
         self.shared = files;
-        self.shared.sort_unstable();
         self.alerts = alerts.iter().map(|a| a.page.clone()).zip(keys).collect();
         self.alert_lines = lines;
         self.index = Some(index);
@@ -378,8 +376,12 @@ impl<'a> Recorder<'a> {
         }
     }
 
+    /// The files noted, sorted: they are written from several threads (the records' pages, the
+    /// alert pages), and the same render must record the same manifest.
     pub fn into_files(self) -> Vec<String> {
-        self.files.into_inner().unwrap_or_else(|e| e.into_inner())
+        let mut files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
+        files.sort_unstable();
+        files
     }
 
     pub fn finish(self, key: u64, pages: usize, lines: Lines) -> Pages {

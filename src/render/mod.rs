@@ -283,6 +283,7 @@ fn plan_runbooks<'a>(
         })
     })
 }
+
 /// Maps `f` over `items` on every core (pages are independent, and most of a build is
 /// rendering and creating files). Results keep the order of `items`; the first error wins.
 fn in_parallel<T: Sync, R: Send>(

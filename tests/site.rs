@@ -211,6 +211,19 @@ fn invalid_ids_never_reach_the_site() {
     assert!(!out.exists());
 }
 
+/// A project of the bundled `api.yaml`, built into `book` beside it, and that site's files.
+fn built_api() -> (
+    Project,
+    std::path::PathBuf,
+    std::collections::BTreeMap<String, Vec<u8>>,
+) {
+    let project = Project::new().bundled("api.yaml");
+    let out = project.beside("book");
+    project.build(&out).assert_ok();
+    let before = tree(&out);
+    (project, out, before)
+}
+
 /// Builds `project` into `out`, expects the build to fail (exit 2) with `out` still the tree
 /// `before`, and returns what it printed on stderr.
 fn failed_build_keeps_the_site(
@@ -226,10 +239,7 @@ fn failed_build_keeps_the_site(
 
 #[test]
 fn a_failed_build_leaves_the_previous_site_byte_identical() {
-    let project = Project::new().bundled("api.yaml");
-    let out = project.beside("book");
-    project.build(&out).assert_ok();
-    let before = tree(&out);
+    let (project, out, before) = built_api();
 
     // Fails on the third page it renders, after others were written to the staging folder.
     project.write(
@@ -256,10 +266,7 @@ fn a_failed_build_leaves_the_previous_site_byte_identical() {
 /// still fails the build with the template's file and line, and leaves the last site whole.
 #[test]
 fn a_failing_streamed_index_leaves_the_previous_site_byte_identical() {
-    let project = Project::new().bundled("api.yaml");
-    let out = project.beside("book");
-    project.build(&out).assert_ok();
-    let before = tree(&out);
+    let (project, out, before) = built_api();
     project.write(
         "templates/index.html",
         "{% extends \"base.html\" %}{% block main %}{% for g in groups %}<h2>{{ g.service }}</h2>\n{{ g.no_such_field }}{% endfor %}{% endblock %}",

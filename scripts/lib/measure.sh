@@ -8,28 +8,42 @@
 measure() {
   local label=$1 runs=$2
   shift 2
-  local walls=() peak=0 i start end rss ms report
-  report=$(mktemp)
+  local walls=() peak=0 i
   for ((i = 1; i <= runs; i++)); do
-    [ -z "${PREPARE:-}" ] || eval "$PREPARE"
-    start=$EPOCHREALTIME
-    if ! /usr/bin/time -o "$report" -f "%M" "$@" >/dev/null 2>"$report.err"; then
-      echo "$label: run $i failed: $*" >&2
-      cat "$report.err" >&2
-      rm -f "$report" "$report.err"
-      exit 1
-    fi
-    end=$EPOCHREALTIME
-    rss=$(tail -n 1 "$report")
-    ms=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.1f", (e - s) * 1000 }')
-    walls+=("$ms")
-    ((rss > peak)) && peak=$rss
-    printf '  %-28s run %d: %9s ms, peak %4d MiB\n' "$label" "$i" "$ms" $((rss / 1024))
+    run_once "$label" "$i" "$@"
+    walls+=("$RUN_MS")
+    ((RUN_KB > peak)) && peak=$RUN_KB
   done
-  rm -f "$report" "$report.err"
-  MEDIAN_MS=$(printf '%s\n' "${walls[@]}" | sort -g | sed -n "$(((runs + 1) / 2))p")
+  MEDIAN_MS=$(median "${walls[@]}")
   PEAK_MIB=$((peak / 1024))
   printf '  %-28s median %s ms, peak %d MiB\n' "$label" "$MEDIAN_MS" "$PEAK_MIB"
+}
+
+# run_once LABEL I CMD...: one run of `measure` (PREPARE first, untimed), its line printed;
+# sets RUN_MS and RUN_KB (peak resident memory). A failing run stops the script.
+run_once() {
+  local label=$1 i=$2
+  shift 2
+  local report start end
+  report=$(mktemp)
+  [ -z "${PREPARE:-}" ] || eval "$PREPARE"
+  start=$EPOCHREALTIME
+  if ! /usr/bin/time -o "$report" -f "%M" "$@" >/dev/null 2>"$report.err"; then
+    echo "$label: run $i failed: $*" >&2
+    cat "$report.err" >&2
+    rm -f "$report" "$report.err"
+    exit 1
+  fi
+  end=$EPOCHREALTIME
+  RUN_KB=$(tail -n 1 "$report")
+  rm -f "$report" "$report.err"
+  RUN_MS=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.1f", (e - s) * 1000 }')
+  printf '  %-28s run %d: %9s ms, peak %4d MiB\n' "$label" "$i" "$RUN_MS" $((RUN_KB / 1024))
+}
+
+# median VALUES...: the middle value (the lower middle of an even count).
+median() {
+  printf '%s\n' "$@" | sort -g | sed -n "$((($# + 1) / 2))p"
 }
 
 # ratio A B: A / B to two decimals.

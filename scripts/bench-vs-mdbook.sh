@@ -16,7 +16,7 @@
 # read or rendered (examples/write_floor.rs), which no build writing those files can beat.
 #
 # No file is deleted until every run is done, the builds from nothing come first, and they wait
-# until five minutes have passed since a benchmark last deleted many files (`settle` in
+# until eight minutes have passed since a benchmark last deleted many files (`settle` in
 # scripts/lib/measure.sh says why: on this VM's disk a build right after tens of thousands of
 # deletions took 12-16 s instead of 2.2 s at 5,000 runbooks). A first build does not follow a
 # mass deletion; the rebuilds, which do (mdBook clears its output, a rebuild empties its spare),

@@ -72,7 +72,10 @@ need_apt() {
 # freed in the last minute, five while its inode table block is dirty, each looked up in the
 # buffer cache: a 5,000-runbook build from nothing right after a whole site was deleted took
 # 12-16 s instead of 2.2 s. The benchmarks delete nothing while they measure; after deleting,
-# they call `deleted`, and before measuring, `settle` waits out the rest of those five minutes.
+# they call `deleted`, and before measuring, `settle` waits until eight minutes have passed:
+# five were not enough once bench-vs-mdbook.sh deleted ~450,000 files at its end (its books and
+# floors moved aside), as the next run's 500-runbook builds from nothing took 0.4-1.4 s for
+# two minutes after the wait instead of 0.19 s.
 DELETED_AT="${DELETED_AT:-target/.bench-deleted-at}"
 
 # deleted: notes that a benchmark has just deleted many files.
@@ -80,12 +83,12 @@ deleted() {
   date +%s >"$DELETED_AT"
 }
 
-# settle: waits until five minutes have passed since a benchmark last deleted many files.
+# settle: waits until eight minutes have passed since a benchmark last deleted many files.
 settle() {
   [ -f "$DELETED_AT" ] || return 0
-  local left=$(($(cat "$DELETED_AT") + 300 - $(date +%s)))
+  local left=$(($(cat "$DELETED_AT") + 480 - $(date +%s)))
   if ((left > 0)); then
-    echo "waiting ${left} s: a benchmark deleted many files less than five minutes ago (see scripts/lib/measure.sh)"
+    echo "waiting ${left} s: a benchmark deleted many files less than eight minutes ago (see scripts/lib/measure.sh)"
     sleep "$left"
   fi
 }
